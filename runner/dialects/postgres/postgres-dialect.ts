@@ -1,0 +1,52 @@
+import { DialectAdapterBase, type NonTransactionalMatch } from '../dialect';
+import { matchRule, REDSHIFT_IMPLICIT_COMMIT, REDSHIFT_NON_TRANSACTIONAL } from '../redshift/transaction-rules';
+
+const PG = 'https://www.postgresql.org/docs/current/';
+
+// PostgreSQL's own commands that "cannot be executed inside a transaction block".
+const POSTGRES_NON_TRANSACTIONAL = [
+  { command: 'VACUUM', source: `${PG}sql-vacuum.html`, test: /^VACUUM\b/ },
+  { command: 'CREATE DATABASE', source: `${PG}sql-createdatabase.html`, test: /^CREATE DATABASE\b/ },
+  { command: 'DROP DATABASE', source: `${PG}sql-dropdatabase.html`, test: /^DROP DATABASE\b/ },
+  { command: 'CREATE INDEX CONCURRENTLY', source: `${PG}sql-createindex.html`, test: /^CREATE (UNIQUE )?INDEX CONCURRENTLY\b/ },
+  { command: 'DROP INDEX CONCURRENTLY', source: `${PG}sql-dropindex.html`, test: /^DROP INDEX CONCURRENTLY\b/ },
+  { command: 'REINDEX CONCURRENTLY', source: `${PG}sql-reindex.html`, test: /^REINDEX\b.*\bCONCURRENTLY\b/ },
+  { command: 'ALTER SYSTEM', source: `${PG}sql-altersystem.html`, test: /^ALTER SYSTEM\b/ },
+  { command: 'CREATE TABLESPACE', source: `${PG}sql-createtablespace.html`, test: /^CREATE TABLESPACE\b/ },
+  { command: 'DROP TABLESPACE', source: `${PG}sql-droptablespace.html`, test: /^DROP TABLESPACE\b/ },
+];
+
+/**
+ * PostgreSQL, and the embedded engine. With `emulateRedshift` the Redshift transaction rules apply
+ * too, so a migration that would fail on the cluster is handled the same way locally.
+ */
+export class PostgresDialect extends DialectAdapterBase {
+  readonly name = 'postgres' as const;
+  readonly nowSql = 'now()';
+  readonly elapsedMsInTransactionSql = '(EXTRACT(EPOCH FROM (clock_timestamp() - now())) * 1000)::INT';
+  readonly sessionAliveSql: string | undefined;
+
+  constructor(
+    readonly emulateRedshift: boolean,
+    /** The embedded engine is a single backend: a session check cannot tell runners apart. */
+    embedded = false,
+  ) {
+    super();
+    this.sessionAliveSql = embedded ? undefined : 'SELECT 1 FROM pg_stat_activity WHERE pid = $1';
+  }
+
+  addSecondsSql(param: string): string {
+    return `(now() + (${param}::INT * INTERVAL '1 second'))`;
+  }
+
+  nonTransactional(statement: string): NonTransactionalMatch | undefined {
+    return (
+      matchRule(POSTGRES_NON_TRANSACTIONAL, statement) ??
+      (this.emulateRedshift ? matchRule(REDSHIFT_NON_TRANSACTIONAL, statement) : undefined)
+    );
+  }
+
+  override commitsImplicitly(statement: string): NonTransactionalMatch | undefined {
+    return this.emulateRedshift ? matchRule(REDSHIFT_IMPLICIT_COMMIT, statement) : undefined;
+  }
+}

@@ -1,0 +1,207 @@
+/**
+ * The PostgreSQL wire-protocol warehouse: Amazon Redshift, a PostgreSQL server, and the embedded
+ * engine (through its socket server) all go through this one code path with `pg`.
+ */
+import pg from 'pg';
+import type { ConnectionOptions } from 'node:tls';
+import type { Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { from as copyFromStdin, to as copyToStdout } from 'pg-copy-streams';
+import Cursor from 'pg-cursor';
+import type { DialectAdapter } from '../dialects/dialect';
+import { ConnectionError } from '../errors';
+import type { QueryResult, Row, Session, Warehouse } from './warehouse';
+
+export interface PgWarehouseOptions {
+  host: string;
+  port: number;
+  database: string;
+  user: string;
+  password: string | undefined;
+  /** `false` for no TLS; otherwise Node TLS options (CA bundle, servername). */
+  ssl: false | ConnectionOptions;
+  connectTimeoutMs: number;
+  /** 0 = no limit. */
+  statementTimeoutMs: number;
+  maxConnections: number;
+  applicationName: string;
+  /** Redshift WLM label; applied with set_config so the value is a bind parameter. */
+  queryGroup: string | undefined;
+}
+
+// SQLSTATE classes that mean "could not connect or authenticate", not "your SQL is wrong".
+const CONNECT_SQLSTATES = new Set(['28000', '28P01', '3D000', '08001', '08004', '08006', '57P03']);
+
+export class PgWarehouse implements Warehouse {
+  readonly label: string;
+  readonly user: string;
+  private readonly pool: pg.Pool;
+
+  constructor(
+    private readonly options: PgWarehouseOptions,
+    readonly dialect: DialectAdapter,
+  ) {
+    this.user = options.user;
+    this.label = `${dialect.name}://${options.user}@${options.host}:${options.port}/${options.database}`;
+    this.pool = new pg.Pool({
+      host: options.host,
+      port: options.port,
+      database: options.database,
+      user: options.user,
+      password: options.password,
+      ssl: options.ssl === false ? false : options.ssl,
+      connectionTimeoutMillis: options.connectTimeoutMs,
+      max: options.maxConnections,
+      idleTimeoutMillis: 30_000,
+      application_name: options.applicationName,
+      keepAlive: true,
+    });
+    // An idle client dropped by the server must not crash the process; the next acquire reconnects.
+    this.pool.on('error', () => undefined);
+  }
+
+  async acquire(): Promise<Session> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (err) {
+      throw this.connectionError(err);
+    }
+    try {
+      // One round trip per new connection: learn the backend pid and set session limits.
+      const init = await client.query<{ pid: number }>(
+        this.options.queryGroup === undefined
+          ? "SELECT pg_backend_pid() AS pid, set_config('statement_timeout', $1, false) AS st"
+          : "SELECT pg_backend_pid() AS pid, set_config('statement_timeout', $1, false) AS st, set_config('query_group', $2, false) AS qg",
+        this.options.queryGroup === undefined
+          ? [String(this.options.statementTimeoutMs)]
+          : [String(this.options.statementTimeoutMs), this.options.queryGroup],
+      );
+      return new PgSession(client, Number(init.rows[0]?.pid ?? 0));
+    } catch (err) {
+      client.release(true);
+      throw this.connectionError(err);
+    }
+  }
+
+  async cancel(backendPid: number): Promise<void> {
+    await this.adminQuery('SELECT pg_cancel_backend($1)', [backendPid]);
+  }
+
+  async terminate(backendPid: number): Promise<void> {
+    await this.adminQuery('SELECT pg_terminate_backend($1)', [backendPid]);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+
+  /** A short-lived connection outside the pool, so a cancel never waits for a pool slot. */
+  private async adminQuery(sql: string, params: unknown[]): Promise<void> {
+    const client = new pg.Client({
+      host: this.options.host,
+      port: this.options.port,
+      database: this.options.database,
+      user: this.options.user,
+      password: this.options.password,
+      ssl: this.options.ssl === false ? false : this.options.ssl,
+      connectionTimeoutMillis: this.options.connectTimeoutMs,
+      application_name: `${this.options.applicationName}-admin`,
+    });
+    client.on('error', () => undefined);
+    await client.connect();
+    try {
+      await client.query(sql, params);
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+
+  private connectionError(err: unknown): ConnectionError {
+    const code = (err as { code?: string }).code;
+    const detail = err instanceof Error ? err.message : String(err);
+    const auth = code !== undefined && CONNECT_SQLSTATES.has(code);
+    return new ConnectionError(`cannot connect to ${this.label}: ${detail}`, {
+      cause: err,
+      hint: auth
+        ? 'check the user, password and database of this environment in rsrun.ini (or its environment variables)'
+        : 'check host, port, network access (security groups) and ssl settings of this environment',
+    });
+  }
+}
+
+class PgSession implements Session {
+  private released = false;
+
+  constructor(
+    private readonly client: pg.PoolClient,
+    readonly backendPid: number,
+  ) {}
+
+  async query<R = Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
+    const result = await this.client.query(sql, params === undefined ? undefined : [...params]);
+    return toResult<R>(result);
+  }
+
+  async batch(sql: string): Promise<QueryResult> {
+    // No values: pg uses the simple query protocol, so many statements travel in one round trip.
+    const result = (await this.client.query(sql)) as unknown as pg.QueryResult | pg.QueryResult[];
+    const results = Array.isArray(result) ? result : [result];
+    const withRows = [...results].reverse().find((r) => r.fields && r.fields.length > 0);
+    return withRows ? toResult<Row>(withRows) : { rows: [], rowCount: results.at(-1)?.rowCount ?? 0, fields: [] };
+  }
+
+  async copyFrom(sql: string, source: Readable): Promise<number> {
+    const stream = this.client.query(copyFromStdin(sql));
+    await pipeline(source, stream);
+    return Number(stream.rowCount ?? 0);
+  }
+
+  async copyTo(sql: string, sink: Writable): Promise<void> {
+    const stream = this.client.query(copyToStdout(sql));
+    await pipeline(stream, sink);
+  }
+
+  async stream<R = Row>(
+    sql: string,
+    params: readonly unknown[],
+    onRows: (rows: R[], fields: string[]) => boolean | void,
+    chunkSize = 1000,
+  ): Promise<void> {
+    const cursor = this.client.query(new Cursor<R>(sql, [...params]));
+    try {
+      for (;;) {
+        const { rows, fields } = await new Promise<{ rows: R[]; fields: string[] }>((resolve, reject) => {
+          cursor.read(chunkSize, (err, rows, result) => {
+            if (err) reject(err);
+            else resolve({ rows, fields: (result.fields ?? []).map((f) => f.name) });
+          });
+        });
+        if (rows.length === 0) break;
+        if (onRows(rows, fields) === false) break;
+      }
+    } finally {
+      await cursor.close();
+    }
+  }
+
+  inTransaction(): boolean {
+    // The server's ReadyForQuery status: 'I' idle, 'T' in transaction, 'E' failed transaction.
+    const status = this.client.getTransactionStatus();
+    return status === 'T' || status === 'E';
+  }
+
+  async release(broken = false): Promise<void> {
+    if (this.released) return;
+    this.released = true;
+    this.client.release(broken);
+  }
+}
+
+function toResult<R>(result: pg.QueryResult): QueryResult<R> {
+  return {
+    rows: result.rows as R[],
+    rowCount: result.rowCount ?? result.rows.length,
+    fields: (result.fields ?? []).map((f) => f.name),
+  };
+}
