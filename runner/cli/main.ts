@@ -1,0 +1,52 @@
+/**
+ * The one exit point. Parses arguments, runs one command, maps any error to its exit code and a
+ * message that says what to do, and exits.
+ */
+import { CommanderError } from 'commander';
+import { ExitCode, isRsrunError, messageOf, type ExitCodeValue } from '../errors';
+import { buildProgram } from './program';
+
+export async function runCli(argv: string[]): Promise<number> {
+  let exitCode: number = ExitCode.Ok;
+  const program = buildProgram(async (load, input) => {
+    const { run } = await load();
+    exitCode = await run(input);
+  });
+  program.exitOverride();
+  program.configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (err) {
+    return reportError(err);
+  }
+}
+
+function reportError(err: unknown): ExitCodeValue | number {
+  if (err instanceof CommanderError) {
+    // --help and --version exit through here with code 0; usage errors are bad input.
+    return err.exitCode === 0 ? ExitCode.Ok : ExitCode.BadInput;
+  }
+  if (isRsrunError(err)) {
+    process.stderr.write(`rsrun: error: ${err.describe()}\n`);
+    return err.exitCode;
+  }
+  process.stderr.write(`rsrun: internal error: ${messageOf(err)}\n${err instanceof Error && err.stack ? err.stack + '\n' : ''}`);
+  process.stderr.write('This is a bug in rsrun; please report it with the command you ran.\n');
+  return ExitCode.Internal;
+}
+
+export function main(argv: string[]): void {
+  runCli(argv).then(
+    (code) => {
+      process.exitCode = code;
+      // Resources are closed by the commands; if a library still holds the event loop open
+      // (a keep-alive socket, a stuck stream), do not hang a CI job over it.
+      setTimeout(() => process.exit(code), 3000).unref();
+    },
+    (err: unknown) => {
+      process.stderr.write(`rsrun: internal error: ${messageOf(err)}\n`);
+      process.exitCode = ExitCode.Internal;
+    },
+  );
+}

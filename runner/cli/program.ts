@@ -1,0 +1,87 @@
+/**
+ * The command-line surface: global options and one line per command. Command bodies live in
+ * `commands/*.ts` and are imported only when that command runs, so `--version` and `--help`
+ * load nothing heavy.
+ */
+import { Command, Option } from 'commander';
+import { VERSION } from '../version';
+
+/** Global flags, parsed once; `config/load-config.ts` resolves them into a ResolvedConfig. */
+export interface GlobalFlags {
+  config?: string;
+  env?: string;
+  projectDir?: string;
+  reportsDir?: string;
+  logLevel?: string;
+  logFormat?: string;
+  json?: boolean;
+  host?: string;
+  port?: string;
+  database?: string;
+  user?: string;
+  fresh?: boolean;
+}
+
+export interface CommandInput {
+  global: GlobalFlags;
+  /** The command's own options, as commander parsed them. */
+  options: Record<string, unknown>;
+  /** Positional operands. */
+  operands: string[];
+}
+
+/** A command body: returns the process exit code or throws an RsrunError. */
+export type CommandRun = (input: CommandInput) => Promise<number>;
+
+type Loader = () => Promise<{ run: CommandRun }>;
+
+export function buildProgram(onRun: (loader: Loader, input: CommandInput) => Promise<void>): Command {
+  const program = new Command('rsrun')
+    .description('Deploy and test versioned SQL on Amazon Redshift (and its embedded local stand-in).')
+    .version(VERSION, '-V, --version')
+    .showHelpAfterError('(run with --help for usage)')
+    .option('-c, --config <file>', 'rsrun.ini to read (default: <project-dir>/rsrun.ini)')
+    .option('-e, --env <name>', 'environment to use (env RSRUN_ENV; default: local, the embedded warehouse)')
+    .option('-C, --project-dir <dir>', 'project directory (default: the current directory)')
+    .option('--reports-dir <dir>', 'where run directories go (default: <project-dir>/reports)')
+    .option('--log-level <level>', 'error | warn | info | debug (env RSRUN_LOG_LEVEL)')
+    .option('--log-format <format>', 'auto | text | json (env RSRUN_LOG_FORMAT)')
+    .option('--host <host>', 'override the environment host (env RSRUN_HOST)')
+    .option('--port <port>', 'override the environment port (env RSRUN_PORT)')
+    .option('--database <name>', 'override the environment database (env RSRUN_DATABASE)')
+    .option('--user <name>', 'override the environment user (env RSRUN_USER); passwords never come from flags')
+    .option('--fresh', 'embedded engine: discard local data and start from an empty warehouse')
+    .enablePositionalOptions();
+
+  const add = (name: string, description: string, load: Loader, configure?: (cmd: Command) => void): Command => {
+    const cmd = program.command(name).description(description);
+    configure?.(cmd);
+    cmd.action(async (...args: unknown[]) => {
+      const command = args[args.length - 1] as Command;
+      const operands = (args.slice(0, -2) as (string | string[])[]).flat().filter((a): a is string => typeof a === 'string');
+      await onRun(load, { global: program.opts<GlobalFlags>(), options: command.opts(), operands });
+    });
+    return cmd;
+  };
+  const json = (cmd: Command) => cmd.option('--json', 'print machine-readable JSON on stdout');
+
+  add('plan', 'show pending migrations and their SQL; changes nothing', () => import('./commands/plan.js'), json);
+  add('migrate', 'apply pending migrations', () => import('./commands/migrate.js'), json);
+  add('info', 'list applied and pending migrations', () => import('./commands/info.js'), json);
+  add('validate', 'check applied migrations against the files (checksums, missing, failed)', () => import('./commands/validate.js'), json);
+  add('repair', 'remove failed history rows, realign checksums of edited migrations, release a stale lock', () => import('./commands/repair.js'), json);
+  add('baseline', 'mark an existing warehouse as being at a version', () => import('./commands/baseline.js'), (cmd) => {
+    json(cmd);
+    cmd.requiredOption('--version <version>', 'baseline version: migrations up to it count as applied');
+    cmd.option('--description <text>', 'history description', '<< baseline >>');
+  });
+  add('undo', 'run undo (U) scripts newest first, down to a version', () => import('./commands/undo.js'), (cmd) => {
+    json(cmd);
+    cmd.requiredOption('--to <version>', 'undo every applied version newer than this one');
+  });
+  add('deploy', 'lint, migrate, then test; write reports and ship them', () => import('./commands/deploy.js'), (cmd) => {
+    json(cmd);
+    cmd.addOption(new Option('--no-tests', 'migrate only'));
+  });
+  return program;
+}
