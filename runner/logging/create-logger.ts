@@ -1,0 +1,136 @@
+/**
+ * The winston implementation of the `Logger` port. Logs go to stderr (stdout carries command
+ * results): readable lines on a terminal, JSON lines otherwise or with `--log-format json`. With a
+ * `runLogPath`, every line at debug level and above is also appended as JSON to `run.log` in the
+ * run directory, whatever the terminal level, so a failed CI run can be read after the fact.
+ * Every message and every meta value is masked before winston sees it.
+ *
+ *   const logger = createLogger({ level: 'info', format: 'auto', runLogPath: path.join(ctx.runDir, 'run.log'), secrets: config.secrets });
+ *   logger.info('applied', { version: '1.2', durationMs: 41 });
+ *   await logger.close();
+ */
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { inspect } from 'node:util';
+import winston from 'winston';
+import type { LogFormat, LogLevel } from '../config/types';
+import type { LogMeta, Logger } from './logger';
+import { createMasker, type Masker } from './masking';
+
+export interface CreateLoggerOptions {
+  level: LogLevel;
+  /** `auto`: text when `stream` is a TTY, JSON lines otherwise. */
+  format: LogFormat;
+  /** Append JSON lines here (the run directory's `run.log`). */
+  runLogPath?: string;
+  /** Literal values to mask (ResolvedConfig.secrets); patterns are masked regardless. */
+  secrets: string[];
+  /** Where terminal output goes; default process.stderr. */
+  stream?: NodeJS.WritableStream;
+}
+
+export interface ClosableLogger extends Logger {
+  readonly masker: Masker;
+  /** Resolves once every line logged so far is in run.log (before uploading it). */
+  flush(): Promise<void>;
+  /** Flushes and closes run.log. Logging after close is dropped. */
+  close(): Promise<void>;
+}
+
+const LEVELS = { error: 0, warn: 1, info: 2, debug: 3 } as const;
+export const LOG_LEVELS = Object.keys(LEVELS) as LogLevel[];
+const COLORS: Record<string, string> = { error: '\x1b[31m', warn: '\x1b[33m', info: '\x1b[36m', debug: '\x1b[90m' };
+const RESET = '\x1b[0m';
+
+/** Parses a `--log-level` / `RSRUN_LOG_LEVEL` value; undefined when it is not one of the levels. */
+export function parseLogLevel(value: string | undefined): LogLevel | undefined {
+  const v = value?.trim().toLowerCase();
+  return v && v in LEVELS ? (v as LogLevel) : undefined;
+}
+
+const jsonLine = winston.format.printf((info) => {
+  const { level, message, timestamp, ...meta } = info;
+  return JSON.stringify({ timestamp, level, message, ...meta });
+});
+
+function textLine(color: boolean): winston.Logform.Format {
+  return winston.format.printf((info) => {
+    const { level, message, timestamp, ...meta } = info;
+    const time = String(timestamp).slice(11, 19);
+    const name = level.toUpperCase().padEnd(5);
+    const lvl = color ? `${COLORS[level] ?? ''}${name}${RESET}` : name;
+    const extra = Object.entries(meta)
+      .map(([k, v]) => `${k}=${typeof v === 'string' ? (/\s/.test(v) ? JSON.stringify(v) : v) : inspect(v, { depth: 4, breakLength: Infinity })}`)
+      .join(' ');
+    return `${time} ${lvl} ${String(message)}${extra ? `  ${extra}` : ''}`;
+  });
+}
+
+export function createLogger(options: CreateLoggerOptions): ClosableLogger {
+  const stream = options.stream ?? process.stderr;
+  const isTty = Boolean((stream as NodeJS.WriteStream).isTTY);
+  const asText = options.format === 'text' || (options.format === 'auto' && isTty);
+  const masker = createMasker(options.secrets);
+
+  const transports: winston.transport[] = [
+    new winston.transports.Stream({
+      stream,
+      level: options.level,
+      format: winston.format.combine(winston.format.timestamp(), asText ? textLine(isTty) : jsonLine),
+    }),
+  ];
+  let file: WriteStream | undefined;
+  if (options.runLogPath) {
+    file = createWriteStream(options.runLogPath, { flags: 'a', encoding: 'utf8' });
+    // A failing disk must not crash a deployment; the terminal still has the lines.
+    file.on('error', (err) => stream.write(`rsrun: cannot write ${options.runLogPath}: ${masker.mask(err.message)}\n`));
+    transports.push(
+      new winston.transports.Stream({ stream: file, level: 'debug', format: winston.format.combine(winston.format.timestamp(), jsonLine) }),
+    );
+  }
+  const impl = winston.createLogger({ levels: LEVELS, level: 'debug', transports, exitOnError: false });
+  let closed = false;
+
+  const make = (defaults: LogMeta): Logger => {
+    const log = (level: LogLevel, message: string, meta?: LogMeta): void => {
+      if (closed) return;
+      const fields = masker.maskDeep({ ...defaults, ...meta }) as LogMeta;
+      // `level`/`message` are winston's own fields: keep a caller's value under another name.
+      for (const k of ['level', 'message', 'timestamp']) {
+        if (k in fields) {
+          fields[`meta.${k}`] = fields[k];
+          delete fields[k];
+        }
+      }
+      impl.log({ ...fields, level, message: masker.mask(message) });
+    };
+    return {
+      error: (m, meta) => log('error', m, meta),
+      warn: (m, meta) => log('warn', m, meta),
+      info: (m, meta) => log('info', m, meta),
+      debug: (m, meta) => log('debug', m, meta),
+      child: (meta) => make({ ...defaults, ...meta }),
+    };
+  };
+
+  // winston hands lines to transports on later ticks; wait for that, then for the file's queue.
+  const drain = async (): Promise<void> => {
+    await new Promise((resolve) => setImmediate(resolve));
+    if (file && !file.destroyed && !file.writableEnded) await new Promise<void>((resolve) => file!.write('', () => resolve()));
+  };
+
+  return {
+    ...make({}),
+    masker,
+    flush: drain,
+    async close() {
+      if (closed) return;
+      await drain();
+      closed = true;
+      await new Promise<void>((resolve) => {
+        impl.once('finish', () => resolve());
+        impl.end();
+      });
+      if (file && !file.destroyed) await new Promise<void>((resolve) => file!.end(() => resolve()));
+    },
+  };
+}
