@@ -56,14 +56,29 @@ export async function openWarehouse(
     };
   }
 
+  if (env.transport === 'data-api') {
+    // HTTPS to the Redshift Data API instead of the wire protocol (docs/data-api.md).
+    const { openDataApi } = await import('./aws/open-data-api.js');
+    const warehouse = await openDataApi(env, dialect);
+    return { warehouse, dispose: () => warehouse.close() };
+  }
+
+  // auth = secret | iam, or an endpoint to look up: AWS calls, loaded only when needed.
+  let target = env;
+  let password: PgWarehouseOptions['password'] = env.password;
+  if (env.auth !== 'password' || env.host === '') {
+    const { resolveConnection } = await import('./aws/resolve-connection.js');
+    ({ env: target, password } = await resolveConnection(env));
+  }
+
   const pgOptions: PgWarehouseOptions = {
     ...common,
-    host: env.host,
-    port: env.port,
-    database: env.database,
-    user: env.user,
-    password: env.password,
-    ssl: await resolveTls(env),
+    host: target.host,
+    port: target.port,
+    database: target.database,
+    user: target.user,
+    password,
+    ssl: await resolveTls(target),
   };
   const warehouse = new PgWarehouse(pgOptions, dialect);
   return { warehouse, dispose: () => warehouse.close() };

@@ -10,6 +10,7 @@ import { from as copyFromStdin, to as copyToStdout } from 'pg-copy-streams';
 import Cursor from 'pg-cursor';
 import type { DialectAdapter } from '../dialects/dialect';
 import { ConnectionError } from '../errors';
+import { tlsFailureHint } from './tls';
 import type { QueryResult, Row, Session, Warehouse } from './warehouse';
 
 export interface PgWarehouseOptions {
@@ -17,7 +18,8 @@ export interface PgWarehouseOptions {
   port: number;
   database: string;
   user: string;
-  password: string | undefined;
+  /** A function is called for every new connection (temporary IAM passwords, see aws/iam-credentials.ts). */
+  password: string | (() => Promise<string>) | undefined;
   /** `false` for no TLS; otherwise Node TLS options (CA bundle, servername). */
   ssl: false | ConnectionOptions;
   connectTimeoutMs: number;
@@ -123,9 +125,9 @@ export class PgWarehouse implements Warehouse {
     const auth = code !== undefined && CONNECT_SQLSTATES.has(code);
     return new ConnectionError(`cannot connect to ${this.label}: ${detail}`, {
       cause: err,
-      hint: auth
+      hint: tlsFailureHint(err) ?? (auth
         ? 'check the user, password and database of this environment in rsrun.ini (or its environment variables)'
-        : 'check host, port, network access (security groups) and ssl settings of this environment',
+        : 'check host, port, network access (security groups) and ssl settings of this environment'),
     });
   }
 }

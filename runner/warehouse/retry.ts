@@ -1,0 +1,141 @@
+/**
+ * Retrying work that failed for reasons that are not the work's fault: Redshift's serializable
+ * isolation violation (error 1023) and a connection the network or the server dropped.
+ *
+ * Redshift cancels one of two concurrent transactions that would break serializability with
+ * `ERROR: 1023 DETAIL: Serializable isolation violation on table ...` (SQLSTATE XX000); AWS's
+ * first remedy is to run the cancelled transaction again
+ * (https://docs.aws.amazon.com/redshift/latest/dg/c_serial_isolation.html). PostgreSQL reports the
+ * same situation as SQLSTATE 40001 (and deadlocks as 40P01).
+ *
+ * Only the caller knows whether repeating is safe, so `withRetry` never retries unless told it is:
+ * a unit that rolled back as a whole (one transaction, or a read) is safe; a statement that may have
+ * committed before the connection dropped (COMMIT itself, TRUNCATE, a non-transactional migration)
+ * is not, and must be reconciled (e.g. by reading the history table) instead.
+ *
+ *   await withRetry(() => applyInOneTransaction(m), {
+ *     safeToRetry: (err) => isSerializationFailure(err) || !commitWasSent,
+ *     onRetry: ({ attempt, delayMs, error }) => log.warn(`retrying ${m.version} in ${delayMs} ms`, { attempt, error: messageOf(error) }),
+ *   });
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** Walks an error and its `cause` chain (bounded, in case of cycles). */
+function* causes(err: unknown): Generator<unknown> {
+  let current: unknown = err;
+  for (let depth = 0; depth < 8 && current !== undefined && current !== null; depth++) {
+    yield current;
+    current = (current as { cause?: unknown }).cause;
+  }
+}
+
+function codeOf(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+function textOf(err: unknown): string {
+  if (err instanceof Error) return `${err.message} ${(err as { detail?: unknown }).detail ?? ''}`;
+  return String(err);
+}
+
+// Redshift: "ERROR: 1023 DETAIL: Serializable isolation violation on table - 12345, transactions
+// forming the cycle are: ..."; the Data API's DescribeStatement.Error carries the same text.
+const REDSHIFT_1023 = /serializable isolation violation|^\s*(ERROR:\s*)?1023\b/i;
+
+/** Redshift error 1023 or PostgreSQL's serialization_failure / deadlock_detected, anywhere in the cause chain. */
+export function isSerializationFailure(err: unknown): boolean {
+  for (const e of causes(err)) {
+    const code = codeOf(e);
+    if (code === '40001' || code === '40P01') return true;
+    if (REDSHIFT_1023.test(textOf(e))) return true;
+  }
+  return false;
+}
+
+// Socket-level failures Node reports: the peer or the path went away, or a name did not resolve yet.
+const TRANSIENT_SOCKET_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'EAI_AGAIN']);
+// SQLSTATEs: connection exceptions (class 08), admin/crash shutdown, server starting up, too many connections.
+const TRANSIENT_SQLSTATES = new Set(['08000', '08001', '08003', '08004', '08006', '57P01', '57P02', '57P03', '53300']);
+// AWS SDK error names that mean "try again later" (the SDK already retries throttling a few times).
+const TRANSIENT_AWS_NAMES = new Set(['ThrottlingException', 'ActiveStatementsExceededException', 'ActiveSessionsExceededException', 'InternalServerException', 'ServiceUnavailableException', 'TimeoutError']);
+// pg raises these without a code when the socket closes under it.
+const TRANSIENT_MESSAGES = /Connection terminated unexpectedly|Connection terminated due to connection timeout|terminating connection due to administrator command|server closed the connection unexpectedly|socket hang up/i;
+
+/** A dropped connection or a passing server/network condition, anywhere in the cause chain. */
+export function isTransient(err: unknown): boolean {
+  for (const e of causes(err)) {
+    const code = codeOf(e);
+    if (code !== undefined && (TRANSIENT_SOCKET_CODES.has(code) || TRANSIENT_SQLSTATES.has(code))) return true;
+    const name = (e as { name?: unknown } | null)?.name;
+    if (typeof name === 'string' && TRANSIENT_AWS_NAMES.has(name)) return true;
+    if (TRANSIENT_MESSAGES.test(textOf(e))) return true;
+  }
+  return false;
+}
+
+/** Worth another attempt if the operation is safe to repeat. */
+export function isRetryable(err: unknown): boolean {
+  return isSerializationFailure(err) || isTransient(err);
+}
+
+export interface RetryEvent {
+  /** The attempt that failed, 1-based. */
+  attempt: number;
+  /** Wait before the next attempt. */
+  delayMs: number;
+  error: unknown;
+}
+
+export interface RetryOptions {
+  /**
+   * Whether repeating the operation after `error` cannot do harm. Required: there is no default,
+   * because only the caller knows whether its work rolled back. A function sees each error.
+   */
+  safeToRetry: boolean | ((error: unknown) => boolean);
+  /** Total attempts including the first (default 5). */
+  attempts?: number;
+  /** First back-off; doubles each time, with full jitter (default 200 ms). */
+  baseDelayMs?: number;
+  /** Cap for a single wait (default 10 s). */
+  maxDelayMs?: number;
+  /** Which errors are worth retrying (default `isRetryable`). */
+  retryOn?: (error: unknown) => boolean;
+  onRetry?: (event: RetryEvent) => void;
+  /** Stops waiting and rethrows the last error when aborted. */
+  signal?: AbortSignal;
+  /** Source of randomness for jitter, in [0, 1) (tests pass a constant). */
+  random?: () => number;
+}
+
+/** The wait before attempt `attempt + 1`: exponential with full jitter, capped. */
+export function backoffDelay(attempt: number, baseDelayMs: number, maxDelayMs: number, random: () => number = Math.random): number {
+  const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** Math.max(0, attempt - 1));
+  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
+}
+
+/**
+ * Runs `op` until it succeeds, fails with an error that is not retryable, is not safe to repeat,
+ * or `attempts` are used up; then rethrows that error unchanged. `op` receives the attempt number.
+ */
+export async function withRetry<T>(op: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
+  const attempts = Math.max(1, options.attempts ?? 5);
+  const baseDelayMs = options.baseDelayMs ?? 200;
+  const maxDelayMs = options.maxDelayMs ?? 10_000;
+  const retryOn = options.retryOn ?? isRetryable;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await op(attempt);
+    } catch (error) {
+      const safe = typeof options.safeToRetry === 'function' ? options.safeToRetry(error) : options.safeToRetry;
+      if (!safe || attempt >= attempts || !retryOn(error) || options.signal?.aborted) throw error;
+      const delayMs = backoffDelay(attempt, baseDelayMs, maxDelayMs, options.random);
+      options.onRetry?.({ attempt, delayMs, error });
+      try {
+        await sleep(delayMs, undefined, options.signal ? { signal: options.signal } : undefined);
+      } catch {
+        throw error;
+      }
+    }
+  }
+}
