@@ -1,0 +1,178 @@
+/**
+ * Finds the project's migrations: Flyway-named SQL files (V<version>__<description>.sql,
+ * R__<description>.sql, U<version>__<description>.sql, in any sub-folder) and changeset INI files in
+ * the seed sample's layout ([SECTION] → one version, keys query0, query1, ... → its statements).
+ */
+import { createHash } from 'node:crypto';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseIni } from '../config/ini-file';
+import { ConfigError, InputError } from '../errors';
+import type { Migration } from './migration';
+import { scanSql, type SqlStatement } from './split-sql';
+import { compareVersions, normalizeVersion, parseVersion } from './version';
+
+export interface MigrationSet {
+  /** INI changesets (file order) then versioned files (version order). */
+  versioned: Migration[];
+  /** Name order; applied after all versioned ones when their checksum changed. */
+  repeatable: Migration[];
+  /** By version. */
+  undo: Map<string, Migration>;
+}
+
+const NAME = /^([VUR])([^_]*)__(.+)\.sql$/;
+
+export async function discoverMigrations(migrationsDir: string): Promise<MigrationSet> {
+  const files = await listFiles(migrationsDir);
+  const versioned: Migration[] = [];
+  const iniMigrations: Migration[] = [];
+  const repeatable: Migration[] = [];
+  const undo = new Map<string, Migration>();
+  const seenVersions = new Map<string, Migration>();
+
+  for (const file of files) {
+    const rel = path.relative(migrationsDir, file).split(path.sep).join('/');
+    const base = path.basename(file);
+    if (base.endsWith('.ini')) {
+      iniMigrations.push(...(await readIniChangesets(file, rel)));
+      continue;
+    }
+    if (!base.endsWith('.sql')) continue;
+    const m = NAME.exec(base);
+    if (!m) {
+      throw new InputError(`cannot tell what kind of migration "${base}" is`, {
+        file,
+        hint: 'name it V<version>__<description>.sql (e.g. V1.2__add_orders.sql), R__<description>.sql or U<version>__<description>.sql — note the two underscores',
+      });
+    }
+    const [, prefix, rawVersion = '', rawDescription = ''] = m;
+    const description = rawDescription.replace(/_/g, ' ');
+    if (prefix === 'R') {
+      if (rawVersion !== '') throw new InputError(`repeatable migration "${base}" must not have a version`, { file, hint: 'name it R__<description>.sql' });
+      repeatable.push(await readSqlMigration(file, rel, 'repeatable', null, description));
+      continue;
+    }
+    if (!parseVersion(rawVersion)) {
+      throw new InputError(`"${rawVersion}" in "${base}" is not a version`, { file, hint: 'versions are numbers separated by . or _, e.g. V1__, V1.2__, V2_0_1__' });
+    }
+    const version = normalizeVersion(rawVersion);
+    if (prefix === 'U') {
+      const clash = undo.get(version);
+      if (clash) throw new InputError(`two undo migrations for version ${version}: ${clash.script} and ${rel}`, { file, hint: 'keep one U file per version' });
+      undo.set(version, await readSqlMigration(file, rel, 'undo', version, description));
+      continue;
+    }
+    const clash = [...seenVersions.values()].find((s) => compareVersions(s.version as string, version) === 0);
+    if (clash) {
+      throw new InputError(`version ${version} is used by two migrations: ${clash.script} and ${rel}`, { file, hint: 'give each versioned migration its own version' });
+    }
+    const migration = await readSqlMigration(file, rel, 'versioned', version, description);
+    seenVersions.set(version, migration);
+    versioned.push(migration);
+  }
+
+  versioned.sort((a, b) => compareVersions(a.version as string, b.version as string));
+  repeatable.sort((a, b) => (a.description < b.description ? -1 : a.description > b.description ? 1 : 0));
+  for (const [version, u] of undo) {
+    if (![...versioned].some((v) => compareVersions(v.version as string, version) === 0)) {
+      throw new InputError(`undo migration ${u.script} has no versioned migration ${version} to undo`, { file: u.file, hint: `add V${version}__... or rename the U file` });
+    }
+  }
+  const iniVersions = new Map<string, Migration>();
+  for (const m of iniMigrations) {
+    const clash = iniVersions.get(m.version as string);
+    if (clash) throw new InputError(`changeset section [${m.version}] appears in ${clash.script} and ${m.script}`, { file: m.file, line: m.line, hint: 'section names are versions: make them unique' });
+    iniVersions.set(m.version as string, m);
+  }
+  return { versioned: [...iniMigrations, ...versioned], repeatable, undo };
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true, recursive: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new ConfigError(`migrations directory ${dir} does not exist`, { hint: 'create it, or set [project] migrations in rsrun.ini, or pass --project-dir' });
+    }
+    throw err;
+  }
+  return entries
+    .filter((e) => e.isFile() && !e.name.startsWith('.'))
+    .map((e) => path.join(e.parentPath, e.name))
+    .sort();
+}
+
+export async function readText(file: string): Promise<string> {
+  const bytes = await readFile(file);
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch (err) {
+    // Find the line of the first bad byte, so the user can find it.
+    const good = new TextDecoder('utf-8').decode(bytes).split('\ufffd')[0] ?? '';
+    throw new InputError('file is not valid UTF-8', { file, line: good.split('\n').length, cause: err, hint: 'save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8)' });
+  }
+}
+
+export function checksumOf(text: string): string {
+  return createHash('sha256').update(text.replace(/^\ufeff/, '').replace(/\r\n?/g, '\n')).digest('hex');
+}
+
+const DIRECTIVE = /^rsrun:([a-z][a-z0-9-]*)\b/;
+
+async function readSqlMigration(file: string, script: string, kind: Migration['kind'], version: string | null, description: string): Promise<Migration> {
+  const text = await readText(file);
+  const scanned = scanSql(text, file);
+  if (scanned.statements.length === 0) {
+    throw new InputError('migration has no SQL statements', { file, hint: 'add its statements, or delete the file if it is not needed' });
+  }
+  const directives = new Set<string>();
+  for (const c of scanned.comments) {
+    const d = DIRECTIVE.exec(c.text);
+    if (d) directives.add(d[1] as string);
+  }
+  return { kind, version, description, script, file, line: 1, checksum: checksumOf(scanned.text), statements: scanned.statements, directives, source: 'sql' };
+}
+
+async function readIniChangesets(file: string, rel: string): Promise<Migration[]> {
+  const text = await readText(file);
+  let doc;
+  try {
+    doc = parseIni(text, file);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new InputError(err.message, { file, ...(err.line ? { line: err.line } : {}), cause: err, ...(err.hint ? { hint: err.hint } : {}) });
+    throw err;
+  }
+  const out: Migration[] = [];
+  for (const [section, keys] of doc.sections) {
+    if (section === '') continue;
+    const sectionLine = doc.lines.get(section) ?? 1;
+    const numbered: { n: number; stmt: SqlStatement }[] = [];
+    for (const [key, value] of Object.entries(keys)) {
+      const line = doc.lines.get(`${section}\0${key}`) ?? sectionLine;
+      if (!/^query\d+$/i.test(key)) {
+        throw new InputError(`unexpected key "${key}" in changeset [${section}]`, { file, line, hint: 'changeset keys are query0, query1, ... one statement each' });
+      }
+      const sql = value.trim().replace(/;\s*$/, '');
+      if (sql === '') throw new InputError(`${key} in [${section}] is empty`, { file, line, hint: 'write the statement, or remove the key' });
+      numbered.push({ n: Number(key.replace(/^\D+/, '')), stmt: { sql, index: 0, line, offset: 0 } });
+    }
+    if (numbered.length === 0) throw new InputError(`changeset [${section}] has no statements`, { file, line: sectionLine, hint: 'add query0 = ...' });
+    // Keys are applied in numeric order (query2 before query10), as the seed sample's runner does.
+    const statements = numbered.sort((a, b) => a.n - b.n).map((x, i) => ({ ...x.stmt, index: i }));
+    out.push({
+      kind: 'versioned',
+      version: section,
+      description: section,
+      script: `${rel}#[${section}]`,
+      file,
+      line: sectionLine,
+      checksum: checksumOf(statements.map((s) => s.sql).join(';\n')),
+      statements,
+      directives: new Set(),
+      source: 'ini',
+    });
+  }
+  return out;
+}
