@@ -83,5 +83,6 @@ export function buildProgram(onRun: (loader: Loader, input: CommandInput) => Pro
     json(cmd);
     cmd.addOption(new Option('--no-tests', 'migrate only'));
   });
+  add('ship [run-dirs...]', 'upload spooled runs (reports to S3, metrics to CloudWatch), or the run directories given', () => import('./commands/ship.js'), json);
   return program;
 }

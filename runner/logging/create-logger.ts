@@ -37,15 +37,8 @@ export interface ClosableLogger extends Logger {
 }
 
 const LEVELS = { error: 0, warn: 1, info: 2, debug: 3 } as const;
-export const LOG_LEVELS = Object.keys(LEVELS) as LogLevel[];
 const COLORS: Record<string, string> = { error: '\x1b[31m', warn: '\x1b[33m', info: '\x1b[36m', debug: '\x1b[90m' };
 const RESET = '\x1b[0m';
-
-/** Parses a `--log-level` / `RSRUN_LOG_LEVEL` value; undefined when it is not one of the levels. */
-export function parseLogLevel(value: string | undefined): LogLevel | undefined {
-  const v = value?.trim().toLowerCase();
-  return v && v in LEVELS ? (v as LogLevel) : undefined;
-}
 
 const jsonLine = winston.format.printf((info) => {
   const { level, message, timestamp, ...meta } = info;

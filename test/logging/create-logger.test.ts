@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { createLogger, parseLogLevel } from '../../runner/logging/create-logger';
+import { createLogger } from '../../runner/logging/create-logger';
 
 /** A writable that records what a person would see on stderr; `isTTY` makes it look like a terminal. */
 function capture(isTTY = false): PassThrough & { text(): string; isTTY?: boolean } {
@@ -89,12 +89,5 @@ describe('createLogger', () => {
     expect(first.err.message).to.equal('login failed for ***');
     expect(first.err.cause.message).to.equal('dsn postgres://u:***@h/db');
     expect(first.err.stack).to.include('Error: login failed for ***');
-  });
-
-  it('parses log levels from flags or environment', () => {
-    expect(parseLogLevel('DEBUG')).to.equal('debug');
-    expect(parseLogLevel(' warn ')).to.equal('warn');
-    expect(parseLogLevel('verbose')).to.equal(undefined);
-    expect(parseLogLevel(undefined)).to.equal(undefined);
   });
 });

@@ -1,0 +1,70 @@
+/**
+ * The store used without `[s3]`: a directory with the same layout as the bucket, so the embedded
+ * default run produces `<reports-dir>/store/<env>/index.html` and the run folders beside it.
+ */
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import lockfile from 'proper-lockfile';
+import { ShippingError } from '../errors';
+import { sha256Hex, type PutResult, type RunStore, type StoredObject } from './store';
+
+export class LocalStore implements RunStore {
+  constructor(readonly root: string) {}
+
+  get location(): string {
+    return this.root;
+  }
+
+  url(key: string): string {
+    return this.file(key);
+  }
+
+  private file(key: string): string {
+    const target = path.resolve(this.root, ...key.split('/'));
+    if (!target.startsWith(path.resolve(this.root) + path.sep)) throw new ShippingError(`refusing to write outside the store: ${key}`);
+    return target;
+  }
+
+  async put(key: string, body: Buffer, _contentType: string): Promise<PutResult> {
+    const target = this.file(key);
+    await mkdir(path.dirname(target), { recursive: true });
+    // Write aside and rename: a reader never sees half a file, a crash never leaves one.
+    const tmp = `${target}.${process.pid}.tmp`;
+    await writeFile(tmp, body);
+    await rename(tmp, target);
+    const stored = await readFile(target);
+    const sha256 = sha256Hex(body);
+    if (sha256Hex(stored) !== sha256) throw new ShippingError(`stored copy of ${key} does not match what was written`, { file: target });
+    return { key, size: body.length, sha256 };
+  }
+
+  async get(key: string): Promise<StoredObject | undefined> {
+    try {
+      const body = await readFile(this.file(key));
+      return { body, etag: sha256Hex(body) };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+  }
+
+  async putIfUnchanged(key: string, body: Buffer, contentType: string, etag: string | undefined): Promise<boolean> {
+    const target = this.file(key);
+    await mkdir(path.dirname(target), { recursive: true });
+    const release = await lockfile.lock(path.dirname(target), {
+      lockfilePath: `${target}.lock`,
+      retries: { retries: 50, minTimeout: 20, maxTimeout: 200 },
+      stale: 30_000,
+    });
+    try {
+      const current = await this.get(key);
+      if (current?.etag !== etag) return false;
+      await this.put(key, body, contentType);
+      return true;
+    } finally {
+      await release();
+    }
+  }
+
+  close(): void {}
+}

@@ -1,0 +1,110 @@
+/**
+ * Uploading one run directory: every file (masked if it is text), concurrently, each retried with
+ * backoff and verified by the store, then the environment's index. Throws a ShippingError (with
+ * the first failure as `cause`) when anything was not confirmed; the caller keeps the spool marker.
+ */
+import { isUtf8 } from 'node:buffer';
+import { readdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { ShippingError, messageOf } from '../errors';
+import type { Logger } from '../logging/logger';
+import type { Masker } from '../logging/masking';
+import type { RunReport } from '../run/run-report';
+import { contentTypeFor, isTextContent } from './content-type';
+import { withRetry, isTransientAwsError, type RetryOptions } from './retry';
+import { entryFor, updateIndex, type RunIndex } from './run-index';
+import { isSpoolFile } from './spool';
+import { joinKey, type PutResult, type RunStore } from './store';
+
+export interface ShipRunInput {
+  store: RunStore;
+  runDir: string;
+  run: { runId: string; environment: string; project: string; command: string; startedAt: string };
+  masker: Masker;
+  logger: Logger;
+  /** Parallel uploads; default 8 (the AWS CLI uses 10). */
+  concurrency?: number;
+  retry?: Partial<RetryOptions>;
+}
+
+export interface ShipRunResult {
+  objects: PutResult[];
+  index: RunIndex;
+  /** Where the run's folder is: `s3://bucket/prefix/env/run-id/`. */
+  url: string;
+}
+
+export const DEFAULT_UPLOAD_RETRY: RetryOptions = { attempts: 4, baseDelayMs: 250, maxDelayMs: 4_000, retryable: isTransientAwsError };
+
+/** Relative POSIX paths of the run's files, spool markers left out, `run.log` last (it grows until the end). */
+export async function runFiles(runDir: string): Promise<string[]> {
+  const entries = await readdir(runDir, { recursive: true, withFileTypes: true });
+  const files = entries
+    .filter((e) => e.isFile() && !isSpoolFile(e.name))
+    .map((e) => path.relative(runDir, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
+    .sort();
+  return [...files.filter((f) => f !== 'run.log'), ...files.filter((f) => f === 'run.log')];
+}
+
+async function readReport(runDir: string): Promise<RunReport | undefined> {
+  try {
+    return JSON.parse(await readFile(path.join(runDir, 'report.json'), 'utf8')) as RunReport;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function shipRun(input: ShipRunInput): Promise<ShipRunResult> {
+  const { store, runDir, run, masker, logger } = input;
+  const retry: RetryOptions = { ...DEFAULT_UPLOAD_RETRY, ...input.retry };
+  const files = await runFiles(runDir);
+  const base = joinKey(run.environment, run.runId);
+  const uploaded: PutResult[] = [];
+  let failure: { file: string; err: unknown } | undefined;
+
+  const uploadOne = async (file: string): Promise<void> => {
+    const type = contentTypeFor(file);
+    const raw = await readFile(path.join(runDir, ...file.split('/')));
+    // Last line of defence: report writers mask too, but nothing leaves the machine unmasked.
+    // Bytes that are not valid UTF-8 are not text whatever the name says: sent unchanged.
+    const body = isTextContent(type) && isUtf8(raw) ? Buffer.from(masker.mask(raw.toString('utf8')), 'utf8') : raw;
+    const key = joinKey(base, file);
+    const result = await withRetry(() => store.put(key, body, type), {
+      ...retry,
+      onRetry: (err, attempt, delayMs) => logger.debug('upload retry', { object: store.url(key), attempt, delayMs, error: messageOf(err) }),
+    });
+    uploaded.push(result);
+  };
+
+  // A small worker pool; after the first definitive failure no new upload starts (the run stays spooled anyway).
+  const queue = [...files];
+  const workers = Array.from({ length: Math.max(1, Math.min(input.concurrency ?? 8, queue.length)) }, async () => {
+    for (let file = queue.shift(); file !== undefined && !failure; file = queue.shift()) {
+      try {
+        await uploadOne(file);
+      } catch (err) {
+        failure ??= { file, err };
+      }
+    }
+  });
+  await Promise.all(workers);
+  if (failure) {
+    throw new ShippingError(`upload of ${failure.file} to ${store.url(base)}/ failed: ${masker.mask(messageOf(failure.err))}`, {
+      cause: failure.err,
+      file: path.join(runDir, failure.file),
+      hint: `the run stays in the local spool (${runDir}); run \`rsrun ship\` when the store is reachable`,
+    });
+  }
+
+  const report = await readReport(runDir);
+  let index: RunIndex;
+  try {
+    index = await withRetry(() => updateIndex(store, run.environment, run.project, entryFor(run, report, files)), retry);
+  } catch (err) {
+    throw new ShippingError(`run files uploaded, but the index ${store.url(joinKey(run.environment, 'index.json'))} could not be updated: ${masker.mask(messageOf(err))}`, {
+      cause: err,
+      hint: `the run stays in the local spool (${runDir}); run \`rsrun ship\` to finish`,
+    });
+  }
+  return { objects: uploaded, index, url: `${store.url(base)}/` };
+}

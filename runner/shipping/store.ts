@@ -1,0 +1,52 @@
+/**
+ * Where shipped runs go. Two implementations with the same layout:
+ *   S3:    s3://<bucket>/<prefix>/<env>/<run-id>/<file>      plus <prefix>/<env>/index.json, index.html
+ *   local: <reports-dir>/store/<env>/<run-id>/<file>          plus <env>/index.json, index.html
+ * Keys given to a store are relative to its root (`<env>/<run-id>/report.html`).
+ */
+import { createHash } from 'node:crypto';
+
+export interface PutResult {
+  key: string;
+  size: number;
+  /** Hex SHA-256 of the bytes stored, confirmed by the store. */
+  sha256: string;
+}
+
+export interface StoredObject {
+  body: Buffer;
+  /** Opaque version tag for `putIfUnchanged`. */
+  etag: string | undefined;
+}
+
+export interface RunStore {
+  /** `s3://bucket/prefix` or a directory, for messages. */
+  readonly location: string;
+  /** Full address of a key, for messages and the README (`s3://bucket/prefix/key`). */
+  url(key: string): string;
+  /** Stores and verifies (checksum) one object; throws when the store did not confirm the bytes. */
+  put(key: string, body: Buffer, contentType: string): Promise<PutResult>;
+  get(key: string): Promise<StoredObject | undefined>;
+  /**
+   * Writes only if the object is still at `etag` (or still absent when `etag` is undefined), so two
+   * runners updating the index cannot drop each other's entry. False on a conflict: re-read and retry.
+   */
+  putIfUnchanged(key: string, body: Buffer, contentType: string, etag: string | undefined): Promise<boolean>;
+  close(): void;
+}
+
+export function sha256Hex(body: Buffer): string {
+  return createHash('sha256').update(body).digest('hex');
+}
+
+export function md5(body: Buffer): Buffer {
+  return createHash('md5').update(body).digest();
+}
+
+/** Joins key parts with `/`, dropping empty parts and stray slashes (a prefix may be '' or 'a/b/'). */
+export function joinKey(...parts: string[]): string {
+  return parts
+    .flatMap((p) => p.split('/'))
+    .filter((p) => p.length > 0)
+    .join('/');
+}
