@@ -79,6 +79,7 @@ export function buildProgram(onRun: (loader: Loader, input: CommandInput) => Pro
     json(cmd);
     cmd.requiredOption('--to <version>', 'undo every applied version newer than this one');
   });
+  add('lint', 'static Redshift checks on migrations and SQL tests; connects to nothing (exit 2 on errors)', () => import('./commands/lint.js'), (cmd) => cmd.option('--format <format>', 'text | json | junit', 'text').option('--junit <file>', 'also write JUnit XML for Jenkins to this file'));
   add('deploy', 'lint, migrate, then test; write reports and ship them', () => import('./commands/deploy.js'), (cmd) => {
     json(cmd);
     cmd.addOption(new Option('--no-tests', 'migrate only'));
