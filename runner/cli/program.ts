@@ -5,6 +5,7 @@
  */
 import { Command, Option } from 'commander';
 import { VERSION } from '../version';
+import { configureContainerCommand, configureImageCommand, configurePipelineCommand } from '../container/command-options';
 
 /** Global flags, parsed once; `config/load-config.ts` resolves them into a ResolvedConfig. */
 export interface GlobalFlags {
@@ -85,5 +86,8 @@ export function buildProgram(onRun: (loader: Loader, input: CommandInput) => Pro
     cmd.addOption(new Option('--no-tests', 'migrate only'));
   });
   add('ship [run-dirs...]', 'upload spooled runs (reports to S3, metrics to CloudWatch), or the run directories given', () => import('./commands/ship.js'), json);
+  add('image <action>', 'build | push the runner image (Docker engine API); prints the refs / the pushed digest', () => import('./commands/image.js'), configureImageCommand);
+  add('container <action> [runner-args...]', 'run: run the runner image against --env and exit with its exit code', () => import('./commands/container.js'), configureContainerCommand);
+  add('pipeline', 'build, push, run on test, promote the same digest to prod, print a stage summary', () => import('./commands/pipeline.js'), configurePipelineCommand);
   return program;
 }

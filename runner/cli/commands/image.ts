@@ -1,0 +1,50 @@
+/**
+ * `rsrun image build` / `rsrun image push`: the runner image, built and pushed through the
+ * Docker engine API (dockerode). stdout gets the result (image refs, the pushed digest); progress
+ * goes to stderr.
+ */
+import path from 'node:path';
+import { ConfigError } from '../../errors';
+import { VERSION } from '../../version';
+import type { CommandInput } from '../program';
+
+export async function run(input: CommandInput): Promise<number> {
+  const [action] = input.operands;
+  const o = input.options;
+  const { connectDocker } = await import('../../container/docker-client.js');
+  const { resolveImageOptions, progress } = await import('../../container/cli-options.js');
+  const { buildTags, imageName } = await import('../../container/image-ref.js');
+  const contextDir = path.resolve(typeof o.context === 'string' ? o.context : '.');
+  const image = await resolveImageOptions(o, process.env, contextDir);
+  const docker = await connectDocker();
+
+  if (action === 'build') {
+    if (o.offlineDeps !== false) {
+      const { stageNpmCache } = await import('../../container/npm-staging.js');
+      await stageNpmCache(contextDir, progress('deps'));
+    }
+    const { buildImage } = await import('../../container/image-build.js');
+    const built = await buildImage(docker, {
+      ...image,
+      contextDir,
+      dockerfile: typeof o.dockerfile === 'string' ? o.dockerfile : 'docker/Dockerfile',
+      version: VERSION,
+      cache: o.cache !== false,
+      onProgress: progress('build'),
+    });
+    if (o.json) process.stdout.write(`${JSON.stringify(built, null, 2)}\n`);
+    else process.stdout.write(`${built.refs.join('\n')}\n`);
+    return 0;
+  }
+  if (action === 'push') {
+    const { resolveRegistryAuth } = await import('../../container/registry-auth.js');
+    const { pushImage } = await import('../../container/image-push.js');
+    const { auth, source } = await resolveRegistryAuth(image.registry);
+    progress('push')(`credentials: ${source}`);
+    const pushed = await pushImage(docker, { name: imageName(image), tags: buildTags(image), auth, onProgress: progress('push') });
+    if (o.json) process.stdout.write(`${JSON.stringify({ ...pushed, ref: `${pushed.name}@${pushed.digest}` }, null, 2)}\n`);
+    else process.stdout.write(`${pushed.name}@${pushed.digest}\n`);
+    return 0;
+  }
+  throw new ConfigError(`unknown image action "${String(action)}"`, { hint: 'use rsrun image build or rsrun image push' });
+}

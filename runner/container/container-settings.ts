@@ -1,0 +1,78 @@
+/**
+ * What a containerised run is told about its environment. The runner inside reads the same
+ * variables load-config.ts reads on a host (RSRUN_ENV, RSRUN_HOST, RSRUN_PASSWORD, ...), so the
+ * image's own rsrun.ini still describes the environments and these only override what differs
+ * from inside a container (a host of 127.0.0.1 means the Docker host there).
+ */
+import type { EnvironmentConfig, ResolvedConfig } from '../config/types';
+
+export const DOCKER_HOST_ALIAS = 'host.docker.internal';
+
+/** Host environment variables forwarded as secrets when set (the runner treats them as secrets too). */
+const SECRET_VAR = /^(RSRUN_.*(PASSWORD|SECRET|TOKEN).*|AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN)$/;
+/** Non-secret host variables forwarded when set. */
+const PLAIN_VARS = ['AWS_REGION', 'AWS_DEFAULT_REGION', 'BUILD_URL', 'BRANCH_NAME', 'RSRUN_LOG_LEVEL', 'RSRUN_LOG_FORMAT'];
+
+export interface ContainerSettings {
+  env: Record<string, string>;
+  secrets: Record<string, string>;
+}
+
+/** 127.0.0.1 / localhost / ::1 on the host is host.docker.internal inside the container. */
+export function containerHost(host: string): string {
+  return /^(127\.\d+\.\d+\.\d+|localhost|::1|\[::1\])$/i.test(host) ? DOCKER_HOST_ALIAS : host;
+}
+
+/** Rewrites a URL whose host is loopback (an endpoint from the host's point of view). */
+export function containerUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    const h = containerHost(u.hostname);
+    if (h === u.hostname) return url;
+    u.hostname = h;
+    return u.toString().replace(/\/$/, url.endsWith('/') ? '/' : '');
+  } catch {
+    return url;
+  }
+}
+
+export interface SettingsInput {
+  config: Pick<ResolvedConfig, 'build'> & { env: EnvironmentConfig };
+  hostEnv: NodeJS.ProcessEnv;
+  /** Extra host variables to forward as plain settings (names only; values read here). */
+  passEnv?: string[];
+  /** Extra host variables to forward as secrets. */
+  passSecrets?: string[];
+}
+
+export function containerSettings(i: SettingsInput): ContainerSettings {
+  const e = i.config.env;
+  const env: Record<string, string> = { RSRUN_ENV: e.name };
+  const secrets: Record<string, string> = {};
+  if (e.engine !== 'embedded') {
+    if (e.host) env.RSRUN_HOST = containerHost(e.host);
+    env.RSRUN_PORT = String(e.port);
+    env.RSRUN_DATABASE = e.database;
+    env.RSRUN_USER = e.user;
+  }
+  if (e.password !== undefined) secrets.RSRUN_PASSWORD = e.password;
+  const b = i.config.build;
+  if (b.commit) env.GIT_COMMIT = b.commit;
+  if (b.number) env.BUILD_NUMBER = b.number;
+  for (const [k, v] of Object.entries(i.hostEnv)) {
+    if (v === undefined || v === '') continue;
+    if (SECRET_VAR.test(k)) secrets[k] = v;
+    else if (PLAIN_VARS.includes(k)) env[k] = v;
+  }
+  for (const k of i.passEnv ?? []) {
+    const v = i.hostEnv[k];
+    if (v !== undefined) env[k] = /^https?:\/\//.test(v) ? containerUrl(v) : v;
+  }
+  for (const k of i.passSecrets ?? []) {
+    const v = i.hostEnv[k];
+    if (v !== undefined) secrets[k] = v;
+  }
+  // A value is either visible or secret, never both.
+  for (const k of Object.keys(secrets)) delete env[k];
+  return { env, secrets };
+}
