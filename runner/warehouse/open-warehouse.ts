@@ -10,6 +10,8 @@ import { RedshiftDialect } from '../dialects/redshift/redshift-dialect';
 import { PgWarehouse, type PgWarehouseOptions } from './pg-warehouse';
 import type { Warehouse } from './warehouse';
 import { resolveTls } from './tls';
+import { openDataApi } from './aws/open-data-api';
+import { resolveConnection } from './aws/resolve-connection';
 
 export interface OpenedWarehouse {
   warehouse: Warehouse;
@@ -58,18 +60,14 @@ export async function openWarehouse(
 
   if (env.transport === 'data-api') {
     // HTTPS to the Redshift Data API instead of the wire protocol (docs/data-api.md).
-    const { openDataApi } = await import('./aws/open-data-api.js');
     const warehouse = await openDataApi(env, dialect);
     return { warehouse, dispose: () => warehouse.close() };
   }
 
-  // auth = secret | iam, or an endpoint to look up: AWS calls, loaded only when needed.
+  // auth = secret | iam, or an endpoint to look up: the AWS SDK is loaded inside, only when needed.
   let target = env;
   let password: PgWarehouseOptions['password'] = env.password;
-  if (env.auth !== 'password' || env.host === '') {
-    const { resolveConnection } = await import('./aws/resolve-connection.js');
-    ({ env: target, password } = await resolveConnection(env));
-  }
+  if (env.auth !== 'password' || env.host === '') ({ env: target, password } = await resolveConnection(env));
 
   const pgOptions: PgWarehouseOptions = {
     ...common,
