@@ -19,6 +19,7 @@ import type { RunReport } from '../run/run-report';
 import { LocalStore } from './local-store';
 import { metricsFor, publishMetrics, readPendingMetrics, savePendingMetrics, type PublishResult } from './metrics';
 import { isUnreachable } from './retry';
+import { S3Store } from './s3-store';
 import { shipRun, type ShipRunResult } from './ship-run';
 import { clearMarker, isLiveRun, listSpool, markPending, readMarker, writeMarker, type PendingMarker } from './spool';
 import type { RunStore } from './store';
@@ -33,10 +34,8 @@ export function localStoreDir(config: ResolvedConfig): string {
 }
 
 export async function openStore(config: ResolvedConfig): Promise<RunStore> {
-  if (config.s3) {
-    const { S3Store } = await import('./s3-store.js');
-    return S3Store.open(config.s3);
-  }
+  // S3Store itself is light: it loads the AWS SDK only when opened.
+  if (config.s3) return S3Store.open(config.s3);
   return new LocalStore(localStoreDir(config));
 }
 

@@ -6,13 +6,13 @@
 import { loadConfig } from '../../config/load-config';
 import { ShippingError } from '../../errors';
 import { createLogger } from '../../logging/create-logger';
+import { shipRuns } from '../../shipping/index';
 import type { CommandInput } from '../program';
 
 export async function run(input: CommandInput): Promise<number> {
   const config = await loadConfig(input.global);
   const logger = createLogger({ level: config.logLevel, format: config.logFormat, secrets: config.secrets });
   try {
-    const { shipRuns } = await import('../../shipping/index.js');
     const results = await shipRuns(config, logger, input.operands.length > 0 ? input.operands : undefined);
     const failed = results.filter((r) => r.uploadError || r.metricsError);
     if (input.options.json || input.global.json) {
