@@ -115,7 +115,9 @@ function fieldValue(field: Field, column: ColumnMetadata | undefined): unknown {
   if (field.blobValue !== undefined) return Buffer.from(field.blobValue);
   const text = field.stringValue ?? null;
   if (text !== null && (type === 'timestamptz' || type === 'timestamp')) {
-    const date = new Date(type === 'timestamp' && !/[zZ+]|-\d\d(:?\d\d)?$/.test(text) ? `${text.replace(' ', 'T')}Z` : text.replace(' ', 'T'));
+    // '2024-05-01 10:00:00+00' (timestamptz) or '2024-05-01 10:00:00' (timestamp, read as UTC like pg's default parser would for the session zone UTC).
+    const iso = text.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00');
+    const date = new Date(/([zZ]|[+-]\d\d:\d\d)$/.test(iso) ? iso : `${iso}Z`);
     return Number.isNaN(date.getTime()) ? text : date;
   }
   return text;
