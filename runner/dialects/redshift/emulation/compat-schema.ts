@@ -1,0 +1,295 @@
+/**
+ * The `rsrun_compat` schema: Redshift functions PostgreSQL lacks, written in SQL/PL/pgSQL and
+ * installed once per database by `prepare(session)`. Rewritten statements call them qualified
+ * (`rsrun_compat.dateadd(...)`, see expressions.ts), so nothing depends on the session's
+ * search_path and PostgreSQL's own functions are never shadowed.
+ *
+ * The schema comment carries a hash of this file's SQL: when it matches, `prepare` costs one
+ * round trip; otherwise the functions are (re)created under a transaction-scoped advisory lock
+ * so concurrent runners do not race. (This code only ever runs on PostgreSQL engines that emulate
+ * Redshift, never on Redshift, which has no advisory locks.)
+ *
+ * Semantics follow the AWS Database Developer Guide pages named next to each function
+ * (docs.aws.amazon.com/redshift/latest/dg/<page>.html); test/emulation/compat-functions.test.ts
+ * checks them against the values those pages document.
+ */
+import { createHash } from 'node:crypto';
+import type { Session } from '../../../warehouse/warehouse';
+
+export const COMPAT_SCHEMA = 'rsrun_compat';
+
+/** Lower-case names called as `rsrun_compat.name(...)` after rewriting. */
+export const COMPAT_FUNCTIONS = new Set([
+  'getdate', 'nvl2', 'dateadd', 'datediff', 'date_part', 'date_trunc', 'convert_timezone', 'trunc',
+  'strtol', 'charindex', 'add_months', 'last_day', 'months_between', 'json_extract_path_text',
+  'json_extract_array_element_text', 'json_array_length', 'is_valid_json', 'is_valid_json_array',
+  'json_parse', 'json_serialize',
+]);
+
+const S = COMPAT_SCHEMA;
+
+// Date part names and abbreviations (r_Dateparts_for_datetime_functions) → PostgreSQL's names.
+const DATEPARTS: Record<string, string[]> = {
+  millennium: ['millennium', 'millennia', 'mil', 'mils'],
+  century: ['century', 'centuries', 'c', 'cent', 'cents'],
+  decade: ['decade', 'decades', 'dec', 'decs'],
+  epoch: ['epoch'],
+  year: ['year', 'years', 'y', 'yr', 'yrs'],
+  quarter: ['quarter', 'quarters', 'qtr', 'qtrs'],
+  month: ['month', 'months', 'mon', 'mons'],
+  week: ['week', 'weeks', 'w'],
+  dow: ['dayofweek', 'dow', 'dw', 'weekday'],
+  doy: ['dayofyear', 'doy', 'dy', 'yearday'],
+  day: ['day', 'days', 'd'],
+  hour: ['hour', 'hours', 'h', 'hr', 'hrs'],
+  minute: ['minute', 'minutes', 'm', 'min', 'mins'],
+  second: ['second', 'seconds', 's', 'sec', 'secs'],
+  milliseconds: ['millisecond', 'milliseconds', 'ms', 'msec', 'msecs', 'msecond', 'mseconds', 'millisec', 'millisecs', 'millisecon'],
+  microseconds: ['microsecond', 'microseconds', 'microsec', 'microsecs', 'microsecond', 'usecond', 'useconds', 'us', 'usec', 'usecs'],
+  timezone: ['timezone'],
+  timezone_hour: ['timezone_hour'],
+  timezone_minute: ['timezone_minute'],
+};
+
+const datepartCase = Object.entries(DATEPARTS)
+  .map(([pg, names]) => `WHEN ${[...new Set(names)].map((n) => `'${n}'`).join(', ')} THEN '${pg}'`)
+  .join('\n      ');
+
+/** Overloads taking a datetime argument: timestamp, timestamptz, date, and text for unknown literals. */
+const INSTALL_SQL = `
+CREATE SCHEMA IF NOT EXISTS ${S};
+GRANT USAGE ON SCHEMA ${S} TO PUBLIC;
+
+CREATE OR REPLACE FUNCTION ${S}.datepart_name(p text) RETURNS text LANGUAGE sql IMMUTABLE AS $f$
+  SELECT CASE lower(btrim(p))
+      ${datepartCase}
+      ELSE NULL END
+$f$;
+
+CREATE OR REPLACE FUNCTION ${S}.datepart_checked(p text) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $f$
+DECLARE n text := ${S}.datepart_name(p);
+BEGIN
+  IF n IS NULL THEN
+    RAISE EXCEPTION 'unsupported date part "%"', p USING HINT = 'see r_Dateparts_for_datetime_functions';
+  END IF;
+  RETURN n;
+END $f$;
+
+-- GETDATE: start of the current statement, in the session time zone, without fractional seconds (r_GETDATE).
+CREATE OR REPLACE FUNCTION ${S}.getdate() RETURNS timestamp LANGUAGE sql STABLE AS
+$f$ SELECT date_trunc('second', statement_timestamp())::timestamp $f$;
+-- SYSDATE: start of the current transaction, with microseconds (r_SYSDATE).
+CREATE OR REPLACE FUNCTION ${S}.sysdate() RETURNS timestamp LANGUAGE sql STABLE AS
+$f$ SELECT now()::timestamp $f$;
+
+-- NVL2(expression, not_null_return_value, null_return_value) (r_NVL2).
+CREATE OR REPLACE FUNCTION ${S}.nvl2(e anyelement, a anycompatible, b anycompatible) RETURNS anycompatible LANGUAGE sql IMMUTABLE AS
+$f$ SELECT CASE WHEN e IS NOT NULL THEN a ELSE b END $f$;
+
+-- DATEADD(datepart, interval, {date|time|timestamp}) → timestamp (r_DATEADD_function).
+CREATE OR REPLACE FUNCTION ${S}.dateadd(p text, n bigint, ts timestamp) RETURNS timestamp LANGUAGE plpgsql IMMUTABLE AS $f$
+BEGIN
+  RETURN CASE ${S}.datepart_checked(p)
+    WHEN 'millennium' THEN ts + make_interval(years => (n * 1000)::int)
+    WHEN 'century' THEN ts + make_interval(years => (n * 100)::int)
+    WHEN 'decade' THEN ts + make_interval(years => (n * 10)::int)
+    WHEN 'year' THEN ts + make_interval(years => n::int)
+    WHEN 'quarter' THEN ts + make_interval(months => (n * 3)::int)
+    WHEN 'month' THEN ts + make_interval(months => n::int)
+    WHEN 'week' THEN ts + make_interval(weeks => n::int)
+    WHEN 'day' THEN ts + make_interval(days => n::int)
+    WHEN 'hour' THEN ts + n * interval '1 hour'
+    WHEN 'minute' THEN ts + n * interval '1 minute'
+    WHEN 'second' THEN ts + n * interval '1 second'
+    WHEN 'milliseconds' THEN ts + n * interval '1 millisecond'
+    WHEN 'microseconds' THEN ts + n * interval '1 microsecond'
+  END;
+END $f$;
+CREATE OR REPLACE FUNCTION ${S}.dateadd(p text, n bigint, d date) RETURNS timestamp LANGUAGE sql IMMUTABLE AS
+$f$ SELECT ${S}.dateadd(p, n, d::timestamp) $f$;
+CREATE OR REPLACE FUNCTION ${S}.dateadd(p text, n bigint, t text) RETURNS timestamp LANGUAGE sql STABLE AS
+$f$ SELECT ${S}.dateadd(p, n, t::timestamp) $f$;
+CREATE OR REPLACE FUNCTION ${S}.dateadd(p text, n bigint, ts timestamptz) RETURNS timestamptz LANGUAGE sql STABLE AS
+$f$ SELECT ${S}.dateadd(p, n, ts::timestamp)::timestamptz $f$;
+
+-- DATEDIFF(datepart, start, end): the number of datepart boundaries crossed (r_DATEDIFF_function).
+CREATE OR REPLACE FUNCTION ${S}.datediff(p text, a timestamp, b timestamp) RETURNS bigint LANGUAGE plpgsql IMMUTABLE AS $f$
+DECLARE part text := ${S}.datepart_checked(p);
+BEGIN
+  RETURN CASE part
+    WHEN 'millennium' THEN floor(extract(year FROM b) / 1000) - floor(extract(year FROM a) / 1000)
+    WHEN 'century' THEN floor(extract(year FROM b) / 100) - floor(extract(year FROM a) / 100)
+    WHEN 'decade' THEN floor(extract(year FROM b) / 10) - floor(extract(year FROM a) / 10)
+    WHEN 'year' THEN extract(year FROM b) - extract(year FROM a)
+    WHEN 'quarter' THEN (extract(year FROM b) * 4 + extract(quarter FROM b)) - (extract(year FROM a) * 4 + extract(quarter FROM a))
+    WHEN 'month' THEN (extract(year FROM b) * 12 + extract(month FROM b)) - (extract(year FROM a) * 12 + extract(month FROM a))
+    WHEN 'week' THEN (date_trunc('week', b)::date - date_trunc('week', a)::date) / 7
+    WHEN 'day' THEN b::date - a::date
+    WHEN 'hour' THEN (extract(epoch FROM date_trunc('hour', b)) - extract(epoch FROM date_trunc('hour', a))) / 3600
+    WHEN 'minute' THEN (extract(epoch FROM date_trunc('minute', b)) - extract(epoch FROM date_trunc('minute', a))) / 60
+    WHEN 'second' THEN extract(epoch FROM date_trunc('second', b)) - extract(epoch FROM date_trunc('second', a))
+    WHEN 'milliseconds' THEN round((extract(epoch FROM date_trunc('milliseconds', b)) - extract(epoch FROM date_trunc('milliseconds', a))) * 1000)
+    WHEN 'microseconds' THEN round((extract(epoch FROM b) - extract(epoch FROM a)) * 1000000)
+    ELSE NULL
+  END;
+END $f$;
+CREATE OR REPLACE FUNCTION ${S}.datediff(p text, a date, b date) RETURNS bigint LANGUAGE sql IMMUTABLE AS
+$f$ SELECT ${S}.datediff(p, a::timestamp, b::timestamp) $f$;
+CREATE OR REPLACE FUNCTION ${S}.datediff(p text, a text, b text) RETURNS bigint LANGUAGE sql STABLE AS
+$f$ SELECT ${S}.datediff(p, a::timestamp, b::timestamp) $f$;
+CREATE OR REPLACE FUNCTION ${S}.datediff(p text, a timestamptz, b timestamptz) RETURNS bigint LANGUAGE sql STABLE AS
+$f$ SELECT ${S}.datediff(p, a::timestamp, b::timestamp) $f$;
+
+-- DATE_TRUNC('datepart', timestamp) with Redshift's abbreviations; a date gives a timestamp (r_DATE_TRUNC).
+CREATE OR REPLACE FUNCTION ${S}.date_trunc(p text, ts timestamp) RETURNS timestamp LANGUAGE sql IMMUTABLE AS
+$f$ SELECT pg_catalog.date_trunc(${S}.datepart_checked(p), ts) $f$;
+CREATE OR REPLACE FUNCTION ${S}.date_trunc(p text, d date) RETURNS timestamp LANGUAGE sql IMMUTABLE AS
+$f$ SELECT pg_catalog.date_trunc(${S}.datepart_checked(p), d::timestamp) $f$;
+CREATE OR REPLACE FUNCTION ${S}.date_trunc(p text, t text) RETURNS timestamp LANGUAGE sql STABLE AS
+$f$ SELECT pg_catalog.date_trunc(${S}.datepart_checked(p), t::timestamp) $f$;
+CREATE OR REPLACE FUNCTION ${S}.date_trunc(p text, ts timestamptz) RETURNS timestamptz LANGUAGE sql STABLE AS
+$f$ SELECT pg_catalog.date_trunc(${S}.datepart_checked(p), ts) $f$;
+CREATE OR REPLACE FUNCTION ${S}.date_trunc(p text, i interval) RETURNS interval LANGUAGE sql IMMUTABLE AS
+$f$ SELECT pg_catalog.date_trunc(${S}.datepart_checked(p), i) $f$;
+
+-- DATE_PART(datepart, {date|timestamp}) → double precision (r_DATE_PART_function).
+CREATE OR REPLACE FUNCTION ${S}.date_part(p text, ts timestamp) RETURNS double precision LANGUAGE sql IMMUTABLE AS
+$f$ SELECT pg_catalog.date_part(${S}.datepart_checked(p), ts) $f$;
+CREATE OR REPLACE FUNCTION ${S}.date_part(p text, d date) RETURNS double precision LANGUAGE sql IMMUTABLE AS
+$f$ SELECT pg_catalog.date_part(${S}.datepart_checked(p), d::timestamp) $f$;
+CREATE OR REPLACE FUNCTION ${S}.date_part(p text, t text) RETURNS double precision LANGUAGE sql STABLE AS
+$f$ SELECT pg_catalog.date_part(${S}.datepart_checked(p), t::timestamp) $f$;
+CREATE OR REPLACE FUNCTION ${S}.date_part(p text, ts timestamptz) RETURNS double precision LANGUAGE sql STABLE AS
+$f$ SELECT pg_catalog.date_part(${S}.datepart_checked(p), ts) $f$;
+CREATE OR REPLACE FUNCTION ${S}.date_part(p text, i interval) RETURNS double precision LANGUAGE sql IMMUTABLE AS
+$f$ SELECT pg_catalog.date_part(${S}.datepart_checked(p), i) $f$;
+
+-- CONVERT_TIMEZONE(['source_timezone',] 'target_timezone', 'timestamp'); source defaults to UTC (r_CONVERT_TIMEZONE).
+CREATE OR REPLACE FUNCTION ${S}.convert_timezone(src text, dst text, ts timestamp) RETURNS timestamp LANGUAGE sql IMMUTABLE AS
+$f$ SELECT (ts AT TIME ZONE src) AT TIME ZONE dst $f$;
+CREATE OR REPLACE FUNCTION ${S}.convert_timezone(src text, dst text, t text) RETURNS timestamp LANGUAGE sql STABLE AS
+$f$ SELECT (t::timestamp AT TIME ZONE src) AT TIME ZONE dst $f$;
+CREATE OR REPLACE FUNCTION ${S}.convert_timezone(dst text, ts timestamp) RETURNS timestamp LANGUAGE sql IMMUTABLE AS
+$f$ SELECT (ts AT TIME ZONE 'UTC') AT TIME ZONE dst $f$;
+CREATE OR REPLACE FUNCTION ${S}.convert_timezone(dst text, t text) RETURNS timestamp LANGUAGE sql STABLE AS
+$f$ SELECT (t::timestamp AT TIME ZONE 'UTC') AT TIME ZONE dst $f$;
+CREATE OR REPLACE FUNCTION ${S}.convert_timezone(dst text, ts timestamptz) RETURNS timestamp LANGUAGE sql STABLE AS
+$f$ SELECT ts AT TIME ZONE dst $f$;
+
+-- TRUNC(timestamp) → date (r_TRUNC_date); the numeric forms keep PostgreSQL's meaning (r_TRUNC).
+CREATE OR REPLACE FUNCTION ${S}.trunc(ts timestamp) RETURNS date LANGUAGE sql IMMUTABLE AS $f$ SELECT ts::date $f$;
+CREATE OR REPLACE FUNCTION ${S}.trunc(ts timestamptz) RETURNS date LANGUAGE sql STABLE AS $f$ SELECT ts::date $f$;
+CREATE OR REPLACE FUNCTION ${S}.trunc(n numeric) RETURNS numeric LANGUAGE sql IMMUTABLE AS $f$ SELECT pg_catalog.trunc(n) $f$;
+CREATE OR REPLACE FUNCTION ${S}.trunc(n numeric, s integer) RETURNS numeric LANGUAGE sql IMMUTABLE AS $f$ SELECT pg_catalog.trunc(n, s) $f$;
+CREATE OR REPLACE FUNCTION ${S}.trunc(n double precision) RETURNS double precision LANGUAGE sql IMMUTABLE AS $f$ SELECT pg_catalog.trunc(n) $f$;
+
+-- STRTOL(num_string, base) → bigint, base 2..36, optional sign and 0x prefix for base 16 (r_STRTOL).
+CREATE OR REPLACE FUNCTION ${S}.strtol(s text, base integer) RETURNS bigint LANGUAGE plpgsql IMMUTABLE AS $f$
+DECLARE
+  t text := lower(btrim(s));
+  neg boolean := false;
+  r numeric := 0;
+  d integer;
+  c text;
+BEGIN
+  IF s IS NULL OR base IS NULL THEN RETURN NULL; END IF;
+  IF base < 2 OR base > 36 THEN RAISE EXCEPTION 'STRTOL base must be between 2 and 36, got %', base; END IF;
+  IF left(t, 1) IN ('-', '+') THEN neg := left(t, 1) = '-'; t := substr(t, 2); END IF;
+  IF base = 16 AND left(t, 2) = '0x' THEN t := substr(t, 3); END IF;
+  IF t = '' THEN RAISE EXCEPTION 'STRTOL: "%" is not a number in base %', s, base; END IF;
+  FOREACH c IN ARRAY regexp_split_to_array(t, '') LOOP
+    d := strpos('0123456789abcdefghijklmnopqrstuvwxyz', c) - 1;
+    IF d < 0 OR d >= base THEN RAISE EXCEPTION 'STRTOL: "%" is not a number in base %', s, base; END IF;
+    r := r * base + d;
+  END LOOP;
+  RETURN (CASE WHEN neg THEN -r ELSE r END)::bigint;
+END $f$;
+
+-- CHARINDEX(substring, string): 1-based position, 0 when absent (r_CHARINDEX).
+CREATE OR REPLACE FUNCTION ${S}.charindex(sub text, str text) RETURNS integer LANGUAGE sql IMMUTABLE AS
+$f$ SELECT strpos(str, sub) $f$;
+
+-- LAST_DAY(date) (r_LAST_DAY).
+CREATE OR REPLACE FUNCTION ${S}.last_day(d timestamp) RETURNS date LANGUAGE sql IMMUTABLE AS
+$f$ SELECT (pg_catalog.date_trunc('month', d) + interval '1 month - 1 day')::date $f$;
+CREATE OR REPLACE FUNCTION ${S}.last_day(d date) RETURNS date LANGUAGE sql IMMUTABLE AS
+$f$ SELECT ${S}.last_day(d::timestamp) $f$;
+CREATE OR REPLACE FUNCTION ${S}.last_day(t text) RETURNS date LANGUAGE sql STABLE AS
+$f$ SELECT ${S}.last_day(t::timestamp) $f$;
+
+-- ADD_MONTHS({date|timestamp}, n) → timestamp; from a month's last day to the target month's last day (r_ADD_MONTHS).
+CREATE OR REPLACE FUNCTION ${S}.add_months(ts timestamp, n bigint) RETURNS timestamp LANGUAGE sql IMMUTABLE AS $f$
+  SELECT CASE WHEN ts::date = ${S}.last_day(ts)
+    THEN ${S}.last_day(ts + make_interval(months => n::int)) + (ts - pg_catalog.date_trunc('day', ts))
+    ELSE ts + make_interval(months => n::int) END
+$f$;
+CREATE OR REPLACE FUNCTION ${S}.add_months(d date, n bigint) RETURNS timestamp LANGUAGE sql IMMUTABLE AS
+$f$ SELECT ${S}.add_months(d::timestamp, n) $f$;
+CREATE OR REPLACE FUNCTION ${S}.add_months(t text, n bigint) RETURNS timestamp LANGUAGE sql STABLE AS
+$f$ SELECT ${S}.add_months(t::timestamp, n) $f$;
+
+-- MONTHS_BETWEEN(date1, date2): whole when same day of month or both month ends, else a 31-day fraction (r_MONTHS_BETWEEN_function).
+CREATE OR REPLACE FUNCTION ${S}.months_between(a date, b date) RETURNS double precision LANGUAGE sql IMMUTABLE AS $f$
+  SELECT (extract(year FROM a) - extract(year FROM b)) * 12 + (extract(month FROM a) - extract(month FROM b))
+    + CASE WHEN extract(day FROM a) = extract(day FROM b) OR (a = ${S}.last_day(a) AND b = ${S}.last_day(b)) THEN 0
+           ELSE (extract(day FROM a) - extract(day FROM b)) / 31.0 END
+$f$;
+CREATE OR REPLACE FUNCTION ${S}.months_between(a text, b text) RETURNS double precision LANGUAGE sql STABLE AS
+$f$ SELECT ${S}.months_between(a::date, b::date) $f$;
+
+-- JSON functions on JSON text (json_functions): Redshift takes VARCHAR holding JSON, PostgreSQL's
+-- same-named functions take json; the trailing boolean is null_if_invalid.
+CREATE OR REPLACE FUNCTION ${S}.json_or_null(j text, null_if_invalid boolean) RETURNS json LANGUAGE plpgsql IMMUTABLE AS $f$
+BEGIN
+  RETURN j::json;
+EXCEPTION WHEN invalid_text_representation THEN
+  IF null_if_invalid THEN RETURN NULL; END IF;
+  RAISE;
+END $f$;
+CREATE OR REPLACE FUNCTION ${S}.json_extract_path_text(j text, VARIADIC p text[]) RETURNS text LANGUAGE sql IMMUTABLE AS
+$f$ SELECT pg_catalog.json_extract_path_text(${S}.json_or_null(j, false), VARIADIC p) $f$;
+CREATE OR REPLACE FUNCTION ${S}.json_extract_path_text(j text, p1 text, n boolean) RETURNS text LANGUAGE sql IMMUTABLE AS
+$f$ SELECT pg_catalog.json_extract_path_text(${S}.json_or_null(j, n), p1) $f$;
+CREATE OR REPLACE FUNCTION ${S}.json_extract_path_text(j text, p1 text, p2 text, n boolean) RETURNS text LANGUAGE sql IMMUTABLE AS
+$f$ SELECT pg_catalog.json_extract_path_text(${S}.json_or_null(j, n), p1, p2) $f$;
+CREATE OR REPLACE FUNCTION ${S}.json_extract_path_text(j text, p1 text, p2 text, p3 text, n boolean) RETURNS text LANGUAGE sql IMMUTABLE AS
+$f$ SELECT pg_catalog.json_extract_path_text(${S}.json_or_null(j, n), p1, p2, p3) $f$;
+CREATE OR REPLACE FUNCTION ${S}.json_extract_path_text(j text, p1 text, p2 text, p3 text, p4 text, n boolean) RETURNS text LANGUAGE sql IMMUTABLE AS
+$f$ SELECT pg_catalog.json_extract_path_text(${S}.json_or_null(j, n), p1, p2, p3, p4) $f$;
+CREATE OR REPLACE FUNCTION ${S}.json_extract_array_element_text(j text, pos integer, n boolean DEFAULT false) RETURNS text LANGUAGE sql IMMUTABLE AS
+$f$ SELECT ${S}.json_or_null(j, n) ->> pos $f$;
+CREATE OR REPLACE FUNCTION ${S}.json_array_length(j text, n boolean DEFAULT false) RETURNS integer LANGUAGE sql IMMUTABLE AS
+$f$ SELECT pg_catalog.json_array_length(${S}.json_or_null(j, n)) $f$;
+CREATE OR REPLACE FUNCTION ${S}.is_valid_json(j text) RETURNS boolean LANGUAGE sql IMMUTABLE AS
+$f$ SELECT ${S}.json_or_null(j, true) IS NOT NULL AND json_typeof(${S}.json_or_null(j, true)) = 'object' $f$;
+CREATE OR REPLACE FUNCTION ${S}.is_valid_json_array(j text) RETURNS boolean LANGUAGE sql IMMUTABLE AS
+$f$ SELECT ${S}.json_or_null(j, true) IS NOT NULL AND json_typeof(${S}.json_or_null(j, true)) = 'array' $f$;
+-- SUPER is emulated as jsonb (data-types.ts): JSON_PARSE / JSON_SERIALIZE convert (r_json_parse, r_json_serialize).
+CREATE OR REPLACE FUNCTION ${S}.json_parse(j text) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $f$ SELECT j::jsonb $f$;
+CREATE OR REPLACE FUNCTION ${S}.json_serialize(v jsonb) RETURNS text LANGUAGE sql IMMUTABLE AS $f$ SELECT v::text $f$;
+`;
+
+export const COMPAT_VERSION = `rsrun compat ${createHash('sha256').update(INSTALL_SQL).digest('hex').slice(0, 16)}`;
+
+/** Installs (or upgrades) the compat schema on the session's database; one query when current. */
+export async function installCompatSchema(session: Session): Promise<void> {
+  if (await isCurrent(session)) return;
+  const body = `${INSTALL_SQL}\nCOMMENT ON SCHEMA ${S} IS '${COMPAT_VERSION}';`;
+  if (session.inTransaction()) {
+    // Inside the caller's transaction: install as part of it (rolled back with it on failure).
+    await session.batch(body);
+    return;
+  }
+  await session.batch(`BEGIN; SELECT pg_advisory_xact_lock(hashtext('${S}')); ${body} COMMIT;`).catch(async (err: unknown) => {
+    await session.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  });
+}
+
+async function isCurrent(session: Session): Promise<boolean> {
+  const r = await session.query<{ v: string | null }>(
+    "SELECT obj_description(oid, 'pg_namespace') AS v FROM pg_namespace WHERE nspname = $1",
+    [S],
+  );
+  return r.rows[0]?.v === COMPAT_VERSION;
+}
