@@ -18,3 +18,4 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 
 "$here/start-postgres.sh"
+"$here/docker-setup.sh"

@@ -15,6 +15,23 @@ if ! pg_lsclusters -h 2>/dev/null | grep -q '^15 *main'; then
   pg_createcluster 15 main >/dev/null
 fi
 
+# Containers of the runner image (test/container) reach this server through the Docker bridge
+# (host.docker.internal); password auth only, and only from loopback and Docker's private subnets.
+PG_CONF_DIR=/etc/postgresql/15/main
+pg_conf_changed=false
+if ! grep -q "^listen_addresses = '\*'" "$PG_CONF_DIR/postgresql.conf"; then
+  echo "listen_addresses = '*'" >>"$PG_CONF_DIR/postgresql.conf"
+  pg_conf_changed=true
+fi
+if ! grep -q '172.16.0.0/12' "$PG_CONF_DIR/pg_hba.conf"; then
+  echo 'host all all 172.16.0.0/12 scram-sha-256' >>"$PG_CONF_DIR/pg_hba.conf"
+  pg_conf_changed=true
+fi
+# listen_addresses takes effect only on a restart (once per machine).
+if [ "$pg_conf_changed" = true ] && pg_lsclusters -h | awk '$1 == "15" && $2 == "main" { print $4 }' | grep -q online; then
+  pg_ctlcluster 15 main restart
+fi
+
 if ! pg_lsclusters -h | awk '$1 == "15" && $2 == "main" { print $4 }' | grep -q online; then
   pg_ctlcluster 15 main start
 fi
