@@ -100,3 +100,12 @@ describe('lint: false-positive traps', () => {
     expect(await one(sql, 'test')).to.deep.equal([]);
   });
 });
+
+describe('lint: Redshift transaction facts', () => {
+  it('DROP LIBRARY refuses a transaction block (r_DROP_LIBRARY)', async () => {
+    expect(await one('DROP LIBRARY f_urlparse;')).to.deep.equal(['V1__x.sql:1 RS101']);
+  });
+  it('REFRESH MATERIALIZED VIEW runs in a migration transaction', async () => {
+    expect(await one('REFRESH MATERIALIZED VIEW s.mv;')).to.deep.equal([]);
+  });
+});
