@@ -120,9 +120,9 @@ export class DeployLock {
   /** One claim attempt in one short transaction. Returns the live holder, or undefined when claimed. */
   private async tryClaim(): Promise<LockHolder | undefined> {
     const s = this.session;
-    await s.batch(`BEGIN;\nLOCK TABLE ${this.ledger.lock}`);
     try {
-      const holder = await readHolder(s, this.ledger);
+      // One round trip: open the transaction, take the table lock, read the lease.
+      const holder = toHolder((await s.batch(`BEGIN;\nLOCK TABLE ${this.ledger.lock};\n${holderSql(this.ledger)}`)).rows[0]);
       if (holder && !(await this.isStale(holder))) {
         await s.batch('COMMIT');
         return holder;
@@ -162,12 +162,16 @@ export class DeployLock {
   }
 }
 
+// The lease row's id is the constant 1, written as a literal so the read can share a batch.
+function holderSql(ledger: SqlLedger): string {
+  return `SELECT owner, run_id, host, os_pid, backend_pid, db_user, acquired_at, CASE WHEN expires_at < ${ledger.dialect.nowSql} THEN 1 ELSE 0 END AS expired FROM ${ledger.lock} WHERE id = ${LOCK_ROW_ID}`;
+}
+
 async function readHolder(session: Session, ledger: SqlLedger): Promise<LockHolder | undefined> {
-  const r = await session.query<Record<string, unknown>>(
-    `SELECT owner, run_id, host, os_pid, backend_pid, db_user, acquired_at, CASE WHEN expires_at < ${ledger.dialect.nowSql} THEN 1 ELSE 0 END AS expired FROM ${ledger.lock} WHERE id = $1`,
-    [LOCK_ROW_ID],
-  );
-  const row = r.rows[0];
+  return toHolder((await session.query<Record<string, unknown>>(holderSql(ledger))).rows[0]);
+}
+
+function toHolder(row: Record<string, unknown> | undefined): LockHolder | undefined {
   if (!row || row.owner === null || row.owner === undefined) return undefined;
   const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
   return {

@@ -480,41 +480,41 @@ export class Migrator {
     } else {
       await this.ledger.insert(session, { ...this.stagedRow(item, rank), statementsDone: 0 }, false, 0);
     }
+    const refuses = (step: Prepared) => dialect.nonTransactional(step.source.sql) ?? dialect.commitsImplicitly(step.source.sql);
     let i = done;
     while (i < steps.length) {
-      const step = steps[i] as Prepared;
-      const refuses = dialect.nonTransactional(step.source.sql) ?? dialect.commitsImplicitly(step.source.sql);
-      if (refuses) {
-        await this.runStep(session, m, step);
-        i++;
-        await this.ledger.updateProgress(session, rank, i);
-        continue;
-      }
-      let j = i;
-      await session.batch('BEGIN');
       try {
-        while (j < steps.length && !(dialect.nonTransactional((steps[j] as Prepared).source.sql) ?? dialect.commitsImplicitly((steps[j] as Prepared).source.sql))) {
+        if (refuses(steps[i] as Prepared)) {
+          await this.runStep(session, m, steps[i] as Prepared);
+          await this.ledger.updateProgress(session, rank, i + 1);
+          i++;
+          continue;
+        }
+        let j = i;
+        await session.batch('BEGIN');
+        while (j < steps.length && !refuses(steps[j] as Prepared)) {
           await this.runStep(session, m, steps[j] as Prepared);
           j++;
         }
         await this.ledger.updateProgress(session, rank, j);
         await session.batch('COMMIT');
+        i = j;
       } catch (err) {
-        await session.batch('ROLLBACK').catch(() => undefined);
-        if (err instanceof MigrationError) {
-          throw new MigrationError(`${err.message}; statements 1-${i} stay applied and the next run resumes at statement ${i + 1}`, {
-            file: err.file,
-            line: err.line,
-            version: err.version,
-            statementIndex: err.statementIndex,
-            sqlState: err.sqlState,
-            cause: err.cause,
-            hint: 'this migration runs outside a transaction, so its completed statements were not rolled back; fix the failing statement and run again',
-          });
-        }
-        throw err;
+        if (session.inTransaction()) await session.batch('ROLLBACK').catch(() => undefined);
+        if (!(err instanceof MigrationError)) throw err;
+        const kept = i === 0 ? 'no statement of it was applied' : `statements 1-${i} stay applied`;
+        throw new MigrationError(`${err.message}
+${kept}; the next run resumes at statement ${i + 1}`, {
+          ...(err.file ? { file: err.file } : {}),
+          ...(err.line ? { line: err.line } : {}),
+          ...(err.column ? { column: err.column } : {}),
+          ...(err.version ? { version: err.version } : {}),
+          ...(err.statementIndex !== undefined ? { statementIndex: err.statementIndex } : {}),
+          ...(err.sqlState ? { sqlState: err.sqlState } : {}),
+          cause: err.cause,
+          hint: 'this migration runs outside a transaction, so completed statements are not rolled back; fix the failing statement and run again',
+        });
       }
-      i = j;
     }
     await this.ledger.markSucceeded(session, rank, steps.length, Date.now() - started, m.checksum);
   }

@@ -38,6 +38,8 @@ export class PgWarehouse implements Warehouse {
   readonly label: string;
   readonly user: string;
   private readonly pool: pg.Pool;
+  /** Backend pid of each pooled connection, learned once when it first connects. */
+  private readonly pids = new WeakMap<pg.PoolClient, number>();
 
   constructor(
     private readonly options: PgWarehouseOptions,
@@ -69,6 +71,8 @@ export class PgWarehouse implements Warehouse {
     } catch (err) {
       throw this.connectionError(err);
     }
+    const known = this.pids.get(client);
+    if (known !== undefined) return new PgSession(client, known);
     try {
       // One round trip per new connection: learn the backend pid and set session limits.
       const init = await client.query<{ pid: number }>(
@@ -79,7 +83,9 @@ export class PgWarehouse implements Warehouse {
           ? [String(this.options.statementTimeoutMs)]
           : [String(this.options.statementTimeoutMs), this.options.queryGroup],
       );
-      return new PgSession(client, Number(init.rows[0]?.pid ?? 0));
+      const pid = Number(init.rows[0]?.pid ?? 0);
+      this.pids.set(client, pid);
+      return new PgSession(client, pid);
     } catch (err) {
       client.release(true);
       throw this.connectionError(err);
@@ -176,7 +182,7 @@ class PgSession implements Session {
         const { rows, fields } = await new Promise<{ rows: R[]; fields: string[] }>((resolve, reject) => {
           cursor.read(chunkSize, (err, rows, result) => {
             if (err) reject(err);
-            else resolve({ rows, fields: (result.fields ?? []).map((f) => f.name) });
+            else resolve({ rows, fields: (result?.fields ?? []).map((f) => f.name) });
           });
         });
         if (rows.length === 0) break;

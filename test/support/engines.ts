@@ -90,7 +90,7 @@ export function describeEachEngine(title: string, body: (db: EngineDatabase) => 
 
       before(async function () {
         if (engine === 'embedded') {
-          state.embedded = await startEmbedded({ dataDir: undefined, fresh: true, maxConnections: 32 });
+          state.embedded = await startEmbedded({ dataDir: undefined, fresh: true, maxConnections: 128 });
           state.conn = { host: state.embedded.host, port: state.embedded.port, user: state.embedded.user, password: undefined, database: state.embedded.database };
           return;
         }

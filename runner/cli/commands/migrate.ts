@@ -1,0 +1,45 @@
+import type { MigrateResult } from '../../engine/migrator';
+import type { MigrationOutcome } from '../../events';
+import { writeRunArtifacts } from '../../run/run-artifacts';
+import { migratorFor } from '../migrator-for';
+import { printJson } from '../output';
+import type { CommandInput } from '../program';
+import { asRecordedRun, withWarehouse, type RunRuntime, type WarehouseRuntime } from '../runtime';
+
+/** `rsrun migrate`: apply pending migrations under the deployment lock. */
+export async function run(input: CommandInput): Promise<number> {
+  return asRecordedRun(input, 'migrate', (rt) =>
+    withWarehouse(rt, async (wrt) => {
+      const result = await applyMigrations({ ...wrt, ctx: rt.ctx });
+      if (input.options.json) printJson({ runId: rt.ctx.runId, applied: result.outcomes });
+      return { status: 'passed', exitCode: 0 };
+    }),
+  );
+}
+
+/**
+ * Migrate as part of a recorded run: outcomes reach the run's events, and the applied SQL and the
+ * history snapshot land in the run directory — also when a migration fails.
+ */
+export async function applyMigrations(rt: WarehouseRuntime & Pick<RunRuntime, 'ctx'>): Promise<MigrateResult> {
+  rt.ctx.target = rt.opened.warehouse.label;
+  const events = rt.ctx.events;
+  const migrator = migratorFor(rt, rt.ctx.runId, events);
+  const set = await migrator.migrations();
+  const appliedScripts = new Set<string>();
+  const onFinish = (o: MigrationOutcome) => {
+    if (o.status === 'applied' || o.status === 'failed') appliedScripts.add(o.migration.script);
+  };
+  events.on('migration:finish', onFinish);
+  try {
+    const result = await migrator.migrate();
+    await writeRunArtifacts(rt.ctx.runDir, [...set.versioned, ...set.repeatable].filter((m) => appliedScripts.has(m.script)), result.history);
+    return result;
+  } catch (err) {
+    const history = await migrator.state().then((s) => s.history).catch(() => undefined);
+    await writeRunArtifacts(rt.ctx.runDir, [...set.versioned, ...set.repeatable].filter((m) => appliedScripts.has(m.script)), history).catch(() => undefined);
+    throw err;
+  } finally {
+    events.off('migration:finish', onFinish);
+  }
+}

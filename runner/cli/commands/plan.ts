@@ -1,0 +1,48 @@
+import { newRunId } from '../../run/run-context';
+import { migratorFor } from '../migrator-for';
+import { formatTable, printJson, printLine } from '../output';
+import type { CommandInput } from '../program';
+import { withConfig, withWarehouse } from '../runtime';
+
+/** `rsrun plan`: pending migrations and their SQL, in apply order; changes nothing. */
+export async function run(input: CommandInput): Promise<number> {
+  return withConfig(input, (rt) =>
+    withWarehouse(rt, async (wrt) => {
+      const { items, state } = await migratorFor(wrt, newRunId()).plan();
+      if (input.options.json) {
+        printJson({
+          environment: rt.config.env.name,
+          current: state.current,
+          problems: state.problems,
+          pending: items.map((i) => ({
+            version: i.migration.version,
+            description: i.migration.description,
+            type: i.migration.kind,
+            script: i.migration.script,
+            checksum: i.migration.checksum,
+            reason: i.reason,
+            transactional: i.transactional,
+            ...(i.nonTransactionalBecause ? { nonTransactionalBecause: i.nonTransactionalBecause } : {}),
+            statements: i.migration.statements.map((s) => ({ line: s.line, sql: s.sql })),
+          })),
+        });
+        return 0;
+      }
+      printLine(`environment ${rt.config.env.name} (${wrt.opened.warehouse.label}), current version: ${state.current ?? 'none'}`);
+      for (const p of state.problems) printLine(`problem: ${p}`);
+      if (items.length === 0) {
+        printLine('nothing to apply: the warehouse is up to date');
+        return 0;
+      }
+      printLine(`${items.length} migration(s) to apply:\n`);
+      printLine(formatTable(['version', 'description', 'type', 'statements', 'transaction'], items.map((i) => [
+        i.migration.version ?? '', i.migration.description, i.reason === 'new' ? i.migration.kind : `${i.migration.kind} (${i.reason})`, i.migration.statements.length, i.transactional ? 'yes' : 'no',
+      ])));
+      for (const i of items) {
+        printLine(`\n-- ${i.migration.script}${i.transactional ? '' : `  [outside a transaction: ${i.nonTransactionalBecause}]`}`);
+        for (const s of i.migration.statements.slice(i.resumeFrom)) printLine(`${s.sql};`);
+      }
+      return 0;
+    }),
+  );
+}

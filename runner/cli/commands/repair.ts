@@ -1,0 +1,22 @@
+import { newRunId } from '../../run/run-context';
+import { migratorFor } from '../migrator-for';
+import { printJson, printLine } from '../output';
+import type { CommandInput } from '../program';
+import { withConfig, withWarehouse } from '../runtime';
+
+/** `rsrun repair`: drop failed history rows, realign checksums, release a stale deployment lock. */
+export async function run(input: CommandInput): Promise<number> {
+  return withConfig(input, (rt) =>
+    withWarehouse(rt, async (wrt) => {
+      const result = await migratorFor(wrt, newRunId()).repair();
+      if (input.options.json) {
+        printJson(result);
+        return 0;
+      }
+      printLine(`removed ${result.removedFailed} failed history row(s)`);
+      printLine(result.realigned.length ? `realigned checksums of: ${result.realigned.join(', ')}` : 'no checksum needed realigning');
+      printLine(result.releasedLock ? `released the deployment lock held by ${result.releasedLock}` : 'the deployment lock was free');
+      return 0;
+    }),
+  );
+}

@@ -1,0 +1,16 @@
+import { Migrator } from '../engine/migrator';
+import type { RunEventBus } from '../events';
+import type { WarehouseRuntime } from './runtime';
+
+/** The migrator for a command's environment, with the Redshift emulation when it applies. */
+export function migratorFor(rt: WarehouseRuntime, runId: string, events?: RunEventBus): Migrator {
+  return new Migrator({
+    warehouse: rt.opened.warehouse,
+    project: rt.config.project,
+    env: rt.config.env,
+    runId,
+    logger: rt.logger,
+    ...(rt.rewriter ? { rewriter: rt.rewriter } : {}),
+    ...(events ? { events } : {}),
+  });
+}

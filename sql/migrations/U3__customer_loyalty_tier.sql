@@ -1,0 +1,1 @@
+ALTER TABLE sales.customers DROP COLUMN loyalty_tier;

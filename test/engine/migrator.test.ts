@@ -1,0 +1,279 @@
+import { expect } from 'chai';
+import { ExitCode, InputError, LockTimeoutError, MigrationError, ValidationError } from '../../runner/errors';
+import { Migrator } from '../../runner/engine/migrator';
+import { silentLogger } from '../../runner/logging/logger';
+import { describeEachEngine } from '../support/engines';
+import { TempProject } from '../support/project';
+import { countingWarehouse } from '../support/counting-warehouse';
+import type { Warehouse } from '../../runner/warehouse/warehouse';
+
+let runSeq = 0;
+function migratorOn(warehouse: Warehouse, project: TempProject, schema: string, lockTimeoutMs = 20_000): Migrator {
+  runSeq++;
+  return new Migrator({
+    warehouse,
+    project: { migrationsDir: project.migrationsDir, historySchema: schema, historyTable: 'rsrun_history', lockTable: 'rsrun_lock' },
+    env: { lockTimeoutMs, name: 'test' },
+    runId: `run-${process.pid}-${runSeq}-${Date.now()}`,
+    logger: silentLogger,
+  });
+}
+
+async function caught(p: Promise<unknown>): Promise<unknown> {
+  try {
+    await p;
+  } catch (err) {
+    return err;
+  }
+  throw new Error('expected a rejection');
+}
+
+describeEachEngine('migration engine', (db) => {
+  let n = 0;
+  let shared: Warehouse | undefined;
+  // One pool for the block; the race test opens its own two.
+  const wh = () => (shared ??= db.warehouse());
+  // Each test gets its own app schema and history schema inside the block's fresh database.
+  const fresh = () => {
+    n++;
+    return { app: `app${n}`, hist: `hist${n}` };
+  };
+
+  it('applies versions in numeric order, then repeatables, and records each with its history row', async () => {
+    const { app, hist } = fresh();
+    const p = new TempProject();
+    p.migration('V2__last.sql', `insert into ${app}.log values ('2');`);
+    p.migration('V1.1__fourth.sql', `insert into ${app}.log values ('1.1');`);
+    p.migration('V1.0.2__third.sql', `insert into ${app}.log values ('1.0.2');`);
+    p.migration('sub/V1.0.1__second.sql', `insert into ${app}.log values ('1.0.1');`);
+    p.migration('V1.0__first.sql', `create schema ${app};\ncreate table ${app}.log (v varchar(20), at timestamp default now());`);
+    p.migration('R__view.sql', `create or replace view ${app}.log_view as select v from ${app}.log;`);
+    const m = migratorOn(wh(), p, hist);
+    const result = await m.migrate();
+    expect(result.applied).to.equal(6);
+    const c = await db.client();
+    const rows = (await c.query(`select v from ${app}.log order by at, v`)).rows.map((r) => r.v);
+    expect(rows).to.deep.equal(['1.0.1', '1.0.2', '1.1', '2']);
+    const hist1 = (await c.query(`select installed_rank, version, type, script, success, statements_done from ${hist}.rsrun_history order by installed_rank`)).rows;
+    expect(hist1.map((r) => [r.installed_rank, r.version, r.type, r.success])).to.deep.equal([
+      [1, '1.0', 'versioned', true], [2, '1.0.1', 'versioned', true], [3, '1.0.2', 'versioned', true], [4, '1.1', 'versioned', true], [5, '2', 'versioned', true], [6, null, 'repeatable', true],
+    ]);
+    expect(hist1[1].script).to.equal('sub/V1.0.1__second.sql');
+    // Nothing pending afterwards; a second migrate applies nothing.
+    expect((await migratorOn(wh(), p, hist).migrate()).applied).to.equal(0);
+    // A changed repeatable is re-applied, after the versioned ones.
+    p.migration('R__view.sql', `create or replace view ${app}.log_view as select v, at from ${app}.log;`);
+    p.migration('V3__more.sql', `insert into ${app}.log values ('3');`);
+    const again = await migratorOn(wh(), p, hist).migrate();
+    expect(again.outcomes.map((o) => [o.migration.kind, o.status])).to.deep.equal([['versioned', 'applied'], ['repeatable', 'applied']]);
+    p.remove();
+  });
+
+  it('costs one round trip per transactional migration, whatever its number of statements', async () => {
+    const { app, hist } = fresh();
+    const p = new TempProject();
+    p.migration('V1__schema.sql', `create schema ${app};`);
+    for (let i = 2; i <= 21; i++) {
+      const stmts = Array.from({ length: 1 + (i % 5) }, (_, k) => `create table ${app}.t${i}_${k} (a int);\ninsert into ${app}.t${i}_${k} values (${k})`).join(';\n');
+      p.migration(`V${i}__tables.sql`, stmts + ';');
+    }
+    const { warehouse, counter } = countingWarehouse(wh());
+    const m = migratorOn(warehouse, p, hist);
+    await m.migrate();
+    const batches = counter.batches.filter((b) => b.includes(`${app}.t`));
+    expect(batches.length).to.equal(20); // one per migration
+    // Fixed overhead (connect, ensure, lock, history, staging, release) stays small.
+    expect(counter.roundTrips - 21).to.be.at.most(13);
+    p.remove();
+  });
+
+  it('rolls a failing migration back whole, names file, statement and line, and runs nothing after it', async () => {
+    const { app, hist } = fresh();
+    const p = new TempProject();
+    p.migration('V1__ok.sql', `create schema ${app};`);
+    p.migration('V2__broken.sql', [
+      `create table ${app}.a (x int);`,
+      `insert into ${app}.a values (1);`,
+      `insert into ${app}.a values (1/0);`,
+      `create table ${app}.b (x int);`,
+      `insert into ${app}.b values (2);`,
+    ].join('\n'));
+    p.migration('V3__after.sql', `create table ${app}.c (x int);`);
+    const err = await caught(migratorOn(wh(), p, hist).migrate());
+    expect(err).to.be.instanceOf(MigrationError);
+    const e = err as MigrationError;
+    expect(e.exitCode).to.equal(ExitCode.DeployFailed);
+    expect(e.file).to.match(/V2__broken\.sql$/);
+    expect(e.statementIndex).to.equal(2);
+    expect(e.line).to.equal(3);
+    expect(e.message).to.contain('statement 3 of 5').and.to.contain('division by zero');
+    const c = await db.client();
+    const tables = (await c.query(`select table_name from information_schema.tables where table_schema = $1 order by 1`, [app])).rows.map((r) => r.table_name);
+    expect(tables).to.deep.equal([]);
+    const versions = (await c.query(`select version from ${hist}.rsrun_history order by installed_rank`)).rows.map((r) => r.version);
+    expect(versions).to.deep.equal(['1']);
+    // The lock was released: the next run proceeds (and fails the same way).
+    expect(await caught(migratorOn(wh(), p, hist, 2000).migrate())).to.be.instanceOf(MigrationError);
+    p.remove();
+  });
+
+  it('points at the line of a syntax error inside a multi-line statement', async () => {
+    const { app, hist } = fresh();
+    const p = new TempProject();
+    p.migration('V1__syntax.sql', `create schema ${app};\n\ncreate table ${app}.t (\n  a int,\n  b intt\n);`);
+    const e = (await caught(migratorOn(wh(), p, hist).migrate())) as MigrationError;
+    expect(e).to.be.instanceOf(MigrationError);
+    expect(e.line).to.equal(5);
+    expect(e.message).to.contain('statement 2 of 2').and.to.match(/\|\s+\^/);
+  });
+
+  it('stops before running anything when an applied migration was edited, naming the file', async () => {
+    const { app, hist } = fresh();
+    const p = new TempProject();
+    p.migration('V1__a.sql', `create schema ${app};`);
+    await migratorOn(wh(), p, hist).migrate();
+    p.migration('V1__a.sql', `create schema ${app}; -- edited`);
+    p.migration('V2__b.sql', `create table ${app}.b (x int);`);
+    const e = (await caught(migratorOn(wh(), p, hist).migrate())) as ValidationError;
+    expect(e).to.be.instanceOf(ValidationError);
+    expect(e.exitCode).to.equal(ExitCode.BadInput);
+    expect(e.describe()).to.contain('V1__a.sql was edited after it was applied');
+    const c = await db.client();
+    expect((await c.query(`select count(*)::int as n from information_schema.tables where table_schema = $1`, [app])).rows[0].n).to.equal(0);
+    // repair realigns the checksum; then V2 applies.
+    const repaired = await migratorOn(wh(), p, hist).repair();
+    expect(repaired.realigned).to.deep.equal(['V1__a.sql']);
+    expect((await migratorOn(wh(), p, hist).migrate()).applied).to.equal(1);
+  });
+
+  it('runs statements that refuse a transaction outside one, recording progress, and resumes after a failure', async () => {
+    const { app, hist } = fresh();
+    const p = new TempProject();
+    p.migration('V1__schema.sql', `create schema ${app};\ncreate table ${app}.t (a int);`);
+    p.migration('V2__maintenance.sql', `insert into ${app}.t values (1);\nvacuum ${app}.t;\ninsert into ${app}.t values (2);\ninsert into ${app}.missing values (3);`);
+    const m = migratorOn(wh(), p, hist);
+    expect((await m.plan()).items.map((i) => i.transactional)).to.deep.equal([true, false]);
+    const e = (await caught(m.migrate())) as MigrationError;
+    expect(e).to.be.instanceOf(MigrationError);
+    // Statement 3 shared a transaction with the failing statement 4, so it rolled back with it.
+    expect(e.message).to.contain('statements 1-2 stay applied').and.to.contain('resumes at statement 3');
+    const c = await db.client();
+    const row = (await c.query(`select success, statements_done from ${hist}.rsrun_history where version = '2'`)).rows[0];
+    expect(row).to.deep.equal({ success: false, statements_done: 2 });
+    // Fix the last statement; the re-run resumes at statement 3 and does not repeat 1-2.
+    p.migration('V2__maintenance.sql', `insert into ${app}.t values (1);\nvacuum ${app}.t;\ninsert into ${app}.t values (2);\ninsert into ${app}.t values (3);`);
+    const r = await migratorOn(wh(), p, hist).migrate();
+    expect(r.applied).to.equal(1);
+    expect((await c.query(`select a from ${app}.t order by a`)).rows.map((x) => x.a)).to.deep.equal([1, 2, 3]);
+    const done = (await c.query(`select success, statements_done from ${hist}.rsrun_history where version = '2'`)).rows[0];
+    expect(done).to.deep.equal({ success: true, statements_done: 4 });
+  });
+
+  it('undoes applied versions newest first with U scripts, then re-applies them', async () => {
+    const { app, hist } = fresh();
+    const p = new TempProject();
+    p.migration('V1__schema.sql', `create schema ${app};`);
+    p.migration('V2__a.sql', `create table ${app}.a (x int);`);
+    p.migration('U2__a.sql', `drop table ${app}.a;`);
+    p.migration('V3__b.sql', `create table ${app}.b (x int);`);
+    p.migration('U3__b.sql', `drop table ${app}.b;`);
+    await migratorOn(wh(), p, hist).migrate();
+    const undone = await migratorOn(wh(), p, hist).undo('1');
+    expect(undone.outcomes.map((o) => o.migration.script)).to.deep.equal(['U3__b.sql', 'U2__a.sql']);
+    const c = await db.client();
+    expect((await c.query(`select count(*)::int as n from information_schema.tables where table_schema = $1`, [app])).rows[0].n).to.equal(0);
+    const state = await migratorOn(wh(), p, hist).state();
+    expect(state.pending.map((x) => x.migration.version)).to.deep.equal(['2', '3']);
+    expect((await migratorOn(wh(), p, hist).migrate()).applied).to.equal(2);
+    // Without a U script for a version, undo refuses and changes nothing.
+    p.migration('V4__c.sql', `create table ${app}.c (x int);`);
+    await migratorOn(wh(), p, hist).migrate();
+    expect(await caught(migratorOn(wh(), p, hist).undo('1'))).to.be.instanceOf(InputError);
+    expect((await c.query(`select count(*)::int as n from information_schema.tables where table_schema = $1`, [app])).rows[0].n).to.equal(3);
+  });
+
+  it('baselines an existing warehouse so older migrations do not run', async () => {
+    const { app, hist } = fresh();
+    const p = new TempProject();
+    p.migration('V1__schema.sql', `create schema ${app};`);
+    p.migration('V2__a.sql', `create table ${app}.a (x int);`);
+    p.migration('V3__b.sql', `create table ${app}.b (x int);`);
+    const c = await db.client();
+    await c.query(`create schema ${app}; create table ${app}.a (x int);`);
+    await migratorOn(wh(), p, hist).baseline('2', '<< baseline >>');
+    const r = await migratorOn(wh(), p, hist).migrate();
+    expect(r.outcomes.map((o) => o.migration.version)).to.deep.equal(['3']);
+    expect(await caught(migratorOn(wh(), p, hist).baseline('3', 'again'))).to.be.instanceOf(InputError);
+  });
+
+  it('applies the seed sample INI changeset layout section by section, in file order', async () => {
+    const { app, hist } = fresh();
+    const p = new TempProject();
+    p.migration('changesets.ini', [
+      '[DDL_v01]',
+      `query0 = create schema ${app}`,
+      `query1 = create table ${app}.t (a int, b varchar(10))`,
+      '[DML_01]',
+      `query0 = insert into ${app}.t values (1, 'x');`,
+      `query1 = insert into ${app}.t values (2, 'y')`,
+    ].join('\n'));
+    const r = await migratorOn(wh(), p, hist).migrate();
+    expect(r.outcomes.map((o) => [o.migration.version, o.migration.script])).to.deep.equal([
+      ['DDL_v01', 'changesets.ini#[DDL_v01]'],
+      ['DML_01', 'changesets.ini#[DML_01]'],
+    ]);
+    // Appending a section later applies only the new one.
+    p.migration('changesets.ini', [
+      '[DDL_v01]', `query0 = create schema ${app}`, `query1 = create table ${app}.t (a int, b varchar(10))`,
+      '[DML_01]', `query0 = insert into ${app}.t values (1, 'x');`, `query1 = insert into ${app}.t values (2, 'y')`,
+      '[DML_02]', `query0 = insert into ${app}.t values (3, 'z')`,
+    ].join('\n'));
+    const r2 = await migratorOn(wh(), p, hist).migrate();
+    expect(r2.outcomes.map((o) => o.migration.version)).to.deep.equal(['DML_02']);
+    const c = await db.client();
+    expect((await c.query(`select count(*)::int as n from ${app}.t`)).rows[0].n).to.equal(3);
+  });
+
+  it('lets two racing runners apply each migration exactly once', async function () {
+    const { app, hist } = fresh();
+    const p = new TempProject();
+    p.migration('V1__schema.sql', `create schema ${app};\ncreate table ${app}.applied (v varchar(10));`);
+    for (let i = 2; i <= 12; i++) p.migration(`V${i}__step.sql`, `insert into ${app}.applied values ('${i}');\nselect pg_sleep(0.02);`);
+    const a = migratorOn(db.warehouse(), p, hist);
+    const b = migratorOn(db.warehouse(), p, hist);
+    const [ra, rb] = await Promise.all([a.migrate(), b.migrate()]);
+    expect(ra.applied + rb.applied).to.equal(12);
+    expect(Math.min(ra.applied, rb.applied)).to.equal(0);
+    const c = await db.client();
+    const counts = (await c.query(`select v, count(*)::int as n from ${app}.applied group by v`)).rows;
+    expect(counts.length).to.equal(11);
+    expect(counts.every((r) => r.n === 1)).to.equal(true);
+    const hist2 = (await c.query(`select version, count(*)::int as n from ${hist}.rsrun_history group by version`)).rows;
+    expect(hist2.every((r) => r.n === 1)).to.equal(true);
+  });
+
+  it('gives up waiting for a held lock after lock_timeout with exit code 4, naming the holder', async function () {
+    if (db.engine === 'embedded') {
+      // One backend: a lock held open in a transaction would block the waiter's own queries.
+      // The embedded engine serves one process, so there is nothing to wait for there.
+      return;
+    }
+    const { app, hist } = fresh();
+    const p = new TempProject();
+    p.migration('V1__schema.sql', `create schema ${app};`);
+    const holder = migratorOn(wh(), p, hist);
+    await holder.migrate();
+    const c = await db.client();
+    // Simulate a live holder: a lease owned by this client's session (alive) on another host.
+    const pid = (await c.query('select pg_backend_pid() as pid')).rows[0].pid;
+    await c.query(`update ${hist}.rsrun_lock set owner = 'ci-host pid 1', run_id = 'other', host = 'ci-host', os_pid = 1, backend_pid = $1, db_user = 'x', acquired_at = now(), expires_at = now() + interval '1 hour' where id = 1`, [pid]);
+    p.migration('V2__a.sql', `create table ${app}.a (x int);`);
+    const e = (await caught(migratorOn(wh(), p, hist, 1500).migrate())) as LockTimeoutError;
+    expect(e).to.be.instanceOf(LockTimeoutError);
+    expect(e.exitCode).to.equal(ExitCode.LockTimeout);
+    expect(e.message).to.contain('ci-host pid 1');
+    // When the holder's session ends, its lease is stale and the next run takes it over.
+    await c.query(`update ${hist}.rsrun_lock set backend_pid = 999999 where id = 1`);
+    expect((await migratorOn(wh(), p, hist, 1500).migrate()).applied).to.equal(1);
+  });
+});
