@@ -3,7 +3,9 @@ import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { loadConfig } from '../../runner/config/load-config';
-import { ConfigError } from '../../runner/errors';
+import { ConfigError, InputError } from '../../runner/errors';
+import { RunEventBus } from '../../runner/events';
+import { lintGate } from '../../runner/lint/gate';
 import { lintProject, lintProjectFiles, RULES } from '../../runner/lint/index';
 
 describe('lintProject', () => {
@@ -51,5 +53,38 @@ describe('lintProject', () => {
       expect(doc, r.id).to.contain(`### ${r.id}`);
       expect(doc, r.id).to.contain(r.source);
     }
+  });
+});
+
+describe('lintGate (plan/deploy)', () => {
+  let dir: string;
+  before(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'rsrun-gate-'));
+    await mkdir(path.join(dir, 'migrations'), { recursive: true });
+    await writeFile(path.join(dir, 'rsrun.ini'), '[project]\nname = gate\n');
+  });
+  after(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('emits lint:finding events, logs warnings and passes when there are no errors', async () => {
+    await writeFile(path.join(dir, 'migrations', 'V1__a.sql'), 'TRUNCATE s.t;\n');
+    const bus = new RunEventBus();
+    const seen: unknown[] = [];
+    bus.on('lint:finding', (f) => seen.push(f));
+    const logged: string[] = [];
+    const findings = await lintGate(await loadConfig({ projectDir: dir }, {}), bus, (l) => logged.push(l));
+    expect(findings.map((f) => f.rule)).to.deep.equal(['RS103']);
+    expect(seen).to.deep.equal(findings);
+    expect(logged).to.deep.equal(['migrations/V1__a.sql:1: warning RS103 ' + findings[0]?.message]);
+  });
+
+  it('throws an InputError (exit 2) when there are errors', async () => {
+    await writeFile(path.join(dir, 'migrations', 'V1__a.sql'), 'CREATE INDEX i ON s.t (a);\n');
+    let err: unknown;
+    await lintGate(await loadConfig({ projectDir: dir }, {}), undefined, () => undefined).catch((e: unknown) => { err = e; });
+    expect(err).to.be.instanceOf(InputError);
+    expect((err as InputError).exitCode).to.equal(2);
+    expect((err as Error).message).to.match(/lint found 1 error/);
   });
 });
