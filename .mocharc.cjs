@@ -3,7 +3,8 @@
 // so tests that spawn the CLI exercise the compiled `bin/rsrun.js` a user would run.
 // The spec is given on the command line (package.json "test"), so `npx mocha FILE` runs FILE alone.
 module.exports = {
-  require: ['tsx/cjs', 'test/support/mocha-hooks.ts'],
+  'node-option': ['import=tsx'],
+  require: ['test/support/mocha-hooks.ts'],
   timeout: 120000,
   slow: 5000,
   forbidOnly: Boolean(process.env.CI),
