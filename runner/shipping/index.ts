@@ -88,7 +88,7 @@ async function sendMetrics(config: ResolvedConfig, runDir: string, fresh: RunRep
 
 async function sendFiles(store: RunStore, runDir: string, run: RunIdentity, marker: PendingMarker | undefined, logger: Logger, masker: Masker): Promise<Pick<RunShipment, 'shipped' | 'uploadError'>> {
   try {
-    const shipped = await shipRun({ store, runDir, run: { ...run, environment: run.environment }, masker, logger });
+    const shipped = await shipRun({ store, runDir, run, masker, logger });
     await clearMarker(runDir);
     logger.info(`run shipped to ${shipped.url} (${shipped.objects.length} objects, checksums verified)`, {
       index: store.url(`${run.environment}/index.html`),
