@@ -7,10 +7,12 @@ import { applyMigrations } from './migrate';
  * Tests do not run when a migration failed.
  */
 export async function run(input: CommandInput): Promise<number> {
-  return asRecordedRun(input, 'deploy', (rt) =>
-    withWarehouse(rt, async (wrt) => {
+  return asRecordedRun(input, 'deploy', async (rt) => {
+    const { lintGate } = await import('../../lint/gate.js');
+    await lintGate(rt.config, rt.ctx.events);
+    return withWarehouse(rt, async (wrt) => {
       await applyMigrations({ ...wrt, ctx: rt.ctx });
       return { status: 'passed', exitCode: 0 };
-    }),
-  );
+    });
+  });
 }

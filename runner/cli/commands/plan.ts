@@ -6,8 +6,10 @@ import { withConfig, withWarehouse } from '../runtime';
 
 /** `rsrun plan`: pending migrations and their SQL, in apply order; changes nothing. */
 export async function run(input: CommandInput): Promise<number> {
-  return withConfig(input, (rt) =>
-    withWarehouse(rt, async (wrt) => {
+  return withConfig(input, async (rt) => {
+    const { lintGate } = await import('../../lint/gate.js');
+    await lintGate(rt.config);
+    return withWarehouse(rt, async (wrt) => {
       const { items, state } = await migratorFor(wrt, newRunId()).plan();
       if (input.options.json) {
         printJson({
@@ -43,6 +45,6 @@ export async function run(input: CommandInput): Promise<number> {
         for (const s of i.migration.statements.slice(i.resumeFrom)) printLine(`${s.sql};`);
       }
       return 0;
-    }),
-  );
+    });
+  });
 }
