@@ -4,7 +4,14 @@
  */
 import { CommanderError } from 'commander';
 import { ExitCode, isRsrunError, messageOf, type ExitCodeValue } from '../errors';
+import { createMasker } from '../logging/masking';
+import { registeredSecrets } from '../warehouse/aws/secret-registry';
 import { buildProgram } from './program';
+
+/** Error output is masked like every log line: known secrets and secret-looking patterns. */
+function writeError(text: string): void {
+  process.stderr.write(createMasker(registeredSecrets()).mask(text));
+}
 
 export async function runCli(argv: string[]): Promise<number> {
   let exitCode: number = ExitCode.Ok;
@@ -28,10 +35,10 @@ function reportError(err: unknown): ExitCodeValue | number {
     return err.exitCode === 0 ? ExitCode.Ok : ExitCode.BadInput;
   }
   if (isRsrunError(err)) {
-    process.stderr.write(`rsrun: error: ${err.describe()}\n`);
+    writeError(`rsrun: error: ${err.describe()}\n`);
     return err.exitCode;
   }
-  process.stderr.write(`rsrun: internal error: ${messageOf(err)}\n${err instanceof Error && err.stack ? err.stack + '\n' : ''}`);
+  writeError(`rsrun: internal error: ${messageOf(err)}\n${err instanceof Error && err.stack ? err.stack + '\n' : ''}`);
   process.stderr.write('This is a bug in rsrun; please report it with the command you ran.\n');
   return ExitCode.Internal;
 }
@@ -45,7 +52,7 @@ export function main(argv: string[]): void {
       setTimeout(() => process.exit(code), 3000).unref();
     },
     (err: unknown) => {
-      process.stderr.write(`rsrun: internal error: ${messageOf(err)}\n`);
+      writeError(`rsrun: internal error: ${messageOf(err)}\n`);
       process.exitCode = ExitCode.Internal;
     },
   );

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { GlobalFlags } from '../cli/program';
 import { ConfigError } from '../errors';
+import { registerSecret } from '../warehouse/aws/secret-registry';
 import { readIniFile, type IniDocument, type IniSection } from './ini-file';
 import type {
   AuthMode,
@@ -111,6 +112,8 @@ export async function loadConfig(flags: GlobalFlags, env: NodeJS.ProcessEnv = pr
   const envName = (flags.env ?? env.RSRUN_ENV ?? DEFAULT_ENV).trim();
   const environment = resolveEnvironment(envName, flags, env, doc, dwDoc, at);
   const secrets = collectSecrets(environment, doc, dwDoc, env);
+  // Also known process-wide, so even the last-resort error output in cli/main.ts masks them.
+  secrets.forEach(registerSecret);
 
   const s3 = doc?.sections.get('s3') ? resolveS3(doc.sections.get('s3') as IniSection, env, (k) => at('s3', k)) : undefined;
   const cloudwatch = doc?.sections.get('cloudwatch')
