@@ -7,6 +7,8 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 
 apt_packages=(postgresql chromium shellcheck yamllint awscli iproute2)
+# Infrastructure checks (test/infra): Compose validates docker-compose.yml, Java runs npm-groovy-lint.
+apt_packages+=(docker-compose openjdk-17-jre-headless)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
