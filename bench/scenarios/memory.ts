@@ -1,0 +1,97 @@
+/**
+ * Scenario 5 — memory. rsrun applying one 50 MB migration file, and rsrun running a failing
+ * test that returns 1,000,000 rows: the child's peak RSS (VmHWM from /proc while it runs, which
+ * the kernel keeps as a high-water mark, so short peaks are not missed between samples).
+ */
+import { createWriteStream } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { once } from 'node:events';
+import { rsrunHasCommand, runRsrun, type BenchContext, type Scenario } from '../lib/context';
+import { writeRsrunProject } from '../lib/generate-project';
+import { createDatabase, dropDatabase } from '../lib/postgres';
+import { fmtBytes, fmtMs, unavailable, verdict, type ResultRow } from '../lib/results';
+
+const SCENARIO = '5 memory';
+const LIMIT = 256 * 1024 * 1024;
+
+/** One migration of about `bytes`: a table, then multi-row INSERTs of ~64 KB each. */
+export async function writeLargeMigration(file: string, bytes: number): Promise<{ rows: number; statements: number }> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const out = createWriteStream(file);
+  let written = 0;
+  let rows = 0;
+  let statements = 1;
+  const write = async (s: string) => {
+    written += Buffer.byteLength(s);
+    if (!out.write(s)) await once(out, 'drain');
+  };
+  await write('CREATE TABLE bench_big (id INTEGER NOT NULL, payload VARCHAR(200) NOT NULL);\n');
+  while (written < bytes) {
+    const values: string[] = [];
+    let size = 0;
+    while (size < 64 * 1024) {
+      rows++;
+      const v = `(${rows}, 'payload ${rows} ${'x'.repeat(100)}')`;
+      values.push(v);
+      size += v.length + 2;
+    }
+    await write(`INSERT INTO bench_big (id, payload) VALUES ${values.join(',\n')};\n`);
+    statements++;
+  }
+  out.end();
+  await once(out, 'finish');
+  return { rows, statements };
+}
+
+async function measure(
+  ctx: BenchContext,
+  figure: string,
+  command: string,
+  prepare: (dir: string, database: string) => Promise<void>,
+  args: string[],
+  expectExit: number,
+): Promise<ResultRow> {
+  const target = `peak RSS < ${fmtBytes(LIMIT)}`;
+  if (!rsrunHasCommand(command)) return unavailable(SCENARIO, figure, target, `rsrun has no ${command} command in dist/ yet`);
+  const database = await createDatabase(`mem_${command}`);
+  try {
+    const dir = path.join(ctx.workDir, 'memory', command);
+    await writeRsrunProject(dir, { migrations: [], tables: [], rowsByTable: {}, statementCount: 0 }, { host: ctx.server.host, port: ctx.server.port, database, user: ctx.server.user });
+    await prepare(dir, database);
+    ctx.log(`memory: ${figure}`);
+    const r = await runRsrun(['--project-dir', dir, '--env', 'bench', '--log-level', 'warn', ...args], {
+      env: { ...process.env, RSRUN_BENCH_PASSWORD: ctx.server.password },
+      sampleRssMs: 20,
+      timeoutMs: 10 * 60_000,
+    });
+    const value = `${fmtBytes(r.peakRssBytes)} peak RSS, ${fmtMs(r.wallMs)}, exit ${r.exitCode}`;
+    if (r.exitCode !== expectExit) {
+      return { scenario: SCENARIO, figure, value: `${value} (expected exit ${expectExit}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`, target, verdict: 'FAIL', ratio: '', data: { ...r, stdout: undefined, stderr: r.stderr.slice(-2000) } };
+    }
+    return { scenario: SCENARIO, figure, value, target, verdict: verdict(r.peakRssBytes > 0 && r.peakRssBytes < LIMIT), ratio: `${(r.peakRssBytes / LIMIT).toFixed(2)} of limit`, data: { peakRssBytes: r.peakRssBytes, wallMs: r.wallMs } };
+  } finally {
+    await dropDatabase(database).catch(() => undefined);
+  }
+}
+
+export const memoryScenario: Scenario = {
+  name: 'memory',
+  async run(ctx) {
+    const mb = ctx.quick ? 10 : 50;
+    const rowsWanted = ctx.quick ? 200_000 : 1_000_000;
+    const rows: ResultRow[] = [];
+    rows.push(
+      await measure(ctx, `rsrun migrate: one ${mb} MB migration file`, 'migrate', async (dir) => {
+        await writeLargeMigration(path.join(dir, 'migrations', 'V1__big.sql'), mb * 1024 * 1024);
+      }, ['migrate'], 0),
+    );
+    rows.push(
+      await measure(ctx, `rsrun test: failing test returning ${rowsWanted.toLocaleString('en-US')} rows`, 'test', async (dir) => {
+        // A data test passes when its query returns no rows; this one returns every row it makes.
+        await writeFile(path.join(dir, 'tests', 'big_result.sql'), `SELECT g AS id, 'offending row ' || g AS reason FROM generate_series(1, ${rowsWanted}) AS g;\n`);
+      }, ['test'], 1),
+    );
+    return rows;
+  },
+};

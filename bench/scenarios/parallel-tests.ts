@@ -1,0 +1,119 @@
+/**
+ * Scenario 2 — parallel tests. 400 SQL tests that each spend 20 ms on the server, run by
+ * `rsrun test` with concurrency 8 against the PostgreSQL server: parallel efficiency = ideal time
+ * (400 × 20 ms / 8) / measured time. Then the same suite in 4 shards: the union of the shards'
+ * results must equal the single run's, test for test (a few tests fail on purpose, so statuses
+ * are compared, not only counts).
+ */
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { rsrunHasCommand, runRsrun, type BenchContext, type Scenario } from '../lib/context';
+import { writeRsrunProject } from '../lib/generate-project';
+import { createDatabase, dropDatabase } from '../lib/postgres';
+import { fmtMs, unavailable, verdict, type ResultRow } from '../lib/results';
+
+const SCENARIO = '2 parallel tests';
+const SLEEP_MS = 20;
+const CONCURRENCY = 8;
+const SHARDS = 4;
+/** Every FAIL_EVERY-th test returns an offending row. */
+const FAIL_EVERY = 50;
+
+interface ReportFile {
+  durationMs: number;
+  tests: { id: string; status: string; durationMs: number }[];
+}
+
+/**
+ * Data tests: a query passes when it returns no rows. `pg_sleep` is volatile, so the server
+ * evaluates it for the subquery's row before the filter runs.
+ */
+export async function writeSleepTests(testsDir: string, count: number): Promise<void> {
+  for (let i = 1; i <= count; i++) {
+    const failing = i % FAIL_EVERY === 0;
+    const sql = `SELECT ${i} AS test_no FROM (SELECT pg_sleep(${SLEEP_MS / 1000})::text AS slept) AS s WHERE s.slept IS ${failing ? 'NOT NULL' : 'NULL'};\n`;
+    await writeFile(path.join(testsDir, `sleep_${String(i).padStart(4, '0')}.sql`), sql);
+  }
+}
+
+async function newestReport(reportsDir: string, after: number): Promise<ReportFile> {
+  const entries = await readdir(reportsDir).catch(() => [] as string[]);
+  const candidates: { file: string; mtime: number }[] = [];
+  for (const e of entries) {
+    const file = path.join(reportsDir, e, 'report.json');
+    const s = await stat(file).catch(() => undefined);
+    if (s && s.mtimeMs >= after) candidates.push({ file, mtime: s.mtimeMs });
+  }
+  candidates.sort((a, b) => b.mtime - a.mtime);
+  if (!candidates[0]) throw new Error(`no report.json written under ${reportsDir}`);
+  return JSON.parse(await readFile(candidates[0].file, 'utf8')) as ReportFile;
+}
+
+export const parallelTestsScenario: Scenario = {
+  name: 'parallel-tests',
+  async run(ctx) {
+    const count = ctx.quick ? 96 : 400;
+    const figure = `rsrun test: ${count} tests × ${SLEEP_MS} ms, concurrency ${CONCURRENCY}`;
+    if (!rsrunHasCommand('test')) {
+      return [
+        unavailable(SCENARIO, figure, 'efficiency ≥ 0.8', 'rsrun has no test command in dist/ yet'),
+        unavailable(SCENARIO, `${SHARDS} shards vs one run`, 'same results', 'rsrun has no test command in dist/ yet'),
+      ];
+    }
+    const database = await createDatabase('tests');
+    try {
+      const dir = path.join(ctx.workDir, 'parallel-tests');
+      await writeRsrunProject(dir, { migrations: [], tables: [], rowsByTable: {}, statementCount: 0 }, { host: ctx.server.host, port: ctx.server.port, database, user: ctx.server.user });
+      await writeFile(path.join(dir, 'rsrun.ini'), `${await readFile(path.join(dir, 'rsrun.ini'), 'utf8')}\n[tests]\nconcurrency = ${CONCURRENCY}\n`);
+      await writeSleepTests(path.join(dir, 'tests'), count);
+      const env = { ...process.env, RSRUN_BENCH_PASSWORD: ctx.server.password };
+      const reportsDir = path.join(dir, 'reports');
+      const run = async (extra: string[]) => {
+        const before = Date.now();
+        const r = await runRsrun(['--project-dir', dir, '--env', 'bench', '--log-level', 'warn', 'test', ...extra], { env, timeoutMs: 10 * 60_000 });
+        // Tests fail on purpose: exit 1 is the expected outcome; anything else is an error.
+        if (r.exitCode !== 1) throw new Error(`rsrun test ${extra.join(' ')} exited ${r.exitCode} (expected 1): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+        return { wallMs: r.wallMs, report: await newestReport(reportsDir, before - 1000) };
+      };
+      ctx.log(`parallel-tests: ${figure}`);
+      const full = await run([]);
+      const ideal = (count * SLEEP_MS) / CONCURRENCY;
+      const efficiency = ideal / full.report.durationMs;
+      const rows: ResultRow[] = [
+        {
+          scenario: SCENARIO,
+          figure,
+          value: `efficiency ${efficiency.toFixed(2)}: run ${fmtMs(full.report.durationMs)} (process ${fmtMs(full.wallMs)}) vs ideal ${fmtMs(ideal)}`,
+          target: 'efficiency ≥ 0.8',
+          verdict: verdict(efficiency >= 0.8 && full.report.tests.length === count),
+          ratio: `process wall: ${(ideal / full.wallMs).toFixed(2)}`,
+          data: { ideal, runMs: full.report.durationMs, wallMs: full.wallMs, efficiency, tests: full.report.tests.length },
+        },
+      ];
+      const union = new Map<string, string>();
+      let overlaps = 0;
+      for (let i = 1; i <= SHARDS; i++) {
+        const shard = await run(['--shard', `${i}/${SHARDS}`]);
+        for (const t of shard.report.tests) {
+          if (union.has(t.id)) overlaps++;
+          union.set(t.id, t.status);
+        }
+      }
+      const expected = new Map(full.report.tests.map((t) => [t.id, t.status] as const));
+      const differing = [...expected].filter(([id, status]) => union.get(id) !== status).length + [...union.keys()].filter((id) => !expected.has(id)).length;
+      const failed = [...expected.values()].filter((s) => s !== 'passed').length;
+      rows.push({
+        scenario: SCENARIO,
+        figure: `${SHARDS} shards vs one run (${count} tests, ${failed} failing on purpose)`,
+        value: `${union.size} tests in union, ${overlaps} overlaps, ${differing} differing results`,
+        target: 'same results, no overlap',
+        verdict: verdict(union.size === expected.size && overlaps === 0 && differing === 0 && failed === Math.floor(count / FAIL_EVERY)),
+        ratio: '',
+        data: { union: union.size, overlaps, differing, failed },
+      });
+      return rows;
+    } finally {
+      await dropDatabase(database).catch(() => undefined);
+    }
+  },
+};
