@@ -19,8 +19,6 @@ export async function runCli(argv: string[]): Promise<number> {
     const { run } = await load();
     exitCode = await run(input);
   });
-  program.exitOverride();
-  program.configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) });
   try {
     await program.parseAsync(argv, { from: 'user' });
     return exitCode;

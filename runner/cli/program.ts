@@ -36,31 +36,56 @@ export type CommandRun = (input: CommandInput) => Promise<number>;
 
 type Loader = () => Promise<{ run: CommandRun }>;
 
+/** Options every command accepts, before or after the command name (`rsrun --env test deploy` = `rsrun deploy --env test`). */
+const GLOBAL_OPTIONS: [flags: string, description: string][] = [
+  ['-c, --config <file>', 'rsrun.ini to read (default: <project-dir>/rsrun.ini)'],
+  ['-e, --env <name>', 'environment to use (env RSRUN_ENV; default: local, the embedded warehouse)'],
+  ['-C, --project-dir <dir>', 'project directory (default: the current directory)'],
+  ['--reports-dir <dir>', 'where run directories go (default: <project-dir>/reports)'],
+  ['--log-level <level>', 'error | warn | info | debug (env RSRUN_LOG_LEVEL)'],
+  ['--log-format <format>', 'auto | text | json (env RSRUN_LOG_FORMAT)'],
+  ['--host <host>', 'override the environment host (env RSRUN_HOST)'],
+  ['--port <port>', 'override the environment port (env RSRUN_PORT)'],
+  ['--database <name>', 'override the environment database (env RSRUN_DATABASE)'],
+  ['--user <name>', 'override the environment user (env RSRUN_USER); passwords never come from flags'],
+  ['--fresh', 'embedded engine: discard local data and start from an empty warehouse'],
+];
+const GLOBAL_KEYS = ['config', 'env', 'projectDir', 'reportsDir', 'logLevel', 'logFormat', 'host', 'port', 'database', 'user', 'fresh'] as const;
+
+/** Adds the global options a command does not define itself (container/pipeline own --env). */
+function withGlobalOptions(cmd: Command): void {
+  for (const [flags, description] of GLOBAL_OPTIONS) {
+    const long = /--[a-z-]+/.exec(flags)?.[0] as string;
+    const short = /^-[a-zA-Z],/.exec(flags)?.[0].slice(0, 2);
+    const taken = cmd.options.some((o) => o.long === long || (short !== undefined && o.short === short));
+    if (!taken) cmd.option(flags, description);
+  }
+}
+
 export function buildProgram(onRun: (loader: Loader, input: CommandInput) => Promise<void>): Command {
   const program = new Command('rsrun')
     .description('Deploy and test versioned SQL on Amazon Redshift (and its embedded local stand-in).')
     .version(VERSION, '-V, --version')
     .showHelpAfterError('(run with --help for usage)')
-    .option('-c, --config <file>', 'rsrun.ini to read (default: <project-dir>/rsrun.ini)')
-    .option('-e, --env <name>', 'environment to use (env RSRUN_ENV; default: local, the embedded warehouse)')
-    .option('-C, --project-dir <dir>', 'project directory (default: the current directory)')
-    .option('--reports-dir <dir>', 'where run directories go (default: <project-dir>/reports)')
-    .option('--log-level <level>', 'error | warn | info | debug (env RSRUN_LOG_LEVEL)')
-    .option('--log-format <format>', 'auto | text | json (env RSRUN_LOG_FORMAT)')
-    .option('--host <host>', 'override the environment host (env RSRUN_HOST)')
-    .option('--port <port>', 'override the environment port (env RSRUN_PORT)')
-    .option('--database <name>', 'override the environment database (env RSRUN_DATABASE)')
-    .option('--user <name>', 'override the environment user (env RSRUN_USER); passwords never come from flags')
-    .option('--fresh', 'embedded engine: discard local data and start from an empty warehouse')
+    // Usage errors become CommanderErrors that cli/main.ts maps to exit code 2; set before the
+    // commands are added so that they inherit it.
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), writeOut: (s) => process.stdout.write(s) })
+    // Needed by `container run ... [runner-args...]`, which passes options after its operands through.
     .enablePositionalOptions();
+  withGlobalOptions(program);
 
   const add = (name: string, description: string, load: Loader, configure?: (cmd: Command) => void): Command => {
     const cmd = program.command(name).description(description);
     configure?.(cmd);
+    withGlobalOptions(cmd);
     cmd.action(async (...args: unknown[]) => {
       const command = args[args.length - 1] as Command;
       const operands = (args.slice(0, -2) as (string | string[])[]).flat().filter((a): a is string => typeof a === 'string');
-      await onRun(load, { global: program.opts<GlobalFlags>(), options: command.opts(), operands });
+      const own = command.opts();
+      const global: GlobalFlags = { ...program.opts<GlobalFlags>() };
+      for (const key of GLOBAL_KEYS) if (own[key] !== undefined) (global as Record<string, unknown>)[key] = own[key];
+      await onRun(load, { global, options: own, operands });
     });
     return cmd;
   };
