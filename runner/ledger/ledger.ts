@@ -24,18 +24,11 @@ export interface HistoryRow {
   runId: string | null;
 }
 
-/** Values staged for a migration about to be applied inside a batch. */
-export interface StagedRow {
-  installedRank: number;
-  version: string | null;
-  description: string;
-  type: MigrationKind;
-  script: string;
-  checksum: string | null;
-  installedBy: string;
+/** Values staged for a migration about to be applied (the server fills in time and duration). */
+export type StagedRow = Omit<HistoryRow, 'installedOn' | 'executionMs' | 'success' | 'statementsDone' | 'runId'> & {
   statementsDone: number;
   runId: string;
-}
+};
 
 const COLUMNS = 'installed_rank, version, description, "type", script, checksum, installed_by, installed_on, execution_ms, success, statements_done, run_id';
 const STAGE_COLUMNS = 'installed_rank, version, description, "type", script, checksum, installed_by, statements_done, run_id';
