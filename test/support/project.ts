@@ -23,7 +23,7 @@ export class TempProject {
     return file;
   }
 
-  migration(name: string, sql: string): string {
+  migration(name: string, sql: string | Buffer): string {
     return this.write(path.join('migrations', name), sql);
   }
 
