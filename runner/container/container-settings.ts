@@ -45,24 +45,21 @@ export interface SettingsInput {
   passSecrets?: string[];
 }
 
+/** `RSRUN_TEST_` for environment `test`: the prefix load-config gives environment-specific overrides. */
+export function envVarPrefix(name: string): string {
+  return `RSRUN_${name.toUpperCase().replace(/-/g, '_')}_`;
+}
+
 export function containerSettings(i: SettingsInput): ContainerSettings {
   const e = i.config.env;
+  const prefix = envVarPrefix(e.name);
   const env: Record<string, string> = { RSRUN_ENV: e.name };
   const secrets: Record<string, string> = {};
-  if (e.engine !== 'embedded') {
-    if (e.host) env.RSRUN_HOST = containerHost(e.host);
-    env.RSRUN_PORT = String(e.port);
-    env.RSRUN_DATABASE = e.database;
-    env.RSRUN_USER = e.user;
-  }
-  if (e.password !== undefined) secrets.RSRUN_PASSWORD = e.password;
-  const b = i.config.build;
-  if (b.commit) env.GIT_COMMIT = b.commit;
-  if (b.number) env.BUILD_NUMBER = b.number;
+  // Host variables first: the image's rsrun.ini may interpolate them (`host = ${RSRUN_TEST_HOST}`).
   for (const [k, v] of Object.entries(i.hostEnv)) {
     if (v === undefined || v === '') continue;
     if (SECRET_VAR.test(k)) secrets[k] = v;
-    else if (PLAIN_VARS.includes(k)) env[k] = v;
+    else if (PLAIN_VARS.includes(k) || k.startsWith(prefix)) env[k] = v;
   }
   for (const k of i.passEnv ?? []) {
     const v = i.hostEnv[k];
@@ -72,6 +69,18 @@ export function containerSettings(i: SettingsInput): ContainerSettings {
     const v = i.hostEnv[k];
     if (v !== undefined) secrets[k] = v;
   }
+  // Then the settings as resolved on the host, under the environment-specific names, which win
+  // over the generic RSRUN_HOST and over the INI inside the container.
+  if (e.engine !== 'embedded') {
+    if (e.host) env[`${prefix}HOST`] = containerHost(e.host);
+    env[`${prefix}PORT`] = String(e.port);
+    env[`${prefix}DATABASE`] = e.database;
+    env[`${prefix}USER`] = e.user;
+  }
+  if (e.password !== undefined) secrets[`${prefix}PASSWORD`] = e.password;
+  const b = i.config.build;
+  if (b.commit) env.GIT_COMMIT = b.commit;
+  if (b.number) env.BUILD_NUMBER = b.number;
   // A value is either visible or secret, never both.
   for (const k of Object.keys(secrets)) delete env[k];
   return { env, secrets };

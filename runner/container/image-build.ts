@@ -35,6 +35,8 @@ export async function buildImage(docker: Docker, o: BuildOptions): Promise<Built
   const [first, ...rest] = tags.map((t) => `${name}:${t}`);
   const context = await packContext(o.contextDir, o.dockerfile);
   let id: string | undefined;
+  // The last lines of output name the failing step's error; kept for the error message.
+  const tail: string[] = [];
   try {
     const stream = await docker.buildImage(context, {
       t: first,
@@ -52,10 +54,16 @@ export async function buildImage(docker: Docker, o: BuildOptions): Promise<Built
     await followProgress(docker, stream, (e) => {
       if (e.aux?.ID) id = e.aux.ID;
       const text = e.stream ?? e.status;
-      if (text) for (const line of text.replace(/\n$/, '').split('\n')) o.onProgress?.(line);
+      if (!text) return;
+      for (const line of text.replace(/\n$/, '').split('\n')) {
+        if (line.trim() === '') continue;
+        tail.push(line);
+        if (tail.length > 15) tail.shift();
+        o.onProgress?.(line);
+      }
     });
   } catch (err) {
-    throw new ContainerError(`image build failed: ${messageOf(err)}`, {
+    throw new ContainerError(`image build failed: ${messageOf(err)}${tail.length ? `\n  last output:\n    ${tail.join('\n    ')}` : ''}`, {
       cause: err,
       file: o.dockerfile,
       hint: 'the build output above shows the failing step; fix it and run rsrun image build again',
