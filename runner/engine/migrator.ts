@@ -23,6 +23,7 @@ import { positionToLine, type SqlStatement } from '../migrations/split-sql';
 import { statementHead } from '../dialects/statement-shape';
 import { compareVersions, normalizeVersion, parseVersion } from '../migrations/version';
 import type { Session, Warehouse } from '../warehouse/warehouse';
+import { isSerializationFailure, withRetry } from '../warehouse/retry';
 import { DeployLock } from './deploy-lock';
 import { computeState, type AppliedState, type PendingMigration } from './plan';
 
@@ -409,11 +410,26 @@ export class Migrator {
     text = text.replace(/;\n$/, '') + tail;
     chunks.push({ text, spans });
 
+    // Redshift cancels one of two conflicting transactions with "1023 Serializable isolation
+    // violation" and advises retrying it (c_serial_isolation). The whole batch rolled back, its
+    // staged history row included, so repeating it from the first chunk is safe. Nothing else is
+    // retried here: a dropped connection may have lost the answer to a COMMIT that succeeded.
+    await withRetry(() => this.sendChunks(session, item, steps, chunks), {
+      safeToRetry: true,
+      retryOn: isSerializationFailure,
+      attempts: 4,
+      onRetry: ({ attempt, delayMs }) =>
+        this.options.logger.warn(`${item.migration.script}: serializable isolation violation, retrying the migration (attempt ${attempt + 1}) in ${delayMs} ms`),
+    });
+  }
+
+  private async sendChunks(session: Session, item: ExecutionPlanItem, steps: Prepared[], chunks: { text: string; spans: { step: number; start: number; end: number }[] }[]): Promise<void> {
     for (const chunk of chunks) {
       try {
         await session.batch(chunk.text);
       } catch (err) {
         await session.batch('ROLLBACK').catch(() => undefined);
+        if (isSerializationFailure(err)) throw err;
         const position = Number((err as { position?: string }).position);
         const span = Number.isFinite(position) && position > 0 ? chunk.spans.find((s) => position - 1 >= s.start && position - 1 <= s.end) : undefined;
         if (span) {

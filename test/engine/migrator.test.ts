@@ -276,4 +276,34 @@ describeEachEngine('migration engine', (db) => {
     await c.query(`update ${hist}.rsrun_lock set backend_pid = 999999 where id = 1`);
     expect((await migratorOn(wh(), p, hist, 1500).migrate()).applied).to.equal(1);
   });
+
+  it('retries a migration Redshift cancelled with a serializable isolation violation (1023), applying it once', async () => {
+    const { app, hist } = fresh();
+    const p = new TempProject();
+    p.migration('V1__schema.sql', `create schema ${app};\ncreate table ${app}.t (a int);`);
+    p.migration('V2__insert.sql', `insert into ${app}.t values (42);`);
+    const { warehouse } = countingWarehouse(wh());
+    // The first time V2's batch is sent, answer as Redshift does when it cancels the transaction.
+    let failures = 0;
+    const acquire = warehouse.acquire.bind(warehouse);
+    warehouse.acquire = async () => {
+      const s = await acquire();
+      const batch = s.batch.bind(s);
+      s.batch = async (sql: string) => {
+        if (sql.includes(`${app}.t values (42)`) && failures === 0) {
+          failures++;
+          await batch('BEGIN; ROLLBACK');
+          throw Object.assign(new Error('1023'), { code: 'XX000', detail: 'Serializable isolation violation on table - 123, transactions forming the cycle are: 1, 2' });
+        }
+        return batch(sql);
+      };
+      return s;
+    };
+    const r = await migratorOn(warehouse, p, hist).migrate();
+    expect(failures).to.equal(1);
+    expect(r.applied).to.equal(2);
+    const c = await db.client();
+    expect((await c.query(`select a from ${app}.t`)).rows).to.deep.equal([{ a: 42 }]);
+    expect((await c.query(`select count(*)::int as n from ${hist}.rsrun_history`)).rows[0].n).to.equal(2);
+  });
 });
