@@ -12,7 +12,7 @@
  * Every relative figure is measured side by side in the same run: these machines are shared and
  * noisy, so absolute times from different runs are not comparable.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { REPO_DIR, type BenchContext, type Scenario } from './lib/context';
@@ -109,12 +109,25 @@ async function main(): Promise<void> {
       '',
     ].join('\n');
     await writeFile(path.join(REPO_DIR, 'bench', 'LATEST.md'), md);
-    log('wrote bench/LATEST.md');
+    await updateReadme(`Measured ${started.toISOString().slice(0, 10)} on ${machine}:\n\n${markdownTable(rows)}`);
+    log('wrote bench/LATEST.md and the README table');
   }
   const failed = rows.filter((r) => r.verdict === 'FAIL').length;
   const crashed = rows.some((r) => r.figure === 'harness');
   process.stdout.write(`\n${rows.filter((r) => r.verdict === 'pass').length} targets met, ${failed} missed, ${rows.filter((r) => r.verdict === 'n/a').length} not measured\n`);
   if (crashed || (args.strict && failed > 0)) process.exitCode = 1;
+}
+
+/** Replaces the table between the README's bench markers (the Performance section), if present. */
+async function updateReadme(content: string): Promise<void> {
+  const file = path.join(REPO_DIR, 'README.md');
+  const text = await readFile(file, 'utf8').catch(() => '');
+  const start = '<!-- bench:start -->';
+  const end = '<!-- bench:end -->';
+  const a = text.indexOf(start);
+  const b = text.indexOf(end);
+  if (a < 0 || b < a) return;
+  await writeFile(file, `${text.slice(0, a + start.length)}\n${content}\n${text.slice(b)}`);
 }
 
 main().catch((err: unknown) => {
