@@ -4,7 +4,8 @@
  * (what Jenkins builds: a checkout of the pushed commit, without anyone's uncommitted edits).
  */
 import { execFile } from 'node:child_process';
-import { cp, mkdir, mkdtemp, rm, stat } from 'node:fs/promises';
+import { rmSync } from 'node:fs';
+import { cp, mkdir, mkdtemp, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough, type Writable } from 'node:stream';
@@ -39,15 +40,17 @@ export async function requireRegistry(ctx: Mocha.Context): Promise<void> {
   }, 'run scripts/start-local-registry.sh (as root)');
 }
 
-let built: Promise<{ image: BuiltImage; commit: string; buildLog: string[] }> | undefined;
+let built: Promise<{ image: BuiltImage; commit: string; buildLog: string[]; context: string }> | undefined;
 
 /** Exports HEAD (like a CI checkout), reuses the staged npm cache, builds the image once. */
-export function buildOnce(docker: Docker): Promise<{ image: BuiltImage; commit: string; buildLog: string[] }> {
+export function buildOnce(docker: Docker): Promise<{ image: BuiltImage; commit: string; buildLog: string[]; context: string }> {
   built ??= (async () => {
     const { stdout } = await exec('git', ['rev-parse', 'HEAD'], { cwd: REPO });
     const commit = stdout.trim();
     const context = await mkdtemp(path.join(tmpdir(), 'rsrun-image-ctx-'));
-    try {
+    // Kept for the pipeline suite, which builds again (from the layer cache); gone with the process.
+    process.on('exit', () => rmSync(context, { recursive: true, force: true }));
+    {
       // RSRUN_TEST_IMAGE_CONTEXT builds another tree instead (e.g. a prepared checkout).
       const from = process.env.RSRUN_TEST_IMAGE_CONTEXT;
       if (from) await exec('cp', ['-a', `${from}/.`, context]);
@@ -76,9 +79,7 @@ export function buildOnce(docker: Docker): Promise<{ image: BuiltImage; commit: 
       if (!(await stat(path.join(staged, 'lockfile.sha256')).catch(() => undefined))) {
         await cp(path.join(context, NPM_CACHE_DIR), staged, { recursive: true });
       }
-      return { image, commit, buildLog };
-    } finally {
-      await rm(context, { recursive: true, force: true });
+      return { image, commit, buildLog, context };
     }
   })();
   return built;
