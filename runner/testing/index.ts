@@ -1,0 +1,58 @@
+/**
+ * The SQL test runner's public API. `rsrun test` and `rsrun deploy` call `runTests`; the reports
+ * (runner/reports) read the outcomes from the RunContext's events.
+ */
+import type { ResolvedConfig } from '../config/types';
+import type { StatementRewriter } from '../dialects/rewriter';
+import type { TestOutcome } from '../events';
+import type { Logger } from '../logging/logger';
+import type { RunContext } from '../run/run-context';
+import type { Warehouse } from '../warehouse/warehouse';
+import { discoverTests } from './discover';
+import { executeTests } from './run-tests';
+import { readDurations, selectTests } from './select';
+
+export type { TestCase, Expectation } from './model';
+export { discoverTests } from './discover';
+export { selectTests, shardTests, parseShard, readDurations } from './select';
+
+/**
+ * Redshift's default WLM configuration has one user queue that runs up to five queries at once
+ * (docs.aws.amazon.com/redshift/latest/mgmt/workload-mgmt-config.html; the default queue "is
+ * initially configured to run five queries concurrently", .../dg/cm-c-defining-query-queues.html).
+ * More parallel tests than that only wait in the queue. Automatic WLM (the default parameter
+ * group) sizes concurrency itself; five stays a safe start there too.
+ */
+export const DEFAULT_TEST_CONCURRENCY = 5;
+
+export interface RunTestsOptions {
+  config: ResolvedConfig;
+  warehouse: Warehouse;
+  ctx: RunContext;
+  /** Used when `config.env.emulateRedshift` is true. */
+  rewriter?: StatementRewriter;
+  logger: Logger;
+}
+
+/** Discovers, selects (grep, tags, shard) and runs the project's tests; outcomes in id order. */
+export async function runTests(options: RunTestsOptions): Promise<TestOutcome[]> {
+  const { config, logger } = options;
+  const settings = config.tests;
+  const all = await discoverTests(config.project);
+  const durations = settings.durationsFrom ? await readDurations(settings.durationsFrom) : undefined;
+  const selected = selectTests(all, { grep: settings.grep, tags: settings.tags, shard: settings.shard, ...(durations ? { durations } : {}) });
+  const concurrency = settings.concurrency > 0 ? settings.concurrency : DEFAULT_TEST_CONCURRENCY;
+  logger.info(
+    `running ${selected.length} of ${all.length} tests${settings.shard ? ` (shard ${settings.shard.index}/${settings.shard.count})` : ''} with concurrency ${concurrency}`,
+    { tests: selected.length, discovered: all.length, concurrency },
+  );
+  return executeTests(selected, {
+    warehouse: options.warehouse,
+    events: options.ctx.events,
+    logger,
+    concurrency,
+    timeoutMs: settings.timeoutMs,
+    rewriter: config.env.emulateRedshift ? options.rewriter : undefined,
+    embedded: config.env.engine === 'embedded',
+  });
+}

@@ -1,0 +1,238 @@
+/**
+ * SQL assertion files (`*.sql` under the tests directory). The data-test convention: a query that
+ * selects offending rows passes when it returns none. `-- rsrun:` directive comments refine it
+ * (README "Writing tests"):
+ *
+ *   -- rsrun:tags orders                        (before the first test: applies to the whole file)
+ *   -- rsrun:test every order has a customer
+ *   SELECT o.order_id FROM orders o LEFT JOIN customers c USING (customer_id) WHERE c.customer_id IS NULL;
+ *
+ *   -- rsrun:test gen_orders adds rows
+ *   -- rsrun:expect count 50
+ *   CALL gen_orders('a@b.c', 50);              (statements before the last one are setup)
+ *   SELECT * FROM orders WHERE email = 'a@b.c';
+ *
+ * Without any `-- rsrun:test` the file is one test named after the file.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parse as parseCsv } from 'csv-parse/sync';
+import { InputError } from '../errors';
+import { scanSql, type SqlComment } from '../migrations/split-sql';
+import { testId, type CsvFixture, type Expectation, type TestCase, type TestStatement } from './model';
+
+export const DIRECTIVE_PREFIX = 'rsrun:';
+
+interface Block {
+  name: string | undefined;
+  line: number;
+  tags: string[];
+  fixtures: CsvFixture[];
+  statements: TestStatement[];
+  expect: Expectation | undefined;
+  timeoutMs: number | undefined;
+  skip: string | undefined;
+}
+
+const newBlock = (name: string | undefined, line: number): Block => ({
+  name, line, tags: [], fixtures: [], statements: [], expect: undefined, timeoutMs: undefined, skip: undefined,
+});
+
+/**
+ * Parses one SQL test file. `absFile` is used to resolve CSV paths (relative to the file's folder);
+ * `relFile` (project-relative) names the suite and appears in messages.
+ */
+export async function parseSqlTestFile(absFile: string, relFile: string): Promise<TestCase[]> {
+  const text = await readFile(absFile, 'utf8');
+  return parseSqlTests(text, absFile, relFile);
+}
+
+export async function parseSqlTests(text: string, absFile: string, relFile: string): Promise<TestCase[]> {
+  const scanned = scanSql(text, relFile);
+  const fileBlock = newBlock(undefined, 1);
+  const blocks: Block[] = [];
+  const lines = scanned.text.split('\n');
+  const fail = (line: number, message: string, hint?: string): never => {
+    throw new InputError(message, { file: relFile, line, hint: hint ?? 'see README "Writing tests" for the directive syntax' });
+  };
+  // Directives and statements interleave; walk both in line order, attaching to the current block.
+  const directives = scanned.comments.filter((c) => c.kind === 'line' && c.text.startsWith(DIRECTIVE_PREFIX));
+  const events: ({ kind: 'directive'; at: number; comment: SqlComment } | { kind: 'statement'; at: number; stmt: TestStatement })[] = [
+    ...directives.map((comment) => ({ kind: 'directive' as const, at: comment.line, comment })),
+    ...scanned.statements.map((s) => ({ kind: 'statement' as const, at: s.line, stmt: { sql: s.sql, line: s.line } })),
+  ].sort((a, b) => a.at - b.at || (a.kind === 'directive' ? -1 : 1));
+
+  let current = fileBlock;
+  for (const ev of events) {
+    if (ev.kind === 'statement') {
+      current.statements.push(ev.stmt);
+      continue;
+    }
+    const { line } = ev.comment;
+    const body = ev.comment.text.slice(DIRECTIVE_PREFIX.length).trim();
+    const [word = '', ...restWords] = body.split(/\s+/);
+    const rest = body.slice(word.length).trim();
+    switch (word.toLowerCase()) {
+      case 'test':
+        if (!rest) fail(line, '`-- rsrun:test` needs a name', 'write `-- rsrun:test <name>`');
+        if (blocks.some((b) => b.name === rest)) fail(line, `duplicate test name "${rest}" in this file`);
+        current = newBlock(rest, line);
+        blocks.push(current);
+        break;
+      case 'tags':
+      case 'tag':
+        current.tags.push(...rest.split(/[\s,]+/).filter(Boolean));
+        break;
+      case 'fixture': {
+        const [table, file] = restWords;
+        if (!table || !file || restWords.length !== 2) fail(line, '`-- rsrun:fixture` needs a table and a CSV file', 'write `-- rsrun:fixture schema.table ../seeds/file.csv`');
+        current.fixtures.push({ table: table as string, file: path.resolve(path.dirname(absFile), file as string) });
+        break;
+      }
+      case 'timeout':
+        current.timeoutMs = parseDuration(rest) ?? fail(line, `bad timeout "${rest}"`, 'write e.g. `-- rsrun:timeout 30s` (ms, s or m)');
+        break;
+      case 'skip':
+        current.skip = rest || 'skipped';
+        break;
+      case 'expect':
+        if (current.expect) fail(line, 'a test has one `-- rsrun:expect`; start another test with `-- rsrun:test <name>`');
+        current.expect = await parseExpect(rest, line, lines, absFile, fail);
+        break;
+      default:
+        fail(line, `unknown directive "-- rsrun:${word}"`, 'known: test, expect, tags, fixture, timeout, skip');
+    }
+  }
+
+  const suite = relFile.split(path.sep).join('/');
+  const defaultName = path.basename(relFile, path.extname(relFile));
+  const fileLevel = blocks.length > 0;
+  const units: Block[] = fileLevel ? blocks : [{ ...fileBlock, name: defaultName }];
+  return units.map((b) => {
+    const stmts = b.statements;
+    const query = stmts.at(-1);
+    if (!query) fail(b.line, `test "${b.name}" has no query`, 'the last statement of a test is its assertion query');
+    const shared = fileLevel ? fileBlock : newBlock(undefined, 1);
+    return {
+      id: testId(suite, b.name as string),
+      suite,
+      name: b.name as string,
+      file: suite,
+      line: (query as TestStatement).line,
+      tags: [...new Set([...shared.tags, ...b.tags])],
+      fixtures: [...shared.fixtures, ...b.fixtures],
+      setup: [...shared.statements, ...stmts.slice(0, -1)],
+      query: query as TestStatement,
+      expect: b.expect ?? { kind: 'empty' },
+      timeoutMs: b.timeoutMs ?? shared.timeoutMs,
+      skip: b.skip ?? shared.skip,
+    } satisfies TestCase;
+  });
+}
+
+async function parseExpect(
+  spec: string,
+  line: number,
+  lines: string[],
+  absFile: string,
+  fail: (line: number, message: string, hint?: string) => never,
+): Promise<Expectation> {
+  const [kind = '', ...args] = spec.split(/\s+/);
+  const rest = spec.slice(kind.length).trim();
+  switch (kind.toLowerCase()) {
+    case 'empty':
+    case 'no':
+      return { kind: 'empty' };
+    case 'count': {
+      const n = Number(rest);
+      if (!Number.isInteger(n) || n < 0) fail(line, `bad row count "${rest}"`, 'write `-- rsrun:expect count 50`');
+      return { kind: 'count', count: n };
+    }
+    case 'scalar':
+    case 'value':
+      if (!rest) fail(line, '`expect scalar` needs a value', 'write `-- rsrun:expect scalar 42` (or NULL)');
+      return { kind: 'scalar', value: unquote(rest) };
+    case 'between': {
+      const [lo, hi] = args.map((a) => (a === '*' ? undefined : Number(a)));
+      if (args.length !== 2 || [lo, hi].some((v) => v !== undefined && !Number.isFinite(v)) || (lo === undefined && hi === undefined)) {
+        fail(line, `bad range "${rest}"`, 'write `-- rsrun:expect between 1 100` (`*` for an open end)');
+      }
+      return { kind: 'between', min: lo, max: hi };
+    }
+    case 'rows': {
+      const ordered = args.includes('ordered');
+      const table = readInlineTable(lines, line);
+      if (table.length < 1) fail(line, '`expect rows` needs a table on the following comment lines', 'write `-- | col | col |` then one `-- | v | v |` per row');
+      const [columns = [], ...rows] = table;
+      rows.forEach((r, i) => {
+        if (r.length !== columns.length) fail(line + 2 + i, `row has ${r.length} cells, the header has ${columns.length}`);
+      });
+      return { kind: 'rows', columns: columns.map((c) => c ?? ''), rows, ordered, source: 'inline table' };
+    }
+    case 'csv': {
+      const [file, ...flags] = args;
+      if (!file) fail(line, '`expect csv` needs a file', 'write `-- rsrun:expect csv expected/top_customers.csv`');
+      const csvPath = path.resolve(path.dirname(absFile), file as string);
+      let content: string;
+      try {
+        content = await readFile(csvPath, 'utf8');
+      } catch (err) {
+        throw new InputError(`cannot read expected rows ${file}`, { line, cause: err, hint: 'CSV paths are relative to the test file' });
+      }
+      const [columns = [], ...rows] = parseCsvCells(content, csvPath);
+      return { kind: 'rows', columns: columns.map((c) => c ?? ''), rows, ordered: flags.includes('ordered'), source: path.basename(csvPath) };
+    }
+    case 'error': {
+      const m = /^(?:([0-9A-Z]{5})\b)?\s*(.*)$/.exec(rest);
+      const sqlState = m?.[1];
+      const message = m?.[2] ? unquote(m[2]) ?? undefined : undefined;
+      return { kind: 'error', sqlState, message };
+    }
+    default:
+      return fail(line, `unknown expectation "${kind}"`, 'known: empty, count N, scalar V, between A B, rows, csv FILE, error [SQLSTATE] ["text"]');
+  }
+}
+
+/** `-- | a | b |` lines right after the directive at `line` (1-based). */
+function readInlineTable(lines: string[], line: number): (string | null)[][] {
+  const out: (string | null)[][] = [];
+  for (let i = line; i < lines.length; i++) {
+    const m = /^\s*--\s*(\|.*)$/.exec(lines[i] ?? '');
+    if (!m) break;
+    const cells = (m[1] as string).trim().replace(/^\|/, '').replace(/\|$/, '').split('|').map((c) => c.trim());
+    // A markdown separator row (`|---|---|`) is decoration.
+    if (cells.every((c) => /^:?-{3,}:?$/.test(c))) continue;
+    out.push(out.length === 0 ? cells : cells.map((c) => (c.toUpperCase() === 'NULL' ? null : c)));
+  }
+  return out;
+}
+
+/** CSV cells; an empty unquoted field is NULL, `""` is the empty string. */
+export function parseCsvCells(content: string, file: string): (string | null)[][] {
+  try {
+    return parseCsv(content, {
+      bom: true,
+      skip_empty_lines: true,
+      relax_column_count: false,
+      cast: (value, ctx) => (!ctx.quoting && value === '' ? null : value),
+    }) as (string | null)[][];
+  } catch (err) {
+    throw new InputError(`malformed CSV: ${(err as Error).message}`, { file, cause: err });
+  }
+}
+
+function unquote(v: string): string | null {
+  const t = v.trim();
+  if (/^null$/i.test(t)) return null;
+  const m = /^(['"])(.*)\1$/.exec(t);
+  return m ? (m[2] as string) : t;
+}
+
+/** `500`, `500ms`, `30s`, `2m` → milliseconds. */
+export function parseDuration(text: string): number | undefined {
+  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m)?$/.exec(text.trim());
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  const unit = m[2] ?? 'ms';
+  return Math.round(unit === 'm' ? n * 60_000 : unit === 's' ? n * 1000 : n);
+}
