@@ -39,7 +39,17 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
     try {
       // One process at a time may own the data directory: two PGlite instances on one
       // directory would corrupt it, and a deploy lock inside the database cannot see them apart.
-      releaseLock = await lockfile.lock(parent, { lockfilePath: `${options.dataDir}.lock`, stale: 15_000, update: 5_000, retries: 0 });
+      // A process killed while holding the lock stops refreshing it; after `stale` ms it is taken
+      // over, so a re-run right after a crash waits a few seconds instead of failing.
+      releaseLock = await lockfile.lock(parent, {
+        lockfilePath: `${options.dataDir}.lock`,
+        stale: 10_000,
+        update: 2_000,
+        retries: { retries: 12, minTimeout: 500, maxTimeout: 2_000, factor: 1.5 },
+        // The default throws from a timer, killing the process mid-deploy; losing the refresh
+        // only matters to a second process, which the deploy lock in the database still stops.
+        onCompromised: () => undefined,
+      });
     } catch (err) {
       throw new ConfigError(`the embedded warehouse in ${options.dataDir} is in use by another rsrun process`, {
         cause: err,
