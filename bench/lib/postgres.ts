@@ -25,7 +25,7 @@ export async function probeServer(url = BENCH_PG_URL): Promise<string> {
   const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 });
   await c.connect();
   try {
-    const r = await c.query<{ v: string }>('SHOW server_version');
+    const r = await c.query<{ v: string }>("SELECT current_setting('server_version') AS v");
     return r.rows[0]!.v ?? '';
   } finally {
     await c.end();

@@ -98,6 +98,12 @@ export async function runChecked(file: string, args: readonly string[], options:
   return r;
 }
 
+/** The line of a failed command's stderr that says what went wrong (rsrun's own `rsrun: ...` line first). */
+export function errorLine(stderr: string): string {
+  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  return lines.find((l) => l.startsWith('rsrun:')) ?? lines[lines.length - 1] ?? '(no output)';
+}
+
 export function median(values: readonly number[]): number {
   if (values.length === 0) return NaN;
   const s = [...values].sort((a, b) => a - b);

@@ -13,6 +13,8 @@ export const S3RVER_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCE
 export interface LocalS3 {
   endpoint: string;
   bucket: string;
+  /** s3rver's store on disk (one folder per bucket). */
+  dataDir: string;
   stop(): Promise<void>;
 }
 
@@ -57,6 +59,7 @@ export async function startLocalS3(dataDir: string, bucket = 'rsrun-bench'): Pro
   return {
     endpoint: `http://127.0.0.1:${port}`,
     bucket,
+    dataDir,
     async stop() {
       if (child.exitCode !== null) return;
       const exited = new Promise((resolve) => child.once('exit', resolve));

@@ -19,7 +19,7 @@ import {
 } from '../lib/generate-project';
 import { LatencyProxy, type LinkCounters } from '../lib/latency-proxy';
 import { createDatabase, dropDatabase, withClient, BENCH_PG_URL } from '../lib/postgres';
-import { hasCommand, runChecked, type RunResult } from '../lib/process';
+import { errorLine, hasCommand, runChecked, type RunResult } from '../lib/process';
 import { fmtMs, fmtRatio, unavailable, verdict, type ResultRow } from '../lib/results';
 
 const SCENARIO = '1 deploy, slow link';
@@ -107,7 +107,7 @@ async function applyWith(tool: PeerTool, dir: string, set: GeneratedSet, ctx: Be
 }
 
 function failure(r: RunResult): Error {
-  return new Error(`${r.command} exited ${r.exitCode ?? r.signal}: ${r.stderr.trim().split('\n').slice(-5).join(' | ')}`);
+  return new Error(`rsrun migrate exited ${r.exitCode ?? r.signal}: ${errorLine(r.stderr)}`);
 }
 
 /** Generates the tool's project, applies it through the proxy, checks the database, drops it. */

@@ -11,7 +11,7 @@ import { type BenchContext, type Scenario } from '../lib/context';
 import { generateMigrations, writeRsrunProject } from '../lib/generate-project';
 import { LatencyProxy } from '../lib/latency-proxy';
 import { createDatabase, dropDatabase } from '../lib/postgres';
-import { runProcess } from '../lib/process';
+import { errorLine, runProcess } from '../lib/process';
 import { fmtBytes, fmtMs, unavailable, type ResultRow } from '../lib/results';
 
 const SCENARIO = '6 image';
@@ -68,7 +68,12 @@ export const imageScenario: Scenario = {
 };
 
 async function startToFirstStatement(ctx: BenchContext, image: string, figure: string): Promise<ResultRow> {
-  const gateway = await docker(['network', 'inspect', 'bridge', '--format', '{{(index .IPAM.Config 0).Gateway}}']).catch(() => '');
+  let gateway = await docker(['network', 'inspect', 'bridge', '--format', '{{range .IPAM.Config}}{{.Gateway}}{{end}}']).catch(() => '');
+  if (!gateway) {
+    // Some daemons leave IPAM's gateway empty for the default bridge: read docker0's address.
+    const ip = await runProcess('ip', ['-4', '-o', 'addr', 'show', 'docker0'], { timeoutMs: 5000 }).catch(() => undefined);
+    gateway = /inet (\d+\.\d+\.\d+\.\d+)/.exec(ip?.stdout ?? '')?.[1] ?? '';
+  }
   if (!gateway) return unavailable(SCENARIO, figure, 'reported', 'the Docker bridge network has no gateway address');
   const proxy = new LatencyProxy({ targetHost: ctx.server.host, targetPort: ctx.server.port, delayMs: 0, listenHost: gateway });
   await proxy.start();
@@ -85,7 +90,7 @@ async function startToFirstStatement(ctx: BenchContext, image: string, figure: s
     );
     const first = proxy.snapshot().firstStatementAt;
     if (first === undefined) {
-      return { scenario: SCENARIO, figure: `${image}: ${figure}`, value: `no statement reached the warehouse (exit ${r.exitCode}: ${r.stderr.trim().split('\n').slice(-2).join(' | ')})`, target: 'reported', verdict: 'FAIL', ratio: '' };
+      return { scenario: SCENARIO, figure: `${image}: ${figure}`, value: `no statement reached the warehouse (exit ${r.exitCode}: ${errorLine(r.stderr)})`, target: 'reported', verdict: 'FAIL', ratio: '' };
     }
     return { scenario: SCENARIO, figure: `${image}: ${figure}`, value: `${fmtMs(first - started)} (whole run ${fmtMs(r.wallMs)}, exit ${r.exitCode})`, target: 'reported', verdict: r.exitCode === 0 ? 'pass' : 'FAIL', ratio: '', data: { firstStatementMs: first - started, wallMs: r.wallMs } };
   } finally {

@@ -10,6 +10,7 @@ import { once } from 'node:events';
 import { rsrunHasCommand, runRsrun, type BenchContext, type Scenario } from '../lib/context';
 import { writeRsrunProject } from '../lib/generate-project';
 import { createDatabase, dropDatabase } from '../lib/postgres';
+import { errorLine } from '../lib/process';
 import { fmtBytes, fmtMs, unavailable, verdict, type ResultRow } from '../lib/results';
 
 const SCENARIO = '5 memory';
@@ -67,7 +68,7 @@ async function measure(
     });
     const value = `${fmtBytes(r.peakRssBytes)} peak RSS, ${fmtMs(r.wallMs)}, exit ${r.exitCode}`;
     if (r.exitCode !== expectExit) {
-      return { scenario: SCENARIO, figure, value: `${value} (expected exit ${expectExit}): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`, target, verdict: 'FAIL', ratio: '', data: { ...r, stdout: undefined, stderr: r.stderr.slice(-2000) } };
+      return { scenario: SCENARIO, figure, value: `${value} (expected exit ${expectExit}): ${errorLine(r.stderr)}`, target, verdict: 'FAIL', ratio: '', data: { ...r, stdout: undefined, stderr: r.stderr.slice(-2000) } };
     }
     return { scenario: SCENARIO, figure, value, target, verdict: verdict(r.peakRssBytes > 0 && r.peakRssBytes < LIMIT), ratio: `${(r.peakRssBytes / LIMIT).toFixed(2)} of limit`, data: { peakRssBytes: r.peakRssBytes, wallMs: r.wallMs } };
   } finally {

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { rsrunHasCommand, runRsrun, type BenchContext, type Scenario } from '../lib/context';
 import { writeRsrunProject } from '../lib/generate-project';
 import { createDatabase, dropDatabase } from '../lib/postgres';
+import { errorLine } from '../lib/process';
 import { fmtMs, unavailable, verdict, type ResultRow } from '../lib/results';
 
 const SCENARIO = '2 parallel tests';
@@ -72,7 +73,7 @@ export const parallelTestsScenario: Scenario = {
         const before = Date.now();
         const r = await runRsrun(['--project-dir', dir, '--env', 'bench', '--log-level', 'warn', 'test', ...extra], { env, timeoutMs: 10 * 60_000 });
         // Tests fail on purpose: exit 1 is the expected outcome; anything else is an error.
-        if (r.exitCode !== 1) throw new Error(`rsrun test ${extra.join(' ')} exited ${r.exitCode} (expected 1): ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+        if (r.exitCode !== 1) throw new Error(`rsrun test ${extra.join(' ')} exited ${r.exitCode} (expected 1): ${errorLine(r.stderr)}`);
         return { wallMs: r.wallMs, report: await newestReport(reportsDir, before - 1000) };
       };
       ctx.log(`parallel-tests: ${figure}`);
