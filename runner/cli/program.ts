@@ -106,6 +106,7 @@ export function buildProgram(onRun: (loader: Loader, input: CommandInput) => Pro
     cmd.requiredOption('--to <version>', 'undo every applied version newer than this one');
   });
   add('lint', 'static Redshift checks on migrations and SQL tests; connects to nothing (exit 2 on errors)', () => import('./commands/lint.js'), (cmd) => cmd.option('--format <format>', 'text | json | junit', 'text').option('--junit <file>', 'also write JUnit XML for Jenkins to this file'));
+  add('test', 'run the SQL tests (each in a rolled-back transaction) and write junit.xml, report.json, report.html', () => import('./commands/test.js'), (cmd) => { json(cmd); cmd.option('--grep <regex>', 'only tests whose id (suite::name) matches').option('--tag <tag>', 'only tests with this tag (repeatable)', (v: string, prev: string[] = []) => [...prev, v]).option('--shard <i/n>', 'run shard i of n (stable, balanced; union of all shards = the suite)').option('--concurrency <n>', 'parallel tests (default 5: Redshift default WLM slots)').option('--timeout <duration>', 'per-test timeout, cancelled on the server (e.g. 30s)').option('--durations-from <report.json>', 'balance shards by the durations of a previous run'); });
   add('deploy', 'lint, migrate, then test; write reports and ship them', () => import('./commands/deploy.js'), (cmd) => {
     json(cmd);
     cmd.addOption(new Option('--no-tests', 'migrate only'));

@@ -14,16 +14,7 @@ import { readDurations, selectTests } from './select';
 
 export type { TestCase, Expectation } from './model';
 export { discoverTests } from './discover';
-export { selectTests, shardTests, parseShard, readDurations } from './select';
-
-/**
- * Redshift's default WLM configuration has one user queue that runs up to five queries at once
- * (docs.aws.amazon.com/redshift/latest/mgmt/workload-mgmt-config.html; the default queue "is
- * initially configured to run five queries concurrently", .../dg/cm-c-defining-query-queues.html).
- * More parallel tests than that only wait in the queue. Automatic WLM (the default parameter
- * group) sizes concurrency itself; five stays a safe start there too.
- */
-export const DEFAULT_TEST_CONCURRENCY = 5;
+export { selectTests, shardTests, readDurations } from './select';
 
 export interface RunTestsOptions {
   config: ResolvedConfig;
@@ -41,7 +32,8 @@ export async function runTests(options: RunTestsOptions): Promise<TestOutcome[]>
   const all = await discoverTests(config.project);
   const durations = settings.durationsFrom ? await readDurations(settings.durationsFrom) : undefined;
   const selected = selectTests(all, { grep: settings.grep, tags: settings.tags, shard: settings.shard, ...(durations ? { durations } : {}) });
-  const concurrency = settings.concurrency > 0 ? settings.concurrency : DEFAULT_TEST_CONCURRENCY;
+  // Defaults to Redshift's five WLM slots (config/load-config.ts).
+  const concurrency = Math.max(1, settings.concurrency);
   logger.info(
     `running ${selected.length} of ${all.length} tests${settings.shard ? ` (shard ${settings.shard.index}/${settings.shard.count})` : ''} with concurrency ${concurrency}`,
     { tests: selected.length, discovered: all.length, concurrency },

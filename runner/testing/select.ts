@@ -31,17 +31,6 @@ export function filterTests(tests: TestCase[], sel: Pick<Selection, 'grep' | 'ta
   return tests.filter((t) => (!re || re.test(t.id)) && (sel.tags.length === 0 || sel.tags.some((tag) => t.tags.includes(tag))));
 }
 
-/** `2/5` → { index: 2, count: 5 }; 1-based like Jenkins parallel stages and Kubernetes indexes + 1. */
-export function parseShard(text: string): { index: number; count: number } {
-  const m = /^(\d+)\/(\d+)$/.exec(text.trim());
-  const index = Number(m?.[1]);
-  const count = Number(m?.[2]);
-  if (!m || count < 1 || index < 1 || index > count) {
-    throw new InputError(`bad shard "${text}"`, { hint: 'write --shard i/n with 1 <= i <= n, e.g. --shard 2/4' });
-  }
-  return { index, count };
-}
-
 /** Splits tests into `count` shards; returns all shards (index 0 = shard 1). */
 export function shardTests(tests: TestCase[], count: number, durations?: Map<string, number>): TestCase[][] {
   const sorted = [...tests].sort((a, b) => compareIds(a.id, b.id));

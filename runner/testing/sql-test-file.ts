@@ -17,6 +17,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
+import { parseDuration } from '../config/values';
 import { InputError } from '../errors';
 import { scanSql, type SqlComment } from '../migrations/split-sql';
 import { testId, type CsvFixture, type Expectation, type TestCase, type TestStatement } from './model';
@@ -90,7 +91,7 @@ export async function parseSqlTests(text: string, absFile: string, relFile: stri
         break;
       }
       case 'timeout':
-        current.timeoutMs = parseDuration(rest) ?? fail(line, `bad timeout "${rest}"`, 'write e.g. `-- rsrun:timeout 30s` (ms, s or m)');
+        current.timeoutMs = parseDuration(rest, { key: '-- rsrun:timeout', source: `${relFile}:${line}`, file: relFile, line });
         break;
       case 'skip':
         current.skip = rest || 'skipped';
@@ -226,13 +227,4 @@ function unquote(v: string): string | null {
   if (/^null$/i.test(t)) return null;
   const m = /^(['"])(.*)\1$/.exec(t);
   return m ? (m[2] as string) : t;
-}
-
-/** `500`, `500ms`, `30s`, `2m` → milliseconds. */
-export function parseDuration(text: string): number | undefined {
-  const m = /^(\d+(?:\.\d+)?)\s*(ms|s|m)?$/.exec(text.trim());
-  if (!m) return undefined;
-  const n = Number(m[1]);
-  const unit = m[2] ?? 'ms';
-  return Math.round(unit === 'm' ? n * 60_000 : unit === 's' ? n * 1000 : n);
 }

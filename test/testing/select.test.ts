@@ -3,7 +3,7 @@ import { InputError } from '../../runner/errors';
 import { parseConfigIni } from '../../runner/testing/config-ini';
 import { testsFromIni } from '../../runner/testing/ini-tests';
 import type { TestCase } from '../../runner/testing/model';
-import { filterTests, parseShard, selectTests, shardTests } from '../../runner/testing/select';
+import { filterTests, selectTests, shardTests } from '../../runner/testing/select';
 import { parseSqlTests } from '../../runner/testing/sql-test-file';
 
 const tc = (id: string, tags: string[] = []): TestCase => ({
@@ -56,11 +56,6 @@ describe('shards', () => {
     const shard1 = selectTests(all, { grep: undefined, tags: ['x'], shard: { index: 1, count: 2 } });
     const shard2 = selectTests(all, { grep: undefined, tags: ['x'], shard: { index: 2, count: 2 } });
     expect([...shard1, ...shard2].map((t) => t.id).sort()).to.deep.equal(['a::1', 'b::1', 'b::2']);
-  });
-
-  it('parses --shard i/n and refuses nonsense', () => {
-    expect(parseShard('2/4')).to.deep.equal({ index: 2, count: 4 });
-    for (const bad of ['0/3', '4/3', '1/0', 'x', '1-2']) expect(() => parseShard(bad)).to.throw(InputError);
   });
 
   it('filters by name (case-insensitive regex) and tags', () => {
