@@ -1,9 +1,10 @@
 import { Migrator } from '../engine/migrator';
 import type { RunEventBus } from '../events';
+import type { MigrationSet } from '../migrations/discover';
 import type { WarehouseRuntime } from './runtime';
 
 /** The migrator for a command's environment, with the Redshift emulation when it applies. */
-export function migratorFor(rt: WarehouseRuntime, runId: string, events?: RunEventBus): Migrator {
+export function migratorFor(rt: WarehouseRuntime, runId: string, events?: RunEventBus, migrations?: MigrationSet): Migrator {
   return new Migrator({
     warehouse: rt.opened.warehouse,
     project: rt.config.project,
@@ -12,5 +13,6 @@ export function migratorFor(rt: WarehouseRuntime, runId: string, events?: RunEve
     logger: rt.logger,
     ...(rt.rewriter ? { rewriter: rt.rewriter } : {}),
     ...(events ? { events } : {}),
+    ...(migrations ? { migrations } : {}),
   });
 }

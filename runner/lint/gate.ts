@@ -11,13 +11,15 @@ import type { RunEventBus } from '../events';
 import { countBySeverity, sortFindings } from './format';
 import { lintProject } from './index';
 import type { LintFinding } from './types';
+import type { MigrationSet } from '../migrations/discover';
 
 export async function lintGate(
   config: ResolvedConfig,
   events?: Pick<RunEventBus, 'emit'>,
   log: (line: string) => void = (line) => process.stderr.write(`${line}\n`),
+  migrations?: MigrationSet,
 ): Promise<LintFinding[]> {
-  const findings = sortFindings(await lintProject(config));
+  const findings = sortFindings(await lintProject(config, migrations));
   for (const f of findings) {
     log(`${f.file}:${f.line}: ${f.severity} ${f.rule} ${f.message}`);
     events?.emit('lint:finding', f);

@@ -7,9 +7,8 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/types';
 import { ConfigError } from '../errors';
-import { discoverMigrations, readText } from '../migrations/discover';
+import { discoverMigrations, readText, type MigrationSet } from '../migrations/discover';
 import type { Migration } from '../migrations/migration';
-import { scanSql } from '../migrations/split-sql';
 import { lintFiles, lintSettingsFrom, sourceFromText } from './lint';
 import type { LintFinding, LintSource } from './types';
 
@@ -25,26 +24,27 @@ export interface ProjectLint {
 }
 
 /** Lints every migration (V, R, U and INI changesets) and every SQL test file of the project. */
-export async function lintProject(config: ResolvedConfig): Promise<LintFinding[]> {
-  return (await lintProjectFiles(config)).findings;
+export async function lintProject(config: ResolvedConfig, migrations?: MigrationSet): Promise<LintFinding[]> {
+  return (await lintProjectFiles(config, migrations)).findings;
 }
 
-export async function lintProjectFiles(config: ResolvedConfig): Promise<ProjectLint> {
+/** `migrations`: the set the calling command already discovered, so files are read once. */
+export async function lintProjectFiles(config: ResolvedConfig, migrations?: MigrationSet): Promise<ProjectLint> {
   const { project } = config;
   const settings = lintSettingsFrom(project.extraSections.lint);
   const rel = (file: string) => path.relative(project.dir, file).split(path.sep).join('/') || file;
   const sources: LintSource[] = [];
-  const set = await discoverMigrations(project.migrationsDir);
-  const fromMigration = async (m: Migration): Promise<LintSource> => {
-    const file = m.source === 'ini' ? `${rel(m.file)}#[${m.version ?? ''}]` : rel(m.file);
-    // SQL files: comments come from the file (directives, lint-disable-next-statement lines);
-    // INI changesets carry only the directives discovery found.
-    const comments = m.source === 'sql' ? scanSql(await readText(m.file), m.file).comments : [];
-    return { file, kind: m.kind === 'repeatable' ? 'repeatable' : m.kind === 'undo' ? 'undo' : 'versioned', statements: m.statements, comments, directives: m.directives };
-  };
-  for (const m of set.versioned) sources.push(await fromMigration(m));
-  for (const m of set.repeatable) sources.push(await fromMigration(m));
-  for (const m of set.undo.values()) sources.push(await fromMigration(m));
+  const set = migrations ?? (await discoverMigrations(project.migrationsDir));
+  // SQL files carry their comments (directives, lint-disable-next-statement lines); INI
+  // changesets only the directives discovery found.
+  const fromMigration = (m: Migration): LintSource => ({
+    file: m.source === 'ini' ? `${rel(m.file)}#[${m.version ?? ''}]` : rel(m.file),
+    kind: m.kind === 'repeatable' ? 'repeatable' : m.kind === 'undo' ? 'undo' : 'versioned',
+    statements: m.statements,
+    comments: m.comments,
+    directives: m.directives,
+  });
+  for (const m of [...set.versioned, ...set.repeatable, ...set.undo.values()]) sources.push(fromMigration(m));
   for (const file of await sqlFilesUnder(project.testsDir)) {
     sources.push(sourceFromText(rel(file), 'test', await readText(file)));
   }

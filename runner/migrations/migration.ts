@@ -1,5 +1,5 @@
 import type { MigrationKind, MigrationRef } from '../events';
-import type { SqlStatement } from './split-sql';
+import type { SqlComment, SqlStatement } from './split-sql';
 
 /** A migration found in the project, with its statements already split. */
 export interface Migration {
@@ -16,6 +16,8 @@ export interface Migration {
   /** SHA-256 of the content with line endings normalised, so a checkout with CRLF is not an edit. */
   checksum: string;
   statements: SqlStatement[];
+  /** The file's comments (directives, lint silencing); empty for INI changesets. */
+  comments: SqlComment[];
   /** `-- rsrun:NAME` directives found in the file's comments. */
   directives: Set<string>;
   /** Where the migration came from: a V/R/U file, or a section of a seed-sample changeset INI. */

@@ -1,5 +1,6 @@
 import type { MigrateResult } from '../../engine/migrator';
 import type { MigrationOutcome } from '../../events';
+import type { MigrationSet } from '../../migrations/discover';
 import { writeRunArtifacts } from '../../run/run-artifacts';
 import { migratorFor } from '../migrator-for';
 import { printJson } from '../output';
@@ -21,10 +22,10 @@ export async function run(input: CommandInput): Promise<number> {
  * Migrate as part of a recorded run: outcomes reach the run's events, and the applied SQL and the
  * history snapshot land in the run directory — also when a migration fails.
  */
-export async function applyMigrations(rt: WarehouseRuntime & Pick<RunRuntime, 'ctx'>): Promise<MigrateResult> {
+export async function applyMigrations(rt: WarehouseRuntime & Pick<RunRuntime, 'ctx'>, migrations?: MigrationSet): Promise<MigrateResult> {
   rt.ctx.target = rt.opened.warehouse.label;
   const events = rt.ctx.events;
-  const migrator = migratorFor(rt, rt.ctx.runId, events);
+  const migrator = migratorFor(rt, rt.ctx.runId, events, migrations);
   const set = await migrator.migrations();
   const appliedScripts = new Set<string>();
   const onFinish = (o: MigrationOutcome) => {

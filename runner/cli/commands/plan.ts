@@ -1,3 +1,4 @@
+import { discoverMigrations } from '../../migrations/discover';
 import { newRunId } from '../../run/run-context';
 import { migratorFor } from '../migrator-for';
 import { formatTable, printJson, printLine } from '../output';
@@ -7,10 +8,12 @@ import { withConfig, withWarehouse } from '../runtime';
 /** `rsrun plan`: pending migrations and their SQL, in apply order; changes nothing. */
 export async function run(input: CommandInput): Promise<number> {
   return withConfig(input, async (rt) => {
+    // Discovered once: the lint and the plan read the same files.
+    const migrations = await discoverMigrations(rt.config.project.migrationsDir);
     const { lintGate } = await import('../../lint/gate.js');
-    await lintGate(rt.config);
+    await lintGate(rt.config, undefined, undefined, migrations);
     return withWarehouse(rt, async (wrt) => {
-      const { items, state } = await migratorFor(wrt, newRunId()).plan();
+      const { items, state } = await migratorFor(wrt, newRunId(), undefined, migrations).plan();
       if (input.options.json) {
         printJson({
           environment: rt.config.env.name,
