@@ -48,11 +48,10 @@ describe('infra: Jenkinsfile stages', () => {
     expect(declarative.stages.filter((s) => !s.name.includes('prod')).every((s) => s.branch === undefined)).to.equal(true);
   });
 
-  it('binds only the Docker Hub credential, around the push, under the names rsrun image push reads', () => {
+  it('binds only the Docker Hub credential, around the push and the deploys that pull it, under the names rsrun reads', () => {
     const bound = declarative.stages.flatMap((s) => s.steps.filter((x) => x.kind === 'credentials').map((x) => ({ stage: s.name, step: x })));
-    expect(bound).to.have.length(1);
-    expect(bound[0]?.stage).to.equal('Push image');
-    expect(bound[0]?.step).to.deep.include({ id: 'dockerhub', variables: [REGISTRY_USER_VAR, REGISTRY_PASSWORD_VAR] });
+    expect(bound.map((b) => b.stage)).to.deep.equal(['Push image', 'Deploy + test: test', 'Deploy + test: prod']);
+    for (const b of bound) expect(b.step, b.stage).to.deep.include({ id: 'dockerhub', variables: [REGISTRY_USER_VAR, REGISTRY_PASSWORD_VAR] });
   });
 
   it('publishes JUnit for lint and both deployments, and always cleans containers and the workspace', () => {
