@@ -23,7 +23,7 @@ import { positionToLine, type SqlStatement } from '../migrations/split-sql';
 import { statementHead } from '../dialects/statement-shape';
 import { compareVersions, normalizeVersion, parseVersion } from '../migrations/version';
 import type { Session, Warehouse } from '../warehouse/warehouse';
-import { isSerializationFailure, withRetry } from '../warehouse/retry';
+import { backoffDelay, isSerializationFailure, withRetry } from '../warehouse/retry';
 import { DeployLock } from './deploy-lock';
 import { computeState, type AppliedState, type PendingMigration } from './plan';
 
@@ -57,6 +57,12 @@ export interface MigrateResult {
   history: HistoryRow[];
 }
 
+/** A migration ready to go as part of a multi-migration round trip. */
+interface BatchUnit {
+  item: ExecutionPlanItem;
+  steps: Prepared[];
+}
+
 /** A statement ready to send: rewritten for the target when emulating Redshift. */
 interface Prepared {
   source: SqlStatement;
@@ -67,6 +73,8 @@ interface Prepared {
 // Commands a migration must not issue itself: the engine owns transaction control.
 const TRANSACTION_CONTROL = /^(BEGIN|START TRANSACTION|COMMIT|END|ROLLBACK|ABORT)( TRANSACTION| WORK)?$/;
 const DEFAULT_MAX_BATCH = 8 * 1024 * 1024;
+// Bounds what one failure or retry can involve, and keeps progress visible in the logs.
+const MAX_MIGRATIONS_PER_ROUND_TRIP = 100;
 // SQLSTATEs worth replaying statement by statement to find which one failed (deterministic errors).
 const REPLAYABLE_CLASSES = ['22', '23', '42', 'P0', 'XX', '2B', '0A', '21', '25'];
 
@@ -151,51 +159,78 @@ export class Migrator {
         await this.ledger.stageRows(session, staged);
       }
 
-      let failed = false;
-      for (const item of items) {
+      const record = (item: ExecutionPlanItem, status: MigrationOutcome['status'], durationMs: number, err?: unknown): void => {
         const ref = migrationRef(item.migration, item.transactional);
-        if (failed) {
-          outcomes.push({ migration: ref, status: 'not-run', durationMs: 0 });
+        const e = err as MigrationError | undefined;
+        const outcome: MigrationOutcome = {
+          migration: ref,
+          status,
+          durationMs,
+          ...(err !== undefined
+            ? {
+                error: {
+                  message: messageOf(err),
+                  ...(e?.statementIndex !== undefined ? { statementIndex: e.statementIndex } : {}),
+                  ...(e?.line !== undefined ? { line: e.line } : {}),
+                  ...(e?.sqlState !== undefined ? { sqlState: e.sqlState } : {}),
+                  ...(e?.statementIndex !== undefined ? { sql: item.migration.statements[e.statementIndex]?.sql ?? '' } : {}),
+                },
+              }
+            : {}),
+        };
+        outcomes.push(outcome);
+        if (status !== 'not-run') events?.emit('migration:finish', outcome);
+        if (status === 'applied') logger.info(`applied ${item.migration.script} in ${durationMs} ms`);
+      };
+      const fail = (item: ExecutionPlanItem, started: number, err: unknown): never => {
+        record(item, 'failed', Date.now() - started, err);
+        for (const rest of items.slice(items.indexOf(item) + 1)) record(rest, 'not-run', 0);
+        if (!(err instanceof MigrationError)) broken = true;
+        (err as { outcomes?: MigrationOutcome[] }).outcomes = outcomes;
+        throw err;
+      };
+
+      const maxBatch = this.options.maxBatchBytes ?? DEFAULT_MAX_BATCH;
+      // Consecutive migrations that can travel as batches share round trips (each still in its
+      // own transaction with its own history row); the others run one by one.
+      for (let i = 0; i < items.length; ) {
+        await lock.renewIfDue();
+        const item = items[i] as ExecutionPlanItem;
+        const steps = prepared.get(item) as Prepared[];
+        if (batchable(item, steps) && batchTextLength(steps) <= maxBatch) {
+          const group: BatchUnit[] = [];
+          let bytes = 0;
+          for (let j = i; j < items.length && group.length < MAX_MIGRATIONS_PER_ROUND_TRIP; j++) {
+            const candidate = items[j] as ExecutionPlanItem;
+            const candidateSteps = prepared.get(candidate) as Prepared[];
+            const size = batchTextLength(candidateSteps);
+            if (!batchable(candidate, candidateSteps) || (group.length > 0 && bytes + size > maxBatch)) break;
+            group.push({ item: candidate, steps: candidateSteps });
+            bytes += size;
+          }
+          for (const u of group) {
+            events?.emit('migration:start', { migration: migrationRef(u.item.migration, true) });
+            logger.info(`applying ${u.item.migration.script}`);
+          }
+          const started = Date.now();
+          const result = await this.applyGroup(session, group);
+          for (const done of result.applied) record(done.unit.item, 'applied', done.executionMs);
+          if (result.failure) fail(result.failure.unit.item, started, result.failure.error);
+          i += group.length;
           continue;
         }
-        await lock.renewIfDue();
-        events?.emit('migration:start', { migration: ref });
+        events?.emit('migration:start', { migration: migrationRef(item.migration, item.transactional) });
         const started = Date.now();
         logger.info(`applying ${item.migration.script}${item.transactional ? '' : ` (outside a transaction: ${item.nonTransactionalBecause})`}`);
         try {
-          const steps = prepared.get(item) as Prepared[];
-          if (batchable(item, steps)) {
-            await this.applyBatched(session, item, steps);
-          } else if (item.transactional && item.reason !== 'resume') {
-            await this.applyStepwise(session, item, steps, ranks.get(item) as number);
-          } else {
-            await this.applyNonTransactional(session, item, steps, ranks.get(item) as number);
-          }
-          const outcome: MigrationOutcome = { migration: ref, status: 'applied', durationMs: Date.now() - started };
-          outcomes.push(outcome);
-          events?.emit('migration:finish', outcome);
-          logger.info(`applied ${item.migration.script} in ${outcome.durationMs} ms`);
+          if (batchable(item, steps)) await this.applyBatched(session, item, steps);
+          else if (item.transactional && item.reason !== 'resume') await this.applyStepwise(session, item, steps, ranks.get(item) as number);
+          else await this.applyNonTransactional(session, item, steps, ranks.get(item) as number);
         } catch (err) {
-          failed = true;
-          const e = err as MigrationError;
-          const outcome: MigrationOutcome = {
-            migration: ref,
-            status: 'failed',
-            durationMs: Date.now() - started,
-            error: {
-              message: messageOf(err),
-              ...(e.statementIndex !== undefined ? { statementIndex: e.statementIndex } : {}),
-              ...(e.line !== undefined ? { line: e.line } : {}),
-              ...(e.sqlState !== undefined ? { sqlState: e.sqlState } : {}),
-              ...(e.statementIndex !== undefined ? { sql: item.migration.statements[e.statementIndex]?.sql ?? '' } : {}),
-            },
-          };
-          outcomes.push(outcome);
-          events?.emit('migration:finish', outcome);
-          if (!(err instanceof MigrationError)) broken = true;
-          (err as { outcomes?: MigrationOutcome[] }).outcomes = outcomes;
-          throw err;
+          fail(item, started, err);
         }
+        record(item, 'applied', Date.now() - started);
+        i++;
       }
       if (staged.length > 0) await session.batch(this.ledger.dropStageSql()).catch(() => undefined);
       const after = await this.ledger.list(session);
@@ -387,6 +422,76 @@ export class Migrator {
     };
   }
 
+  /**
+   * Several migrations in one round trip, each in its own transaction with its history row:
+   *   BEGIN; LOCK <history>; <m1>; <record m1>; COMMIT; BEGIN; LOCK <history>; <m2>; ...
+   * The server runs them in order and stops at the first error, so the migrations before a
+   * failing one are committed and the failing one is rolled back whole, as if sent one by one.
+   */
+  private async applyGroup(session: Session, units: BatchUnit[], attempt = 1): Promise<{ applied: { unit: BatchUnit; executionMs: number }[]; failure?: { unit: BatchUnit; error: unknown } }> {
+    const spans: { unit: number; step: number; start: number; end: number }[] = [];
+    let text = '';
+    units.forEach((u, ui) => {
+      text += `BEGIN;\nLOCK TABLE ${this.ledger.history};\n`;
+      u.steps.forEach((p, si) => {
+        const sql = (p.parts as { sql: string }[]).map((x) => x.sql).join(';\n');
+        spans.push({ unit: ui, step: si, start: text.length, end: text.length + sql.length });
+        text += `${sql};\n`;
+      });
+      text += `${this.ledger.recordNextStagedSql()};\nCOMMIT;\n`;
+    });
+    const { firstRank, total } = await this.stagedState(session, units.length);
+    try {
+      await session.batch(text);
+      return { applied: await this.appliedSince(session, units, firstRank, units.length) };
+    } catch (err) {
+      // Unconditionally: the failed transaction is still open (outside one, ROLLBACK only warns).
+      await session.batch('ROLLBACK').catch(() => undefined);
+      // The staged rows of committed migrations moved to the history: what is left tells how far it got.
+      const committed = total - (await this.stagedState(session, 0)).total;
+      const applied = await this.appliedSince(session, units, firstRank, committed);
+      const failed = units[committed] as BatchUnit;
+      if (isSerializationFailure(err) && attempt < 4) {
+        const delayMs = backoffDelay(attempt, 200, 5_000);
+        this.options.logger.warn(`${failed.item.migration.script}: serializable isolation violation, retrying from it (attempt ${attempt + 1}) in ${delayMs} ms`);
+        await new Promise((r) => setTimeout(r, delayMs));
+        const rest = await this.applyGroup(session, units.slice(committed), attempt + 1);
+        return { applied: [...applied, ...rest.applied], ...(rest.failure ? { failure: rest.failure } : {}) };
+      }
+      const position = Number((err as { position?: string }).position);
+      const span = Number.isFinite(position) && position > 0 ? spans.find((x) => x.unit === committed && position - 1 >= x.start && position - 1 <= x.end) : undefined;
+      let error: unknown;
+      if (span) {
+        error = this.statementError(failed.item.migration, failed.steps[span.step]?.source as SqlStatement, err, position - span.start);
+      } else {
+        const code = (err as { code?: string }).code ?? '';
+        const located = REPLAYABLE_CLASSES.some((c) => code.startsWith(c)) ? await this.locateFailure(session, failed.steps) : undefined;
+        error = located
+          ? this.statementError(failed.item.migration, located.step.source, located.error, Number((located.error as { position?: string }).position) || undefined)
+          : this.statementError(failed.item.migration, undefined, err, undefined);
+      }
+      return { applied, failure: { unit: failed, error } };
+    }
+  }
+
+  /** Rank of the next staged row and how many are staged (the stage holds batchable migrations in apply order). */
+  private async stagedState(session: Session, expected: number): Promise<{ firstRank: number; total: number }> {
+    const r = await session.query<{ rank: number | null; n: string | number }>(`SELECT MIN(installed_rank) AS rank, COUNT(*) AS n FROM ${this.ledger.stage}`);
+    const total = Number(r.rows[0]?.n ?? 0);
+    if (total < expected) throw new Error('internal: the staged history rows do not match the migrations to apply');
+    return { firstRank: Number(r.rows[0]?.rank ?? 0), total };
+  }
+
+  /** Server-measured durations of the first `count` units, read back from the history. */
+  private async appliedSince(session: Session, units: BatchUnit[], firstRank: number, count: number): Promise<{ unit: BatchUnit; executionMs: number }[]> {
+    if (count === 0) return [];
+    const r = await session.query<{ installed_rank: number; execution_ms: number }>(
+      `SELECT installed_rank, execution_ms FROM ${this.ledger.history} WHERE installed_rank >= $1 AND installed_rank < $2 ORDER BY installed_rank`,
+      [firstRank, firstRank + count],
+    );
+    return units.slice(0, count).map((unit, k) => ({ unit, executionMs: Number(r.rows[k]?.execution_ms ?? 0) }));
+  }
+
   /** One round trip (or a few for very large migrations) per migration. */
   private async applyBatched(session: Session, item: ExecutionPlanItem, steps: Prepared[]): Promise<void> {
     const head = `BEGIN;\nLOCK TABLE ${this.ledger.history};\n`;
@@ -572,6 +677,11 @@ ${kept}; the next run resumes at statement ${i + 1}`, {
       await s.release();
     }
   }
+}
+
+/** Characters a migration adds to a batch (statements plus separators). */
+function batchTextLength(steps: Prepared[]): number {
+  return steps.reduce((n, p) => n + (p.parts ?? []).reduce((m, x) => m + x.sql.length + 2, 0), 200);
 }
 
 /** A migration goes as one batch when it is transactional, new, and needs no client-side work. */

@@ -147,13 +147,36 @@ class PgSession implements Session {
   ) {}
 
   async query<R = Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
-    const result = await this.client.query(sql, params === undefined ? undefined : [...params]);
-    return toResult<R>(result);
+    try {
+      const result = await this.client.query(sql, params === undefined ? undefined : [...params]);
+      return toResult<R>(result);
+    } catch (err) {
+      await this.settle();
+      throw err;
+    }
+  }
+
+  /**
+   * pg rejects a failed query on the server's ErrorResponse, before the ReadyForQuery that
+   * carries the new transaction status; wait for it so inTransaction() is true after a failure
+   * inside a transaction block (bounded: a dead connection never answers).
+   */
+  private async settle(): Promise<void> {
+    const client = this.client as unknown as { readyForQuery?: boolean };
+    for (let waited = 0; client.readyForQuery === false && waited < 2000; waited += 2) {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
   }
 
   async batch(sql: string): Promise<QueryResult> {
     // No values: pg uses the simple query protocol, so many statements travel in one round trip.
-    const result = (await this.client.query(sql)) as unknown as pg.QueryResult | pg.QueryResult[];
+    let result: pg.QueryResult | pg.QueryResult[];
+    try {
+      result = (await this.client.query(sql)) as unknown as pg.QueryResult | pg.QueryResult[];
+    } catch (err) {
+      await this.settle();
+      throw err;
+    }
     const results = Array.isArray(result) ? result : [result];
     const withRows = [...results].reverse().find((r) => r.fields && r.fields.length > 0);
     return withRows ? toResult<Row>(withRows) : { rows: [], rowCount: results.at(-1)?.rowCount ?? 0, fields: [] };
