@@ -52,7 +52,7 @@ const DATEPARTS: Record<string, string[]> = {
 };
 
 const datepartCase = Object.entries(DATEPARTS)
-  .map(([pg, names]) => `WHEN ${[...new Set(names)].map((n) => `'${n}'`).join(', ')} THEN '${pg}'`)
+  .map(([pg, names]) => `WHEN lower(btrim(p)) IN (${[...new Set(names)].map((n) => `'${n}'`).join(', ')}) THEN '${pg}'`)
   .join('\n      ');
 
 /** Overloads taking a datetime argument: timestamp, timestamptz, date, and text for unknown literals. */
@@ -61,7 +61,7 @@ CREATE SCHEMA IF NOT EXISTS ${S};
 GRANT USAGE ON SCHEMA ${S} TO PUBLIC;
 
 CREATE OR REPLACE FUNCTION ${S}.datepart_name(p text) RETURNS text LANGUAGE sql IMMUTABLE AS $f$
-  SELECT CASE lower(btrim(p))
+  SELECT CASE
       ${datepartCase}
       ELSE NULL END
 $f$;

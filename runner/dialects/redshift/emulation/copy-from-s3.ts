@@ -20,6 +20,7 @@ import { Readable } from 'node:stream';
 import { gunzipSync } from 'node:zlib';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { InputError } from '../../../errors';
+import { quoteIdent } from '../../dialect';
 import type { RewrittenStatement } from '../../rewriter';
 import type { Session } from '../../../warehouse/warehouse';
 import { parseOptions, rejectOptions, singleChar, type ParsedOption } from './load-options';
@@ -77,7 +78,14 @@ const REJECTED = {
   NOLOAD: 'run the COPY without NOLOAD',
 };
 
-export function copyFromS3(ctx: RewriteContext, store: ObjectStore, _rewriteSql: (sql: string) => string): RewrittenStatement {
+/**
+ * How rows reach the table: `copy` streams them through COPY FROM STDIN (PostgreSQL servers);
+ * `insert` sends multi-row INSERTs with bind parameters, for the embedded engine, whose socket
+ * server (pglite-socket 0.2) loses protocol sync on COPY FROM STDIN.
+ */
+export type LoadMethod = 'copy' | 'insert';
+
+export function copyFromS3(ctx: RewriteContext, store: ObjectStore, loadWith: LoadMethod): RewrittenStatement {
   const { nameEnd, columnsOpen, fromAt } = copyShape(ctx);
   const source = stringValue(ctx.tok(fromAt + 1)) as string;
   const where = { file: ctx.where.file, line: ctx.where.line };
@@ -120,7 +128,7 @@ export function copyFromS3(ctx: RewriteContext, store: ObjectStore, _rewriteSql:
   return {
     kind: 'action',
     description: `load ${plan.table} from ${source} (local emulation of COPY, store ${store.label})`,
-    run: (session) => runCopy(session, store, plan, where),
+    run: (session) => runCopy(session, store, plan, where, loadWith),
   };
 }
 
@@ -138,10 +146,10 @@ interface TargetColumn {
   identity: boolean;
 }
 
-async function runCopy(session: Session, store: ObjectStore, plan: CopyPlan, where: { file?: string; line?: number }): Promise<void> {
+async function runCopy(session: Session, store: ObjectStore, plan: CopyPlan, where: { file?: string; line?: number }, loadWith: LoadMethod): Promise<void> {
   const columns = await targetColumns(session, plan, where);
   const keys = await objectKeys(store, plan, where);
-  const rows: string[] = [];
+  const rows: Array<Array<string | null>> = [];
   const errors: string[] = [];
   for (const key of keys) {
     let data = await store.get(plan.bucket, key);
@@ -157,7 +165,7 @@ async function runCopy(session: Session, store: ObjectStore, plan: CopyPlan, whe
       const line = n + 1 + plan.ignoreHeader;
       if (plan.ignoreBlankLines && fields.length === 1 && fields[0] === '') return;
       const row = toRow(fields, columns, plan);
-      if (row.ok) rows.push(row.csv);
+      if (row.ok) rows.push(row.values);
       else errors.push(`s3://${plan.bucket}/${key} line ${line}: ${row.reason}`);
     });
   }
@@ -167,16 +175,28 @@ async function runCopy(session: Session, store: ObjectStore, plan: CopyPlan, whe
       hint: 'fix the data, or raise MAXERROR to skip bad records',
     });
   }
-  const columnList = columns.map((c) => quoteName(c.name)).join(', ');
-  await session.copyFrom(`COPY ${plan.table} (${columnList}) FROM STDIN WITH (FORMAT csv)`, Readable.from(chunks(rows)));
+  const columnList = columns.map((c) => quoteIdent(c.name)).join(', ');
+  if (loadWith === 'copy') {
+    await session.copyFrom(`COPY ${plan.table} (${columnList}) FROM STDIN WITH (FORMAT csv)`, Readable.from(csvChunks(rows)));
+    return;
+  }
+  // Untyped parameters take the column's type, as COPY's text input would.
+  const perStatement = Math.max(1, Math.floor(30000 / Math.max(1, columns.length)));
+  for (let i = 0; i < rows.length; i += perStatement) {
+    const batch = rows.slice(i, i + perStatement);
+    const tuples = batch.map((_r, k) => `(${columns.map((_c, j) => `$${k * columns.length + j + 1}`).join(', ')})`);
+    await session.query(`INSERT INTO ${plan.table} (${columnList}) VALUES ${tuples.join(', ')}`, batch.flat());
+  }
 }
 
-function* chunks(rows: string[]): Generator<string> {
-  for (let i = 0; i < rows.length; i += 1000) yield rows.slice(i, i + 1000).join('');
-}
-
-function quoteName(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
+/** PostgreSQL CSV: NULL is an unquoted empty field, every value is quoted. */
+function* csvChunks(rows: Array<Array<string | null>>): Generator<string> {
+  for (let i = 0; i < rows.length; i += 1000) {
+    yield rows
+      .slice(i, i + 1000)
+      .map((values) => `${values.map((v) => (v === null ? '' : `"${v.replace(/"/g, '""')}"`)).join(',')}\n`)
+      .join('');
+  }
 }
 
 async function targetColumns(session: Session, plan: CopyPlan, where: { file?: string; line?: number }): Promise<TargetColumn[]> {
@@ -239,6 +259,8 @@ function splitRecords(text: string, plan: CopyPlan): string[][] {
     return parseCsv(text, {
       delimiter: plan.delimiter,
       quote: plan.quote,
+      // A quote character inside a quoted field is doubled (copy-parameters-data-format CSV).
+      escape: plan.quote,
       relax_column_count: true,
       from_line: plan.ignoreHeader + 1,
       skip_empty_lines: false,
@@ -283,11 +305,11 @@ function splitRecords(text: string, plan: CopyPlan): string[][] {
 }
 
 /** One CSV line for PostgreSQL, or the reason the record is rejected. */
-function toRow(fields: string[], columns: TargetColumn[], plan: CopyPlan): { ok: true; csv: string } | { ok: false; reason: string } {
+function toRow(fields: string[], columns: TargetColumn[], plan: CopyPlan): { ok: true; values: Array<string | null> } | { ok: false; reason: string } {
   if (fields.length > columns.length || (fields.length < columns.length && !plan.fillRecord)) {
     return { ok: false, reason: `expected ${columns.length} fields, found ${fields.length}` };
   }
-  const values = columns.map((c, k) => {
+  const values = columns.map((c, k): string | null => {
     const raw = fields[k];
     if (raw === undefined) return c.isChar && !plan.emptyAsNull ? '' : null; // FILLRECORD
     if (raw === plan.nullAs) return null;
@@ -297,5 +319,5 @@ function toRow(fields: string[], columns: TargetColumn[], plan: CopyPlan): { ok:
     if (plan.truncateColumns && c.maxLength !== undefined && raw.length > c.maxLength) return raw.slice(0, c.maxLength);
     return raw;
   });
-  return { ok: true, csv: `${values.map((v) => (v === null ? '' : `"${v.replace(/"/g, '""')}"`)).join(',')}\n` };
+  return { ok: true, values };
 }

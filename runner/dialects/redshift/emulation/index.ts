@@ -15,7 +15,7 @@ import type { Session } from '../../../warehouse/warehouse';
 import type { RewrittenStatement, StatementLocation, StatementRewriter } from '../../rewriter';
 import { codeTokens, loadSqlTokenizer, tokenizeSql } from '../../sql-tokens';
 import { installCompatSchema } from './compat-schema';
-import { copyFromS3, isS3Copy } from './copy-from-s3';
+import { copyFromS3, isS3Copy, type LoadMethod } from './copy-from-s3';
 import { rewriteExpressions } from './expressions';
 import { LocalDirectoryStore, type ObjectStore } from './object-store';
 import { RewriteContext } from './rewrite-context';
@@ -28,6 +28,8 @@ export { LocalDirectoryStore } from './object-store';
 export interface RedshiftEmulationOptions {
   /** Where `COPY ... FROM 's3://...'` reads and `UNLOAD ... TO 's3://...'` writes. */
   s3Store: ObjectStore;
+  /** How COPY loads rows: `copy` (COPY FROM STDIN, default) or `insert` (the embedded engine). */
+  loadWith?: LoadMethod;
 }
 
 export function createRedshiftEmulation(options: RedshiftEmulationOptions): StatementRewriter {
@@ -37,7 +39,7 @@ export function createRedshiftEmulation(options: RedshiftEmulationOptions): Stat
       await installCompatSchema(session);
     },
     rewrite(statement: string, where: StatementLocation): RewrittenStatement[] {
-      return rewriteStatement(statement, where, options.s3Store);
+      return rewriteStatement(statement, where, options.s3Store, options.loadWith ?? 'copy');
     },
   };
 }
@@ -58,14 +60,14 @@ export async function createRewriterForConfig(config: ResolvedConfig): Promise<S
   } else {
     s3Store = new LocalDirectoryStore(path.join(config.project.stateDir, 's3'));
   }
-  return createRedshiftEmulation({ s3Store });
+  return createRedshiftEmulation({ s3Store, loadWith: config.env.engine === 'embedded' ? 'insert' : 'copy' });
 }
 
-export function rewriteStatement(statement: string, where: StatementLocation, store: ObjectStore): RewrittenStatement[] {
+export function rewriteStatement(statement: string, where: StatementLocation, store: ObjectStore, loadWith: LoadMethod = 'copy'): RewrittenStatement[] {
   const tokens = codeTokens(tokenizeSql(statement, where.file));
   if (tokens.length === 0) return [{ kind: 'sql', sql: statement }];
   const ctx = new RewriteContext(statement, tokens, where);
-  if (isS3Copy(ctx)) return [copyFromS3(ctx, store, (sql) => rewriteSql(sql, where))];
+  if (isS3Copy(ctx)) return [copyFromS3(ctx, store, loadWith)];
   if (ctx.isWord(0, 'UNLOAD')) return [unloadToS3(ctx, store, (sql) => rewriteSql(sql, where))];
   if (rewriteTableDdl(ctx) === NOTHING_TO_RUN) return [];
   rewriteExpressions(ctx);

@@ -97,6 +97,10 @@ export function rejectOptions(ctx: RewriteContext, options: Map<string, ParsedOp
 export function singleChar(ctx: RewriteContext, options: Map<string, ParsedOption>, name: string, fallback: string): string {
   const o = options.get(name);
   if (!o || o.value === undefined) return fallback;
+  // Redshift reads '\t' and octal '\011' in these values as the character (r_COPY DELIMITER).
+  const escaped = /^\\([0-7]{3})$/.exec(o.value);
+  if (escaped) return String.fromCharCode(parseInt(escaped[1] as string, 8));
+  if (o.value === '\\t') return '\t';
   if (o.value.length !== 1) throw ctx.unsupported(o.at, `a multi-character ${name}`, `use a single-character ${name}`);
   return o.value;
 }

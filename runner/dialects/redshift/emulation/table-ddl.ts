@@ -160,7 +160,12 @@ function identity(ctx: RewriteContext, from: number, open: number, mode: 'ALWAYS
   const args = ctx.args(open);
   if (args.length !== 2) throw ctx.invalid(from, 'IDENTITY needs exactly (seed, step)', 'write IDENTITY(1, 1)');
   const [[s0, s1], [t0, t1]] = args as [[number, number], [number, number]];
-  ctx.replace(from, close, `GENERATED ${mode} AS IDENTITY (START WITH ${ctx.text(s0, s1)} INCREMENT BY ${ctx.text(t0, t1)})`);
+  const seed = ctx.text(s0, s1);
+  const step = ctx.text(t0, t1);
+  // PostgreSQL's sequences default to MINVALUE 1 (ascending) / MAXVALUE -1 (descending); Redshift
+  // seeds may be 0 or negative, so the seed is the bound.
+  const bound = step.trim().startsWith('-') ? `MAXVALUE ${seed}` : `MINVALUE ${seed}`;
+  ctx.replace(from, close, `GENERATED ${mode} AS IDENTITY (START WITH ${seed} INCREMENT BY ${step} ${bound})`);
   return close + 1;
 }
 
