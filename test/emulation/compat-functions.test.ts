@@ -4,6 +4,7 @@
  */
 import { expect } from 'chai';
 import { createRedshiftEmulation, LocalDirectoryStore } from '../../runner/dialects/redshift/emulation';
+import { loadSqlTokenizer } from '../../runner/dialects/sql-tokens';
 import { InputError } from '../../runner/errors';
 import { describeEachEngine } from '../support/engines';
 
@@ -70,10 +71,7 @@ describeEachEngine('Redshift functions on the emulation', (db) => {
 
 describe('Redshift emulation errors', () => {
   const rewriter = createRedshiftEmulation({ s3Store: new LocalDirectoryStore('/nonexistent') });
-  before(async () => {
-    const { loadSqlTokenizer } = await import('../../runner/dialects/sql-tokens');
-    await loadSqlTokenizer();
-  });
+  before(() => loadSqlTokenizer());
 
   const cases: Array<[string, RegExp]> = [
     ['create table g (id int,\n  shape geometry)', /GEOMETRY data type cannot be emulated/],
