@@ -3,14 +3,17 @@
  * `lint`, `plan` and `deploy` before anything connects. Rules: runner/lint/rules.ts and
  * docs/redshift-rules.md.
  */
-import { readdir } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
+import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/types';
 import { ConfigError } from '../errors';
 import { discoverMigrations, readText, type MigrationSet } from '../migrations/discover';
 import type { Migration } from '../migrations/migration';
 import { lintFiles, lintSettingsFrom, sourceFromText } from './lint';
-import type { LintFinding, LintSource } from './types';
+import type { LintFinding, LintSettings, LintSource } from './types';
+import { VERSION } from '../version';
 
 export type { LintFinding, LintSettings, LintSeverity, LintSource, LintSourceKind } from './types';
 export { RULES, RULE_BY_ID } from './rules';
@@ -48,8 +51,55 @@ export async function lintProjectFiles(config: ResolvedConfig, migrations?: Migr
   for (const file of await sqlFilesUnder(project.testsDir)) {
     sources.push(sourceFromText(rel(file), 'test', await readText(file)));
   }
+  const files = [...new Set(sources.map((s) => s.file))];
+  const cacheFile = path.join(project.stateDir, 'lint-cache.json');
+  const key = cacheKey(sources, settings);
+  const cached = await readCache(cacheFile, key);
+  if (cached) return { findings: cached, files };
   const findings = await lintFiles(sources, settings);
-  return { findings, files: [...new Set(sources.map((s) => s.file))] };
+  await writeCache(cacheFile, key, findings);
+  return { findings, files };
+}
+
+/**
+ * The lint result depends only on the sources, the settings and the rules, so `plan` and
+ * `deploy` re-lint only when one of them changed (rules are keyed by the lint code's own files).
+ * Some rules look across files (a view over a table another migration drops), so the whole
+ * project is one entry.
+ */
+function cacheKey(sources: readonly LintSource[], settings: LintSettings): string {
+  const hash = createHash('sha256');
+  hash.update(VERSION);
+  for (const f of [__filename, require.resolve('./lint'), require.resolve('./rules')]) {
+    try {
+      hash.update(`${f}:${statSync(f).mtimeMs}`);
+    } catch {
+      hash.update(f);
+    }
+  }
+  hash.update(JSON.stringify(settings, (_k, v: unknown) => (v instanceof Set ? [...v].sort() : v)));
+  for (const s of sources) {
+    hash.update(JSON.stringify([s.file, s.kind, s.statements.map((x) => [x.line, x.sql]), s.comments.map((c) => [c.line, c.kind, c.text]), [...(s.directives ?? [])].sort()]));
+  }
+  return hash.digest('hex');
+}
+
+async function readCache(file: string, key: string): Promise<LintFinding[] | undefined> {
+  try {
+    const parsed = JSON.parse(await readFile(file, 'utf8')) as { key?: string; findings?: LintFinding[] };
+    return parsed.key === key && Array.isArray(parsed.findings) ? parsed.findings : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function writeCache(file: string, key: string, findings: LintFinding[]): Promise<void> {
+  try {
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, JSON.stringify({ key, findings }));
+  } catch {
+    // A read-only project directory (a mounted volume) only costs the next run a re-lint.
+  }
 }
 
 async function sqlFilesUnder(dir: string): Promise<string[]> {

@@ -4,7 +4,8 @@
  * the seed sample's layout ([SECTION] → one version, keys query0, query1, ... → its statements).
  */
 import { createHash } from 'node:crypto';
-import { readdir, readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseIni } from '../config/ini-file';
 import { ConfigError, InputError } from '../errors';
@@ -143,7 +144,9 @@ async function listFiles(dir: string): Promise<string[]> {
 }
 
 export async function readText(file: string): Promise<string> {
-  const bytes = await readFile(file);
+  // Synchronous on purpose: for the many small files of a project it is several times faster than
+  // a thread-pool round trip per open/stat/read/close, and nothing else runs meanwhile.
+  const bytes = readFileSync(file);
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
   } catch (err) {

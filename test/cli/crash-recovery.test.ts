@@ -37,12 +37,16 @@ async function snapshot(client: pg.Client): Promise<unknown[]> {
 }
 
 /** Starts a deploy and kills it with SIGKILL once `ready` says enough has been applied. */
-async function killMidway(args: string[], cwd: string, env: NodeJS.ProcessEnv, ready: (stderr: string) => boolean): Promise<void> {
+async function killMidway(args: string[], cwd: string, env: NodeJS.ProcessEnv, ready: (stderr: string) => boolean, delayMs: number): Promise<void> {
   const { child, done } = startCli(args, { cwd, env: { ...env, RSRUN_LOG_FORMAT: 'json' } });
   let stderr = '';
+  let armed = false;
   child.stderr?.on('data', (d: Buffer) => {
     stderr += d.toString();
-    if (ready(stderr)) child.kill('SIGKILL');
+    if (!armed && ready(stderr)) {
+      armed = true;
+      setTimeout(() => child.kill('SIGKILL'), delayMs);
+    }
   });
   const r = await done;
   expect(r.signal, `the run finished before it could be killed:\n${r.stderr}`).to.equal('SIGKILL');
@@ -77,15 +81,17 @@ describe('crash recovery [postgres]', function () {
     return { p, db };
   }
 
-  for (const [when, ready] of [
-    ['inside a transactional migration', (s: string) => s.includes('applied V3__step.sql')],
-    ['inside a non-transactional migration', (s: string) => s.includes('applying V8__maintenance.sql')],
+  // V2-V7 travel in one round trip, each sleeping 0.4 s on the server: 1 s after they are sent,
+  // V2 and V3 are committed and V4 is half done. V8 runs outside a transaction, statement by statement.
+  for (const [when, ready, delayMs] of [
+    ['inside a round trip of transactional migrations', (s: string) => s.includes('applying V7__step.sql'), 1000],
+    ['inside a non-transactional migration', (s: string) => s.includes('applying V8__maintenance.sql'), 200],
   ] as const) {
     it(`a re-run after SIGKILL ${when} equals a clean deploy`, async () => {
       const env = { CRASH_PG_PASSWORD: decodeURIComponent(new URL(PG_URL).password) };
       const crashed = await freshProject();
       const args = ['--env', 'pg', 'migrate'];
-      await killMidway(args, crashed.p.dir, env, ready);
+      await killMidway(args, crashed.p.dir, env, ready, delayMs);
 
       const rerun = await runCli(args, { cwd: crashed.p.dir, env });
       expect(rerun.code, rerun.stderr).to.equal(0);
@@ -129,7 +135,7 @@ describe('crash recovery [embedded]', function () {
     const env = '[env.local]\nengine = embedded\nemulate_redshift = false';
     const crashed = new TempProject('rsrun-crash-emb-');
     writeProject(crashed, env);
-    await killMidway(['migrate'], crashed.dir, {}, (s) => s.includes('applied V4__step.sql'));
+    await killMidway(['migrate'], crashed.dir, {}, (s) => s.includes('applying V7__step.sql'), 1000);
     const rerun = await runCli(['migrate'], { cwd: crashed.dir });
     expect(rerun.code, rerun.stderr).to.equal(0);
 

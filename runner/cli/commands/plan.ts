@@ -43,10 +43,13 @@ export async function run(input: CommandInput): Promise<number> {
       printLine(formatTable(['version', 'description', 'type', 'statements', 'transaction'], items.map((i) => [
         i.migration.version ?? '', i.migration.description, i.reason === 'new' ? i.migration.kind : `${i.migration.kind} (${i.reason})`, i.migration.statements.length, i.transactional ? 'yes' : 'no',
       ])));
+      // One write: a plan of thousands of statements should not cost thousands of syscalls.
+      const sql: string[] = [];
       for (const i of items) {
-        printLine(`\n-- ${i.migration.script}${i.transactional ? '' : `  [outside a transaction: ${i.nonTransactionalBecause}]`}`);
-        for (const s of i.migration.statements.slice(i.resumeFrom)) printLine(`${s.sql};`);
+        sql.push(`\n-- ${i.migration.script}${i.transactional ? '' : `  [outside a transaction: ${i.nonTransactionalBecause}]`}`);
+        for (const s of i.migration.statements.slice(i.resumeFrom)) sql.push(`${s.sql};`);
       }
+      printLine(sql.join('\n'));
       return 0;
     });
   });
