@@ -9,5 +9,5 @@ module.exports = {
   slow: 5000,
   forbidOnly: Boolean(process.env.CI),
   forbidPending: Boolean(process.env.CI),
-  reporter: 'spec',
+  reporter: './test/support/reporter.cjs',
 };
