@@ -33,7 +33,7 @@ export const DW_CONFIG_FILE = 'dw_config.ini';
 const ENV_KEYS = [
   'engine', 'host', 'port', 'database', 'user', 'password', 'ssl', 'ssl_root_cert', 'connect_timeout', 'statement_timeout',
   'lock_timeout', 'emulate_redshift', 'transport', 'auth', 'cluster_identifier', 'workgroup', 'region', 'secret_id', 'db_user',
-  'db_groups', 'auto_create_user', 'query_group', 'secret_keys', 'fresh',
+  'db_groups', 'auto_create_user', 'query_group', 'secret_keys', 'fresh', 'local_s3_dir',
 ] as const;
 
 /** The seed sample's dw_config.ini keys, mapped onto ours. */

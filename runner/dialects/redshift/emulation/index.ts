@@ -47,7 +47,7 @@ export function createRedshiftEmulation(options: RedshiftEmulationOptions): Stat
 /**
  * The rewriter for a resolved configuration, or undefined when the environment does not emulate
  * Redshift. COPY/UNLOAD use the `[s3] endpoint` when one is configured (an S3-compatible server),
- * otherwise the local directory store `<project>/.rsrun/s3/<bucket>/<key>`. The tokenizer is
+ * otherwise the local directory store `<local_s3_dir or project/.rsrun/s3>/<bucket>/<key>`. The tokenizer is
  * loaded here, so `rewrite` works even before the first `prepare`.
  */
 export async function createRewriterForConfig(config: ResolvedConfig): Promise<StatementRewriter | undefined> {
@@ -58,7 +58,10 @@ export async function createRewriterForConfig(config: ResolvedConfig): Promise<S
     const { S3ObjectStore } = await import('./s3-object-store.js');
     s3Store = new S3ObjectStore({ endpoint: config.s3.endpoint, region: config.s3.region, forcePathStyle: config.s3.forcePathStyle });
   } else {
-    s3Store = new LocalDirectoryStore(path.join(config.project.stateDir, 's3'));
+    // `local_s3_dir` lets a project ship the objects its COPY statements read (e.g. seeds/s3),
+    // so a Redshift project deploys locally with zero edits.
+    const localDir = config.env.raw.local_s3_dir;
+    s3Store = new LocalDirectoryStore(localDir ? path.resolve(config.project.dir, localDir) : path.join(config.project.stateDir, 's3'));
   }
   return createRedshiftEmulation({ s3Store, loadWith: config.env.engine === 'embedded' ? 'insert' : 'copy' });
 }
