@@ -1,6 +1,6 @@
 import type { MigrateResult } from '../../engine/migrator';
 import type { MigrationOutcome } from '../../events';
-import type { MigrationSet } from '../../migrations/discover';
+import { discoverMigrations, type MigrationSet } from '../../migrations/discover';
 import { writeRunArtifacts } from '../../run/run-artifacts';
 import { migratorFor } from '../migrator-for';
 import { printJson } from '../output';
@@ -9,13 +9,15 @@ import { asRecordedRun, withWarehouse, type RunRuntime, type WarehouseRuntime } 
 
 /** `rsrun migrate`: apply pending migrations under the deployment lock. */
 export async function run(input: CommandInput): Promise<number> {
-  return asRecordedRun(input, 'migrate', (rt) =>
-    withWarehouse(rt, async (wrt) => {
-      const result = await applyMigrations({ ...wrt, ctx: rt.ctx });
+  return asRecordedRun(input, 'migrate', async (rt) => {
+    // Bad files fail here, before a warehouse is started or connected to.
+    const migrations = await discoverMigrations(rt.config.project.migrationsDir);
+    return withWarehouse(rt, async (wrt) => {
+      const result = await applyMigrations({ ...wrt, ctx: rt.ctx }, migrations);
       if (input.options.json) printJson({ runId: rt.ctx.runId, applied: result.outcomes });
       return { status: 'passed', exitCode: 0 };
-    }),
-  );
+    });
+  });
 }
 
 /**
