@@ -149,15 +149,15 @@ export class DeployLock {
   private async isStale(holder: LockHolder): Promise<boolean> {
     if (holder.runId === this.options.runId) return true;
     if (holder.expired) return true;
-    if (holder.host === this.host && holder.osPid !== null) {
-      const alive = (this.options.isLocalProcessAlive ?? isProcessAlive)(holder.osPid);
-      if (!alive) return true;
-    }
+    // The database session decides when it can be seen: a runner killed on this host can leave its
+    // session running the statements it had sent, and taking over then would apply them twice.
     const dialect = this.ledger.dialect;
     if (dialect.sessionAliveSql && holder.backendPid !== null && (dialect.sessionCheckSeesOtherUsers || holder.dbUser === this.options.dbUser)) {
       const r = await this.session.query(dialect.sessionAliveSql, [holder.backendPid]);
-      if (r.rows.length === 0) return true;
+      return r.rows.length === 0;
     }
+    // Otherwise (the embedded engine lives in the runner's process): the holder's OS process.
+    if (holder.host === this.host && holder.osPid !== null) return !(this.options.isLocalProcessAlive ?? isProcessAlive)(holder.osPid);
     return false;
   }
 }

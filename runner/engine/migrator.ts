@@ -431,8 +431,9 @@ export class Migrator {
   private async applyGroup(session: Session, units: BatchUnit[], attempt = 1): Promise<{ applied: { unit: BatchUnit; executionMs: number }[]; failure?: { unit: BatchUnit; error: unknown } }> {
     const spans: { unit: number; step: number; start: number; end: number }[] = [];
     let text = '';
+    const guard = this.ledger.guardNextStagedSql();
     units.forEach((u, ui) => {
-      text += `BEGIN;\nLOCK TABLE ${this.ledger.history};\n`;
+      text += `BEGIN;\nLOCK TABLE ${this.ledger.history};\n${guard};\n`;
       u.steps.forEach((p, si) => {
         const sql = (p.parts as { sql: string }[]).map((x) => x.sql).join(';\n');
         spans.push({ unit: ui, step: si, start: text.length, end: text.length + sql.length });
@@ -461,7 +462,9 @@ export class Migrator {
       const position = Number((err as { position?: string }).position);
       const span = Number.isFinite(position) && position > 0 ? spans.find((x) => x.unit === committed && position - 1 >= x.start && position - 1 <= x.end) : undefined;
       let error: unknown;
-      if (span) {
+      if (await this.alreadyApplied(session, failed.item)) {
+        error = this.appliedElsewhere(failed.item, err);
+      } else if (span) {
         error = this.statementError(failed.item.migration, failed.steps[span.step]?.source as SqlStatement, err, position - span.start);
       } else {
         const code = (err as { code?: string }).code ?? '';
@@ -472,6 +475,22 @@ export class Migrator {
       }
       return { applied, failure: { unit: failed, error } };
     }
+  }
+
+  private appliedElsewhere(item: ExecutionPlanItem, cause: unknown): MigrationError {
+    return new MigrationError(`${item.migration.script} was applied by another session while this run was waiting; nothing of it ran twice`, {
+      file: item.migration.file,
+      ...(item.migration.version ? { version: item.migration.version } : {}),
+      cause,
+      hint: 'another runner (or a session that outlived its runner) deployed meanwhile; run again to continue from where it stopped',
+    });
+  }
+
+  /** True when a versioned migration is recorded as applied (and not undone) in the history now. */
+  private async alreadyApplied(session: Session, item: ExecutionPlanItem): Promise<boolean> {
+    if (item.migration.version === null || item.migration.kind !== 'versioned') return false;
+    const state = computeState(await this.migrations(), await this.ledger.list(session));
+    return !state.pending.some((p) => p.migration === item.migration);
   }
 
   /** Rank of the next staged row and how many are staged (the stage holds batchable migrations in apply order). */
@@ -494,7 +513,7 @@ export class Migrator {
 
   /** One round trip (or a few for very large migrations) per migration. */
   private async applyBatched(session: Session, item: ExecutionPlanItem, steps: Prepared[]): Promise<void> {
-    const head = `BEGIN;\nLOCK TABLE ${this.ledger.history};\n`;
+    const head = `BEGIN;\nLOCK TABLE ${this.ledger.history};\n${this.ledger.guardNextStagedSql()};\n`;
     const tail = `;\n${this.ledger.recordNextStagedSql()};\nCOMMIT`;
     const max = this.options.maxBatchBytes ?? DEFAULT_MAX_BATCH;
     // Offsets of each statement in the batch text, to map a server error position back to it.
@@ -535,6 +554,7 @@ export class Migrator {
       } catch (err) {
         await session.batch('ROLLBACK').catch(() => undefined);
         if (isSerializationFailure(err)) throw err;
+        if (await this.alreadyApplied(session, item)) throw this.appliedElsewhere(item, err);
         const position = Number((err as { position?: string }).position);
         const span = Number.isFinite(position) && position > 0 ? chunk.spans.find((s) => position - 1 >= s.start && position - 1 <= s.end) : undefined;
         if (span) {

@@ -199,6 +199,19 @@ FROM ${this.stage} WHERE installed_rank = ${next};
 DELETE FROM ${this.stage} WHERE installed_rank = ${next}`;
   }
 
+  /**
+   * A statement that fails (division by zero) when the next staged versioned migration is already
+   * applied — by a session that outlived its runner, say. Put right after LOCK in a migration's
+   * transaction, it stops a double apply before any of the migration's statements run.
+   */
+  guardNextStagedSql(): string {
+    return `SELECT 1 / (SELECT CASE WHEN COUNT(*) = 0 THEN 1 ELSE 0 END
+  FROM ${this.history} h, ${this.stage} s
+  WHERE s.installed_rank = (SELECT MIN(installed_rank) FROM ${this.stage})
+    AND s.version IS NOT NULL AND h.version = s.version AND h."type" = 'versioned' AND h.success
+    AND NOT EXISTS (SELECT 1 FROM ${this.history} u WHERE u.version = h.version AND u."type" = 'undo' AND u.installed_rank > h.installed_rank)) AS rsrun_not_applied_yet`;
+  }
+
   dropStageSql(): string {
     return `DROP TABLE IF EXISTS ${this.stage}`;
   }

@@ -311,4 +311,34 @@ describeEachEngine('migration engine', (db) => {
     expect((await c.query(`select a from ${app}.t`)).rows).to.deep.equal([{ a: 42 }]);
     expect((await c.query(`select count(*)::int as n from ${hist}.rsrun_history`)).rows[0].n).to.equal(2);
   });
+
+  it('never applies a migration twice, even when another session recorded it after this run read the history', async () => {
+    const { app, hist } = fresh();
+    const p = new TempProject();
+    p.migration('V1__schema.sql', `create schema ${app};\ncreate table ${app}.t (a int);`);
+    await migratorOn(wh(), p, hist).migrate();
+    p.migration('V2__insert.sql', `insert into ${app}.t values (2);`);
+    p.migration('V3__insert.sql', `insert into ${app}.t values (3);`);
+    // Between this run's history read and its batch, a zombie session of a killed runner commits V2.
+    const { warehouse } = countingWarehouse(wh());
+    const acquire = warehouse.acquire.bind(warehouse);
+    warehouse.acquire = async () => {
+      const s = await acquire();
+      const batch = s.batch.bind(s);
+      s.batch = async (sql: string) => {
+        if (sql.includes(`${app}.t values (2)`)) {
+          const other = await db.client();
+          await other.query(`insert into ${app}.t values (2)`);
+          await other.query(`insert into ${hist}.rsrun_history select 99, '2', 'insert', 'versioned', 'V2__insert.sql', checksum, installed_by, now(), 1, true, 1, 'zombie' from ${hist}.rsrun_history where version = '1'`);
+        }
+        return batch(sql);
+      };
+      return s;
+    };
+    const e = (await caught(migratorOn(warehouse, p, hist).migrate())) as MigrationError;
+    expect(e).to.be.instanceOf(MigrationError);
+    expect(e.message).to.contain('V2__insert.sql was applied by another session');
+    const c = await db.client();
+    expect((await c.query(`select a from ${app}.t order by a`)).rows.map((r) => r.a)).to.deep.equal([2]);
+  });
 });
