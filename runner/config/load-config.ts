@@ -34,6 +34,7 @@ const ENV_KEYS = [
   'engine', 'host', 'port', 'database', 'user', 'password', 'ssl', 'ssl_root_cert', 'connect_timeout', 'statement_timeout',
   'lock_timeout', 'emulate_redshift', 'transport', 'auth', 'cluster_identifier', 'workgroup', 'region', 'secret_id', 'db_user',
   'db_groups', 'auto_create_user', 'query_group', 'secret_keys', 'fresh', 'local_s3_dir',
+  'iam_duration_seconds', 'data_api_session_keep_alive_seconds',
 ] as const;
 
 /** The seed sample's dw_config.ini keys, mapped onto ours. */
