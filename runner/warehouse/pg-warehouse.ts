@@ -73,6 +73,10 @@ export class PgWarehouse implements Warehouse {
     }
     const known = this.pids.get(client);
     if (known !== undefined) return new PgSession(client, known);
+    // A checked-out client whose connection dies (server terminated it, network dropped) emits
+    // 'error'; the query in flight rejects with it anyway, and without a listener Node would
+    // crash the whole run. The pool discards the client when the session is released broken.
+    client.on('error', () => undefined);
     try {
       // One round trip per new connection: learn the backend pid and set session limits.
       const init = await client.query<{ pid: number }>(
@@ -162,8 +166,8 @@ class PgSession implements Session {
    * inside a transaction block (bounded: a dead connection never answers).
    */
   private async settle(): Promise<void> {
-    const client = this.client as unknown as { readyForQuery?: boolean };
-    for (let waited = 0; client.readyForQuery === false && waited < 2000; waited += 2) {
+    const client = this.client as unknown as { readyForQuery?: boolean; _ending?: boolean; _connectionError?: boolean };
+    for (let waited = 0; client.readyForQuery === false && !client._ending && !client._connectionError && waited < 2000; waited += 2) {
       await new Promise((resolve) => setTimeout(resolve, 2));
     }
   }
