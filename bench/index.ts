@@ -68,6 +68,7 @@ async function main(): Promise<void> {
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'rsrun-bench-'));
   const ctx: BenchContext = { quick: args.quick, workDir, server, log };
   const started = new Date();
+  const loadAtStart = os.loadavg();
   const rows: ResultRow[] = [];
   try {
     for (const scenario of SCENARIOS) {
@@ -90,7 +91,10 @@ async function main(): Promise<void> {
   const table = textTable(rows);
   process.stdout.write(`\n${table}\n`);
   const machine = `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, PostgreSQL ${version}`;
-  const report = { startedAt: started.toISOString(), finishedAt: new Date().toISOString(), quick: args.quick, only: args.only ?? null, machine, rows };
+  // Shared machines: the load beside the figures says how much else was running.
+  const loadAtEnd = os.loadavg();
+  const load = `load average ${loadAtStart[0]!.toFixed(1)} at the start, ${loadAtEnd[0]!.toFixed(1)} at the end (1 min; ${os.cpus().length} cores)`;
+  const report = { startedAt: started.toISOString(), finishedAt: new Date().toISOString(), quick: args.quick, only: args.only ?? null, machine, load, rows };
   const resultsDir = path.join(REPO_DIR, 'bench', 'results');
   await mkdir(resultsDir, { recursive: true });
   const stamp = started.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
@@ -99,23 +103,37 @@ async function main(): Promise<void> {
   await writeFile(path.join(resultsDir, 'latest.json'), JSON.stringify(report, null, 2) + '\n');
   log(`results: ${path.relative(REPO_DIR, file)}`);
   if (!args.quick && !args.only) {
+    const latest = path.join(REPO_DIR, 'bench', 'LATEST.md');
     const md = [
       '# Latest benchmark results',
       '',
-      `Measured ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine}.`,
+      `Measured ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC on ${machine}; ${load}.`,
       'Reproduce with `npm run bench` (see README, "Performance"). Ratios compare figures measured side by side in this run.',
       '',
       markdownTable(rows),
       '',
+      await keptNotes(latest),
     ].join('\n');
-    await writeFile(path.join(REPO_DIR, 'bench', 'LATEST.md'), md);
-    await updateReadme(`Measured ${started.toISOString().slice(0, 10)} on ${machine}:\n\n${markdownTable(rows)}`);
+    await writeFile(latest, md);
+    await updateReadme(`Measured ${started.toISOString().slice(0, 10)} on ${machine}; ${load}:\n\n${markdownTable(rows)}`);
     log('wrote bench/LATEST.md and the README table');
   }
   const failed = rows.filter((r) => r.verdict === 'FAIL').length;
   const crashed = rows.some((r) => r.figure === 'harness');
   process.stdout.write(`\n${rows.filter((r) => r.verdict === 'pass').length} targets met, ${failed} missed, ${rows.filter((r) => r.verdict === 'n/a').length} not measured\n`);
   if (crashed || (args.strict && failed > 0)) process.exitCode = 1;
+}
+
+const NOTES_MARKER = '<!-- notes: kept when the harness rewrites this file -->';
+
+/**
+ * The hand-written part of LATEST.md (why a target is missed, what it would take), from its
+ * marker to the end: a rerun replaces the table and keeps the analysis, which a person updates.
+ */
+async function keptNotes(file: string): Promise<string> {
+  const text = await readFile(file, 'utf8').catch(() => '');
+  const at = text.indexOf(NOTES_MARKER);
+  return at >= 0 ? text.slice(at) : `${NOTES_MARKER}\n`;
 }
 
 /** Replaces the table between the README's bench markers (the Performance section), if present. */

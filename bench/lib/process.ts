@@ -98,10 +98,14 @@ export async function runChecked(file: string, args: readonly string[], options:
   return r;
 }
 
-/** The line of a failed command's stderr that says what went wrong (rsrun's own `rsrun: ...` line first). */
+/**
+ * The line of a failed command's stderr that says what went wrong: rsrun's own `rsrun: error: ...`
+ * line first. The program name may show as `***` there: the bench's default password is `rsrun`,
+ * and rsrun masks its secrets wherever they appear.
+ */
 export function errorLine(stderr: string): string {
   const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
-  return lines.find((l) => l.startsWith('rsrun:')) ?? lines[lines.length - 1] ?? '(no output)';
+  return lines.find((l) => /^(rsrun|\*\*\*): /.test(l)) ?? lines[lines.length - 1] ?? '(no output)';
 }
 
 export function median(values: readonly number[]): number {

@@ -206,6 +206,7 @@ export const deployScenario: Scenario = {
         });
       }
       if (okMine) rows.push(...(await roundTripShape(ctx, proxy, count, okMine)));
+      if (runs.has('rsrun')) rows.push(await failureStaysAtomic(ctx, proxy, ctx.quick ? 40 : 120));
     } finally {
       await proxy.stop();
     }
@@ -248,4 +249,48 @@ async function roundTripShape(ctx: BenchContext, proxy: LatencyProxy, count: num
       data: { three: three.link, six: six.link, wallThreeMs: three.wallMs, wallSixMs: six.wallMs },
     },
   ];
+}
+
+/**
+ * Grouping migrations into one round trip must not change what a failure does: a statement that
+ * fails in the middle of the set leaves every earlier migration applied with its history row,
+ * nothing of the failing one, nothing after it, and the error names the file and the statement.
+ */
+async function failureStaysAtomic(ctx: BenchContext, proxy: LatencyProxy, count: number): Promise<ResultRow> {
+  // Near the end, so with more than one round trip's worth of migrations it falls in a later one.
+  const bad = Math.ceil(count * 0.9);
+  const figure = `rsrun: failing statement in migration ${bad} of ${count}`;
+  const target = 'exit 3; earlier migrations and history kept, failing one absent; file and line named';
+  const set = generateMigrations({ count, minStatements: 4, maxStatements: 4 });
+  const failing = set.migrations[bad - 1]!;
+  // The third statement fails on the server (the table does not exist); one statement per line.
+  const badStatement = 3;
+  failing.statements[badStatement - 1] = `INSERT INTO bench_missing_${bad} (id) VALUES (1)`;
+  const database = await createDatabase('rsrun_fail');
+  try {
+    const dir = path.join(ctx.workDir, 'deploy', 'failure-rsrun');
+    await writeRsrunProject(dir, set, { host: ctx.server.host, port: proxy.port, database, user: ctx.server.user }, 'RSRUN_BENCH_PASSWORD', RSRUN_HISTORY);
+    ctx.log(`deploy: rsrun with a failing statement in migration ${bad} of ${count}`);
+    const r = await runRsrun(['--project-dir', dir, '--env', 'bench', '--log-level', 'warn', 'migrate'], { env: { ...process.env, RSRUN_BENCH_PASSWORD: ctx.server.password } });
+    const file = `V${failing.version}__${failing.description}.sql`;
+    const problems: string[] = [];
+    if (r.exitCode !== 3) problems.push(`exit ${r.exitCode ?? r.signal}, expected 3`);
+    if (!r.stderr.includes(file)) problems.push(`stderr does not name ${file}`);
+    if (!new RegExp(`${file.replace(/\./g, '\\.')}:${badStatement}\\b|line ${badStatement}\\b|statement ${badStatement}\\b`).test(r.stderr)) problems.push(`stderr names neither line ${badStatement} nor statement ${badStatement}`);
+    const applied = { ...set, migrations: set.migrations.slice(0, bad - 1), tables: set.tables.slice(0, bad - 1) };
+    applied.rowsByTable = Object.fromEntries(applied.tables.map((t) => [t, set.rowsByTable[t]!]));
+    problems.push(...(await verifyDeploy(database, applied, rsrunHistorySql())));
+    const firstLine = errorLine(r.stderr);
+    return {
+      scenario: SCENARIO,
+      figure,
+      value: problems.length ? `wrong: ${problems.join('; ')} (${firstLine})` : `exit 3, ${bad - 1} migrations + history rows kept, none of ${bad}..${count}; "${firstLine.slice(0, 160)}"`,
+      target,
+      verdict: verdict(problems.length === 0),
+      ratio: '',
+      data: { exitCode: r.exitCode, problems, stderr: r.stderr.slice(-2000) },
+    };
+  } finally {
+    await dropDatabase(database).catch(() => undefined);
+  }
 }

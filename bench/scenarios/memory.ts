@@ -9,7 +9,8 @@ import path from 'node:path';
 import { once } from 'node:events';
 import { rsrunHasCommand, runRsrun, type BenchContext, type Scenario } from '../lib/context';
 import { writeRsrunProject } from '../lib/generate-project';
-import { createDatabase, dropDatabase } from '../lib/postgres';
+import { BENCH_PG_URL, createDatabase, dropDatabase, withClient } from '../lib/postgres';
+import { newestReport } from '../lib/rsrun-report';
 import { errorLine } from '../lib/process';
 import { fmtBytes, fmtMs, unavailable, verdict, type ResultRow } from '../lib/results';
 
@@ -52,6 +53,8 @@ async function measure(
   prepare: (dir: string, database: string) => Promise<void>,
   args: string[],
   expectExit: number,
+  /** Checks what the run left behind; returns problems (empty when right). */
+  verify: (dir: string, database: string) => Promise<string[]>,
 ): Promise<ResultRow> {
   const target = `peak RSS < ${fmtBytes(LIMIT)}`;
   if (!rsrunHasCommand(command)) return unavailable(SCENARIO, figure, target, `rsrun has no ${command} command in dist/ yet`);
@@ -70,7 +73,11 @@ async function measure(
     if (r.exitCode !== expectExit) {
       return { scenario: SCENARIO, figure, value: `${value} (expected exit ${expectExit}): ${errorLine(r.stderr)}`, target, verdict: 'FAIL', ratio: '', data: { ...r, stdout: undefined, stderr: r.stderr.slice(-2000) } };
     }
-    return { scenario: SCENARIO, figure, value, target, verdict: verdict(r.peakRssBytes > 0 && r.peakRssBytes < LIMIT), ratio: `${(r.peakRssBytes / LIMIT).toFixed(2)} of limit`, data: { peakRssBytes: r.peakRssBytes, wallMs: r.wallMs } };
+    const problems = await verify(dir, database);
+    if (problems.length > 0) {
+      return { scenario: SCENARIO, figure, value: `${value}; wrong result: ${problems.join('; ')}`, target, verdict: 'FAIL', ratio: '', data: { peakRssBytes: r.peakRssBytes, wallMs: r.wallMs, problems } };
+    }
+    return { scenario: SCENARIO, figure, value: `${value}; verified`, target, verdict: verdict(r.peakRssBytes > 0 && r.peakRssBytes < LIMIT), ratio: `${(r.peakRssBytes / LIMIT).toFixed(2)} of limit`, data: { peakRssBytes: r.peakRssBytes, wallMs: r.wallMs } };
   } finally {
     await dropDatabase(database).catch(() => undefined);
   }
@@ -82,16 +89,40 @@ export const memoryScenario: Scenario = {
     const mb = ctx.quick ? 10 : 50;
     const rowsWanted = ctx.quick ? 200_000 : 1_000_000;
     const rows: ResultRow[] = [];
+    let bigRows = 0;
     rows.push(
-      await measure(ctx, `rsrun migrate: one ${mb} MB migration file`, 'migrate', async (dir) => {
-        await writeLargeMigration(path.join(dir, 'migrations', 'V1__big.sql'), mb * 1024 * 1024);
-      }, ['migrate'], 0),
+      await measure(
+        ctx,
+        `rsrun migrate: one ${mb} MB migration file`,
+        'migrate',
+        async (dir) => {
+          bigRows = (await writeLargeMigration(path.join(dir, 'migrations', 'V1__big.sql'), mb * 1024 * 1024)).rows;
+        },
+        ['migrate'],
+        0,
+        async (_dir, database) => {
+          const n = await withClient(BENCH_PG_URL, async (c) => (await c.query<{ n: number }>('SELECT count(*)::int AS n FROM public.bench_big')).rows[0]!.n, database);
+          return n === bigRows ? [] : [`bench_big holds ${n} rows, expected ${bigRows}`];
+        },
+      ),
     );
     rows.push(
-      await measure(ctx, `rsrun test: failing test returning ${rowsWanted.toLocaleString('en-US')} rows`, 'test', async (dir) => {
-        // A data test passes when its query returns no rows; this one returns every row it makes.
-        await writeFile(path.join(dir, 'tests', 'big_result.sql'), `SELECT g AS id, 'offending row ' || g AS reason FROM generate_series(1, ${rowsWanted}) AS g;\n`);
-      }, ['test'], 1),
+      await measure(
+        ctx,
+        `rsrun test: failing test returning ${rowsWanted.toLocaleString('en-US')} rows`,
+        'test',
+        async (dir) => {
+          // A data test passes when its query returns no rows; this one returns every row it makes.
+          await writeFile(path.join(dir, 'tests', 'big_result.sql'), `SELECT g AS id, 'offending row ' || g AS reason FROM generate_series(1, ${rowsWanted}) AS g;\n`);
+        },
+        ['test'],
+        1,
+        async (dir) => {
+          const report = await newestReport(path.join(dir, 'reports'), 0);
+          const t = report.tests[0];
+          return t?.status === 'failed' ? [] : [`the test is reported ${t?.status ?? 'missing'}, expected failed`];
+        },
+      ),
     );
     return rows;
   },
