@@ -30,8 +30,25 @@ export type StagedRow = Omit<HistoryRow, 'installedOn' | 'executionMs' | 'succes
   runId: string;
 };
 
-const COLUMNS = 'installed_rank, version, description, "type", script, checksum, installed_by, installed_on, execution_ms, success, statements_done, run_id';
-const STAGE_COLUMNS = 'installed_rank, version, description, "type", script, checksum, installed_by, statements_done, run_id';
+/** The history table's columns; the staging table holds the ones known before a migration runs. */
+const HISTORY_COLUMNS: readonly [name: string, type: string, staged: boolean][] = [
+  ['installed_rank', 'INTEGER NOT NULL', true],
+  ['version', 'VARCHAR(200)', true],
+  ['description', 'VARCHAR(400) NOT NULL', true],
+  ['"type"', 'VARCHAR(20) NOT NULL', true],
+  ['script', 'VARCHAR(1000) NOT NULL', true],
+  ['checksum', 'VARCHAR(64)', true],
+  ['installed_by', 'VARCHAR(128) NOT NULL', true],
+  ['installed_on', 'TIMESTAMP NOT NULL', false],
+  ['execution_ms', 'INTEGER NOT NULL', false],
+  ['success', 'BOOLEAN NOT NULL', false],
+  ['statements_done', 'INTEGER', true],
+  ['run_id', 'VARCHAR(64)', true],
+];
+const COLUMNS = HISTORY_COLUMNS.map(([n]) => n).join(', ');
+const STAGE_COLUMNS = HISTORY_COLUMNS.filter(([, , staged]) => staged).map(([n]) => n).join(', ');
+const columnsDdl = (stagedOnly: boolean) =>
+  HISTORY_COLUMNS.filter(([, , staged]) => staged || !stagedOnly).map(([n, t]) => `  ${n} ${t}`).join(',\n');
 // Keep the bind parameters of one INSERT well under both engines' limits.
 const STAGE_ROWS_PER_INSERT = 200;
 
@@ -58,21 +75,7 @@ export class SqlLedger {
     const q = (s: string) => this.dialect.quoteIdent(s);
     return [
       `CREATE SCHEMA IF NOT EXISTS ${q(this.schema)}`,
-      `CREATE TABLE IF NOT EXISTS ${this.history} (
-  installed_rank INTEGER NOT NULL,
-  version VARCHAR(200),
-  description VARCHAR(400) NOT NULL,
-  "type" VARCHAR(20) NOT NULL,
-  script VARCHAR(1000) NOT NULL,
-  checksum VARCHAR(64),
-  installed_by VARCHAR(128) NOT NULL,
-  installed_on TIMESTAMP NOT NULL,
-  execution_ms INTEGER NOT NULL,
-  success BOOLEAN NOT NULL,
-  statements_done INTEGER,
-  run_id VARCHAR(64),
-  PRIMARY KEY (installed_rank)
-)`,
+      `CREATE TABLE IF NOT EXISTS ${this.history} (\n${columnsDdl(false)},\n  PRIMARY KEY (installed_rank)\n)`,
       `CREATE TABLE IF NOT EXISTS ${this.lock} (
   id INTEGER NOT NULL,
   owner VARCHAR(400),
@@ -158,17 +161,7 @@ export class SqlLedger {
   // --- staging: lets a migration's history row travel inside its one-round-trip batch ---------------
 
   createStageSql(): string {
-    return `CREATE TEMP TABLE ${this.stage} (
-  installed_rank INTEGER NOT NULL,
-  version VARCHAR(200),
-  description VARCHAR(400) NOT NULL,
-  "type" VARCHAR(20) NOT NULL,
-  script VARCHAR(1000) NOT NULL,
-  checksum VARCHAR(64),
-  installed_by VARCHAR(128) NOT NULL,
-  statements_done INTEGER,
-  run_id VARCHAR(64)
-)`;
+    return `CREATE TEMP TABLE ${this.stage} (\n${columnsDdl(true)}\n)`;
   }
 
   /** Stages rows with bind parameters, a few hundred per statement. */
