@@ -2,7 +2,8 @@
 # Installs what `npm run bench` compares rsrun with, and the services it measures against, on a
 # Debian 12 machine (as root). Idempotent: what is already there is reused; safe to run repeatedly.
 #   - Debian: sqitch + libdbd-pg-perl (sqitch's PostgreSQL engine), postgresql-client (psql),
-#     hyperfine (cold start), awscli (the `aws s3 cp --recursive` baseline), postgresql (server).
+#     hyperfine (cold start), awscli (the `aws s3 cp --recursive` baseline), postgresql (server),
+#     time (GNU time: the kernel's peak RSS of a command, for the memory scenario).
 #   - npm, into bench/peers/ (kept out of the runner's own dependencies): node-pg-migrate, postgrator.
 # The Docker engine and the runner image are not installed here: the image scenario reports
 # "not available" without them (scripts of the container issue provide both).
@@ -10,7 +11,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(dirname "$here")"
 
-apt_packages=(sqitch libdbd-pg-perl postgresql postgresql-client hyperfine awscli)
+apt_packages=(sqitch libdbd-pg-perl postgresql postgresql-client hyperfine awscli time)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

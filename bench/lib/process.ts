@@ -1,10 +1,13 @@
 /**
  * Running a tool as a child process the way a user would, and measuring it: wall time, exit
- * code, captured output, and peak resident memory (VmHWM sampled from /proc while it runs, plus
- * the kernel's own figure for the whole process tree via `getrusage` of children where possible).
+ * code, captured output, and peak resident memory: the kernel's own figure (GNU time, from wait4's
+ * rusage) where /usr/bin/time exists, else VmHWM sampled from /proc while the child runs.
  */
 import { spawn, type SpawnOptions } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 export interface RunResult {
@@ -23,6 +26,11 @@ export interface RunOptions extends Pick<SpawnOptions, 'cwd' | 'env'> {
   timeoutMs?: number;
   /** Sample /proc/PID/status for peak RSS every this many ms (0 = off). */
   sampleRssMs?: number;
+  /**
+   * Peak RSS as the kernel counts it for the whole life of the child (GNU time's `%M`, from
+   * wait4's rusage), when /usr/bin/time is installed; then no sampling is needed or done.
+   */
+  kernelPeakRss?: boolean;
   /** Keep at most this many characters of each stream (the tail). */
   keepOutput?: number;
   /** Data written to the child's stdin, then closed. */
@@ -39,8 +47,24 @@ export async function readPeakRss(pid: number): Promise<number> {
   }
 }
 
+const GNU_TIME = '/usr/bin/time';
+
 /** Runs `file args` to completion; never throws for a non-zero exit (the caller judges). */
-export function runProcess(file: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+export async function runProcess(file: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
+  if (!options.kernelPeakRss || !existsSync(GNU_TIME)) return runChild(file, args, options);
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'rsrun-bench-time-'));
+  try {
+    const out = path.join(dir, 'maxrss');
+    const r = await runChild(GNU_TIME, ['-f', '%M', '-o', out, file, ...args], { ...options, sampleRssMs: 0 });
+    // The file's last line is the figure (kB); a line before it may say how the command exited.
+    const kb = Number((await readFile(out, 'utf8')).trim().split('\n').pop());
+    return { ...r, command: [file, ...args].join(' '), peakRssBytes: Number.isFinite(kb) ? kb * 1024 : 0 };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+function runChild(file: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
   const keep = options.keepOutput ?? 20_000;
   const started = performance.now();
   const child = spawn(file, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
