@@ -5,6 +5,7 @@
 import { CommanderError } from 'commander';
 import { ExitCode, isRsrunError, messageOf, type ExitCodeValue } from '../errors';
 import { createMasker } from '../logging/masking';
+import { quietAwsSdkNodeWarning } from '../shipping/aws-sdk';
 import { registeredSecrets } from '../warehouse/aws/secret-registry';
 import { buildProgram } from './program';
 
@@ -14,6 +15,7 @@ function writeError(text: string): void {
 }
 
 export async function runCli(argv: string[]): Promise<number> {
+  quietAwsSdkNodeWarning();
   let exitCode: number = ExitCode.Ok;
   const program = buildProgram(async (load, input) => {
     const { run } = await load();
