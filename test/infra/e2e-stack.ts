@@ -6,7 +6,7 @@
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -127,7 +127,6 @@ export async function makeRemote(repo: string, dir: string): Promise<{ path: str
     path: remote,
     head,
     async commit(files, message) {
-      const { writeFile, mkdir } = await import('node:fs/promises');
       for (const [rel, text] of Object.entries(files)) {
         await mkdir(path.dirname(path.join(remote, rel)), { recursive: true });
         await writeFile(path.join(remote, rel), text);
@@ -142,18 +141,25 @@ export async function makeRemote(repo: string, dir: string): Promise<{ path: str
 /**
  * `rsrun image build` stages an npm cache for the image's offline `npm ci` by running `npm ci`
  * against the registry (docker/npm-cache, ignored by git). Tests talk only to loopback, so the
- * workspace gets the cache already staged for this lockfile on this machine (hard links), which is
- * what the command would have produced; the build itself then runs unchanged.
+ * workspace gets a cache already on this machine instead, hard-linked: the one staged for this
+ * lockfile in the repository (shared with the container suites, so the image layers stay cached),
+ * else this machine's npm cache, which the "Install runner" stage's offline `npm ci` needs to hold
+ * every package of the lockfile anyway. The build itself then runs unchanged.
  */
 export async function seedImageNpmCache(repo: string, workspace: string): Promise<string> {
-  const staged = path.join(repo, 'docker', 'npm-cache');
-  const stamp = (await readFile(path.join(staged, 'lockfile.sha256'), 'utf8').catch(() => '')).trim();
   const { createHash } = await import('node:crypto');
   const lockHash = createHash('sha256').update(await readFile(path.join(workspace, 'package-lock.json'))).digest('hex');
-  if (stamp !== lockHash || !(await stat(path.join(staged, '_cacache')).catch(() => undefined))) {
-    throw new Error(`no npm cache staged for this lockfile in ${staged}; run \`node bin/rsrun.js image build\` once in ${repo} (it stages one from the npm registry)`);
+  const target = path.join(workspace, 'docker', 'npm-cache');
+  await mkdir(target, { recursive: true });
+  const staged = path.join(repo, 'docker', 'npm-cache');
+  const stamp = (await readFile(path.join(staged, 'lockfile.sha256'), 'utf8').catch(() => '')).trim();
+  if (stamp === lockHash && (await stat(path.join(staged, '_cacache')).catch(() => undefined))) {
+    await exec('cp', ['-al', path.join(staged, '_cacache'), path.join(staged, 'lockfile.sha256'), target]);
+    return `hard-linked the npm cache staged for lockfile ${lockHash.slice(0, 12)} (${staged}) into the workspace`;
   }
-  await exec('mkdir', ['-p', path.join(workspace, 'docker', 'npm-cache')]);
-  await exec('cp', ['-al', path.join(staged, '_cacache'), path.join(staged, 'lockfile.sha256'), path.join(workspace, 'docker', 'npm-cache')]);
-  return `hard-linked ${staged} (staged for lockfile ${lockHash.slice(0, 12)}) into the workspace`;
+  const machineCache = path.join((await exec('npm', ['config', 'get', 'cache'])).stdout.trim(), '_cacache');
+  if (!(await stat(machineCache).catch(() => undefined))) throw new Error(`no npm cache at ${machineCache}: run npm ci once in ${repo}`);
+  await exec('cp', ['-al', machineCache, target]);
+  await writeFile(path.join(target, 'lockfile.sha256'), `${lockHash}\n`);
+  return `hard-linked this machine's npm cache (${machineCache}) into the workspace as the image's offline cache`;
 }
