@@ -159,6 +159,17 @@ async function peerAvailable(tool: PeerTool): Promise<string | undefined> {
   }
 }
 
+const ROUNDS = 3;
+const SLOW_TOOLS: PeerTool[] = ['psql', 'sqitch'];
+
+/** The run with the median wall time; a run with problems wins, so no failure is hidden by another round. */
+export function medianRun(list: readonly ToolRun[]): ToolRun {
+  const bad = list.find((r) => r.problems.length > 0);
+  if (bad) return bad;
+  const sorted = [...list].sort((a, b) => a.wallMs - b.wallMs);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
+}
+
 export const deployScenario: Scenario = {
   name: 'deploy',
   async run(ctx) {
@@ -171,25 +182,34 @@ export const deployScenario: Scenario = {
     const link = `${count} migrations / ${set.statementCount} statements, +${delayMs} ms each way`;
     try {
       const tools: PeerTool[] = ['rsrun', 'psql', 'sqitch', 'node-pg-migrate', 'postgrator'];
-      const runs = new Map<PeerTool, ToolRun>();
+      const available: PeerTool[] = [];
       for (const tool of tools) {
         const missing = await peerAvailable(tool);
-        if (missing) {
-          rows.push(unavailable(SCENARIO, `${tool}: ${link}`, tool === 'rsrun' ? 'reference' : 'rsrun ≥ 3× faster', missing));
-          continue;
-        }
-        ctx.log(`deploy: ${tool} applying ${count} migrations through the proxy`);
-        const run = await runTool(tool, set, ctx, proxy, 'main');
-        runs.set(tool, run);
+        if (missing) rows.push(unavailable(SCENARIO, `${tool}: ${link}`, tool === 'rsrun' ? 'reference' : 'rsrun ≥ 3× faster', missing));
+        else available.push(tool);
       }
+      // The tools that finish in seconds run ROUNDS times, interleaved, and each shows its median
+      // run: one noisy moment on a shared machine should not decide a ratio. psql and sqitch take
+      // tens of seconds per run and are far from the line; they run once.
+      const rounds = ctx.quick ? 1 : ROUNDS;
+      const all = new Map<PeerTool, ToolRun[]>();
+      for (let round = 1; round <= rounds; round++) {
+        for (const tool of available) {
+          if (round > 1 && SLOW_TOOLS.includes(tool)) continue;
+          ctx.log(`deploy: ${tool} applying ${count} migrations through the proxy${rounds > 1 ? ` (round ${round} of ${SLOW_TOOLS.includes(tool) ? 1 : rounds})` : ''}`);
+          const run = await runTool(tool, set, ctx, proxy, `main${round}`);
+          all.set(tool, [...(all.get(tool) ?? []), run]);
+        }
+      }
+      const runs = new Map<PeerTool, ToolRun & { of: number }>([...all].map(([tool, list]) => [tool, { ...medianRun(list), of: list.length }] as const));
       const mine = runs.get('rsrun');
       const okMine = mine && mine.problems.length === 0 ? mine : undefined;
       for (const tool of tools) {
         const run = runs.get(tool);
         if (!run) continue;
         const perMigration = run.link.queries / count;
-        const base = `${fmtMs(run.wallMs)}, ${run.link.queries} round trips (${perMigration.toFixed(2)}/migration), ${run.link.connections} connections`;
-        const data = { wallMs: run.wallMs, link: run.link, problems: run.problems, migrations: count, statements: set.statementCount, delayMs };
+        const base = `${fmtMs(run.wallMs)}${run.of > 1 ? ` (median of ${run.of})` : ''}, ${run.link.queries} round trips (${perMigration.toFixed(2)}/migration), ${run.link.connections} connections`;
+        const data = { wallMs: run.wallMs, allWallMs: all.get(tool)!.map((r) => r.wallMs), link: run.link, problems: run.problems, migrations: count, statements: set.statementCount, delayMs };
         if (run.problems.length > 0) {
           rows.push({ scenario: SCENARIO, figure: `${tool}: ${link}`, value: `wrong result: ${run.problems.join('; ')}`, target: 'correct database', verdict: 'FAIL', ratio: '', data });
           continue;
