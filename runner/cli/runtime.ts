@@ -14,7 +14,7 @@ import { RunContext } from '../run/run-context';
 import type { RunReport } from '../run/run-report';
 import { openWarehouse, type OpenedWarehouse } from '../warehouse/open-warehouse';
 import type { CommandInput } from './program';
-import { printLine } from './output';
+import { printJson, printLine } from './output';
 
 export interface Runtime {
   config: ResolvedConfig;
@@ -65,7 +65,12 @@ export interface RunRuntime extends Runtime {
  * Runs `body` as a recorded run: a run directory with run.log, report finishers, and the run id
  * and report path printed at the end whatever happened. Errors are rethrown after the report.
  */
-export async function asRecordedRun(input: CommandInput, command: string, body: (rt: RunRuntime) => Promise<RunOutcome>, options: LoadOptions = {}): Promise<number> {
+export interface RecordedRunOptions extends LoadOptions {
+  /** With --json, print the run's summary as JSON on stdout (for commands with no JSON of their own). */
+  jsonSummary?: boolean;
+}
+
+export async function asRecordedRun(input: CommandInput, command: string, body: (rt: RunRuntime) => Promise<RunOutcome>, options: RecordedRunOptions = {}): Promise<number> {
   const config = await loadConfig(input.global, process.env, options);
   const ctx = await RunContext.start(config, command);
   const logger = createLogger({ level: config.logLevel, format: config.logFormat, secrets: config.secrets, runLogPath: path.join(ctx.runDir, 'run.log') });
@@ -85,7 +90,12 @@ export async function asRecordedRun(input: CommandInput, command: string, body: 
     logger.warn(`after the run: ${messageOf(e)}`);
     if (!failure && isRsrunError(e)) failure = e;
   }
-  printSummary(report, ctx, config);
+  // With --json, stdout carries only the command's JSON; the human summary goes to stderr.
+  const json = input.options.json === true;
+  printSummary(report, ctx, config, json ? (line) => process.stderr.write(`${line}\n`) : printLine);
+  if (json && options.jsonSummary) {
+    printJson({ runId: report.runId, status: report.status, exitCode: report.exitCode, runDir: ctx.runDir, report: path.join(ctx.runDir, 'report.html'), summary: report.summary });
+  }
   await logger.close();
   if (failure) throw failure;
   return outcome.exitCode;
@@ -101,12 +111,12 @@ async function attachFinishers(ctx: RunContext, logger: ClosableLogger): Promise
   attachShipping(ctx, logger);
 }
 
-function printSummary(report: RunReport, ctx: RunContext, config: ResolvedConfig): void {
+function printSummary(report: RunReport, ctx: RunContext, config: ResolvedConfig, out: (line: string) => void): void {
   const s = report.summary;
   const rel = path.relative(process.cwd(), ctx.runDir) || '.';
-  printLine('');
-  printLine(`run ${report.runId}: ${report.status.toUpperCase()} on ${config.env.name} (${report.target || 'no connection'}) in ${(report.durationMs / 1000).toFixed(1)} s`);
-  printLine(`  migrations: ${s.migrationsApplied} applied${s.migrationsFailed ? `, ${s.migrationsFailed} failed` : ''}`);
-  if (s.total > 0) printLine(`  tests: ${s.passed} passed, ${s.failed} failed, ${s.errors} errors, ${s.skipped} skipped`);
-  printLine(`  report: ${path.join(rel, 'report.html')}`);
+  out('');
+  out(`run ${report.runId}: ${report.status.toUpperCase()} on ${config.env.name} (${report.target || 'no connection'}) in ${(report.durationMs / 1000).toFixed(1)} s`);
+  out(`  migrations: ${s.migrationsApplied} applied${s.migrationsFailed ? `, ${s.migrationsFailed} failed` : ''}`);
+  if (s.total > 0) out(`  tests: ${s.passed} passed, ${s.failed} failed, ${s.errors} errors, ${s.skipped} skipped`);
+  out(`  report: ${path.join(rel, 'report.html')}`);
 }

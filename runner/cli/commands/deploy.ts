@@ -20,5 +20,5 @@ export async function run(input: CommandInput): Promise<number> {
       const { runSuite } = await import('./test.js');
       return (await runSuite({ ...wrt, ctx: rt.ctx })).outcome;
     });
-  });
+  }, { jsonSummary: true });
 }
