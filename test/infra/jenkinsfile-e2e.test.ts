@@ -24,7 +24,7 @@ import { requireService } from '../support/services';
 import { REGISTRY, REGISTRY_PASSWORD, REGISTRY_USER, requireDocker, requireRegistry } from '../container/harness';
 import { ExitCode } from '../../runner/errors';
 import { parseJenkinsfile, type Pipeline, type Step } from './jenkinsfile';
-import { EMULATED_STEPS, runBuild, type BuildResult } from './e2e-jenkins';
+import { antPattern, EMULATED_STEPS, interpolateGroovy, runBuild, type BuildResult } from './e2e-jenkins';
 import { bridgeAddress, createDatabases, makeRemote, S3_KEY, seedImageNpmCache, startS3, type Databases, type S3StandIn } from './e2e-stack';
 import { REPO } from './tools';
 
@@ -288,5 +288,24 @@ describe('infra: the Jenkinsfile executed end to end (Docker engine, registry, P
     const b = builds.find((x) => x.number === '2');
     expect(b?.records.test).to.deep.include({ passed: false, exitCode: ExitCode.TestsFailed });
     expect(b?.records.prod).to.equal(undefined);
+  });
+});
+
+describe('infra: the Jenkins stand-in of the end-to-end test', () => {
+  it('matches Ant patterns as Jenkins does: * within a folder, **/ across folders', () => {
+    const one = antPattern('reports/*/junit.xml');
+    expect(one.test('reports/20261126T020448Z-0e7df7/junit.xml')).to.equal(true);
+    expect(one.test('reports/store/test/20261126T020448Z-0e7df7/junit.xml')).to.equal(false);
+    expect(one.test('reports/junit.xml')).to.equal(false);
+    const any = antPattern('reports/**/report.*');
+    expect(['reports/report.json', 'reports/a/b/report.html'].map((f) => any.test(f))).to.deep.equal([true, true]);
+    expect(any.test('other/report.json')).to.equal(false);
+  });
+
+  it("interpolates ${env.NAME} and ${env.NAME ?: 'default'} and refuses any other Groovy", () => {
+    expect(interpolateGroovy("Reports: ${env.URL ?: 'see [s3]'}test/", { URL: 'http://x/' })).to.equal('Reports: http://x/test/');
+    expect(interpolateGroovy("Reports: ${env.URL ?: 'see [s3]'}test/", {})).to.equal('Reports: see [s3]test/');
+    expect(interpolateGroovy('Plan: ${env.BUILD_URL}artifact/p.txt', { BUILD_URL: 'http://j/1/' })).to.equal('Plan: http://j/1/artifact/p.txt');
+    expect(() => interpolateGroovy('${currentBuild.number}', {})).to.throw(/cannot interpolate \$\{currentBuild.number\}/);
   });
 });
