@@ -55,7 +55,7 @@ export async function runProcess(file: string, args: readonly string[], options:
   const dir = await mkdtemp(path.join(os.tmpdir(), 'rsrun-bench-time-'));
   try {
     const out = path.join(dir, 'maxrss');
-    const r = await runChild(GNU_TIME, ['-f', '%M', '-o', out, file, ...args], { ...options, sampleRssMs: 0 });
+    const r = await runChild(GNU_TIME, ['-f', '%M', '-o', out, file, ...args], { ...options, sampleRssMs: 0 }, true);
     // The file's last line is the figure (kB); a line before it may say how the command exited.
     const kb = Number((await readFile(out, 'utf8')).trim().split('\n').pop());
     return { ...r, command: [file, ...args].join(' '), peakRssBytes: Number.isFinite(kb) ? kb * 1024 : 0 };
@@ -64,10 +64,11 @@ export async function runProcess(file: string, args: readonly string[], options:
   }
 }
 
-function runChild(file: string, args: readonly string[], options: RunOptions): Promise<RunResult> {
+/** `group`: the child leads its own process group, and a timeout kills the group (GNU time passes no signal on). */
+function runChild(file: string, args: readonly string[], options: RunOptions, group = false): Promise<RunResult> {
   const keep = options.keepOutput ?? 20_000;
   const started = performance.now();
-  const child = spawn(file, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(file, args, { cwd: options.cwd, env: options.env ?? process.env, stdio: ['pipe', 'pipe', 'pipe'], detached: group });
   let stdout = '';
   let stderr = '';
   let peak = 0;
@@ -88,7 +89,10 @@ function runChild(file: string, args: readonly string[], options: RunOptions): P
       });
     }, options.sampleRssMs);
   }
-  const killer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 600_000);
+  const killer = setTimeout(() => {
+    if (group && child.pid) process.kill(-child.pid, 'SIGKILL');
+    else child.kill('SIGKILL');
+  }, options.timeoutMs ?? 600_000);
   return new Promise((resolve, reject) => {
     child.on('error', (err) => {
       clearTimeout(killer);

@@ -9,6 +9,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { rsrunHasCommand, runRsrun, type BenchContext, type Scenario } from '../lib/context';
 import { writeRsrunProject } from '../lib/generate-project';
+import { LatencyProxy } from '../lib/latency-proxy';
 import { createDatabase, dropDatabase } from '../lib/postgres';
 import { errorLine } from '../lib/process';
 import { newestReport, testPhaseMs } from '../lib/rsrun-report';
@@ -53,9 +54,10 @@ export const parallelTestsScenario: Scenario = {
       await writeSleepTests(path.join(dir, 'tests'), count);
       const env = { ...process.env, RSRUN_BENCH_PASSWORD: ctx.server.password };
       const reportsDir = path.join(dir, 'reports');
-      const run = async (extra: string[]) => {
+      const run = async (extra: string[], port?: number) => {
         const before = Date.now();
-        const r = await runRsrun(['--project-dir', dir, '--env', 'bench', '--log-level', 'warn', 'test', ...extra], { env, timeoutMs: 10 * 60_000 });
+        const via = port === undefined ? [] : ['--port', String(port)];
+        const r = await runRsrun(['--project-dir', dir, '--env', 'bench', '--log-level', 'warn', ...via, 'test', ...extra], { env, timeoutMs: 10 * 60_000 });
         if (r.exitCode !== 0 && r.exitCode !== 1) throw new Error(`rsrun test ${extra.join(' ')} exited ${r.exitCode}: ${errorLine(r.stderr)}`);
         const report = await newestReport(reportsDir, before - 1000);
         // Some tests fail on purpose: exit 1 when the run (or shard) holds one of them, else 0.
@@ -82,15 +84,24 @@ export const parallelTestsScenario: Scenario = {
           data: { ideal, runMs: full.report.durationMs, testPhaseMs: phaseMs, wallMs: full.wallMs, efficiency, meanTestMs, tests: full.report.tests.length },
         },
       ];
+      // The shards (a correctness check, not timed) go through a counting proxy without delay,
+      // which shows what one test costs in round trips (connections and the run's own queries included).
+      const proxy = new LatencyProxy({ targetHost: ctx.server.host, targetPort: ctx.server.port, delayMs: 0 });
+      await proxy.start();
       const union = new Map<string, string>();
       let overlaps = 0;
-      for (let i = 1; i <= SHARDS; i++) {
-        const shard = await run(['--shard', `${i}/${SHARDS}`]);
-        for (const t of shard.report.tests) {
-          if (union.has(t.id)) overlaps++;
-          union.set(t.id, t.status);
+      try {
+        for (let i = 1; i <= SHARDS; i++) {
+          const shard = await run(['--shard', `${i}/${SHARDS}`], proxy.port);
+          for (const t of shard.report.tests) {
+            if (union.has(t.id)) overlaps++;
+            union.set(t.id, t.status);
+          }
         }
+      } finally {
+        await proxy.stop();
       }
+      const link = proxy.snapshot();
       const expected = new Map(full.report.tests.map((t) => [t.id, t.status] as const));
       const differing = [...expected].filter(([id, status]) => union.get(id) !== status).length + [...union.keys()].filter((id) => !expected.has(id)).length;
       const failed = [...expected.values()].filter((s) => s !== 'passed').length;
@@ -100,8 +111,8 @@ export const parallelTestsScenario: Scenario = {
         value: `${union.size} tests in union, ${overlaps} overlaps, ${differing} differing results`,
         target: 'same results, no overlap',
         verdict: verdict(union.size === expected.size && overlaps === 0 && differing === 0 && failed === Math.floor(count / FAIL_EVERY)),
-        ratio: '',
-        data: { union: union.size, overlaps, differing, failed },
+        ratio: `${(link.queries / Math.max(1, union.size)).toFixed(2)} round trips per test (${link.queries} for ${union.size} tests, ${link.connections} connections)`,
+        data: { union: union.size, overlaps, differing, failed, link },
       });
       return rows;
     } finally {
