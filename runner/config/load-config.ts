@@ -116,7 +116,15 @@ export async function loadConfig(flags: GlobalFlags, env: NodeJS.ProcessEnv = pr
   // Also known process-wide, so even the last-resort error output in cli/main.ts masks them.
   secrets.forEach(registerSecret);
 
-  const s3 = doc?.sections.get('s3') ? resolveS3(doc.sections.get('s3') as IniSection, env, (k) => at('s3', k)) : undefined;
+  const s3Section: IniSection | undefined = doc?.sections.get('s3') ?? (env.RSRUN_S3_BUCKET ? {} : undefined);
+  if (s3Section) {
+    // RSRUN_S3_BUCKET, ... (e.g. set by Jenkins for a container whose image has no [s3]).
+    for (const k of ['bucket', 'prefix', 'region', 'endpoint', 'force_path_style', 'required']) {
+      const v = env[`RSRUN_S3_${k.toUpperCase()}`];
+      if (v) s3Section[k] = v;
+    }
+  }
+  const s3 = s3Section ? resolveS3(s3Section, env, (k) => at('s3', k)) : undefined;
   const cloudwatch = doc?.sections.get('cloudwatch')
     ? resolveCloudWatch(doc.sections.get('cloudwatch') as IniSection, env, (k) => at('cloudwatch', k))
     : undefined;

@@ -45,7 +45,8 @@ export function configureContainerCommand(cmd: Command): void {
     .option('--image <ref>', 'image to run: NAME@sha256:... (pulled) or a local NAME:TAG')
     .option('--name <name>', 'container name (default rsrun-<env>); a stale one is removed first')
     .option('--require-passed <env>', 'refuse (exit 8) unless this digest passed that environment')
-    .passThroughOptions();
+    // Runner arguments go after `--`: rsrun container run --env test --image REF -- deploy --json
+    .addHelpText('after', '\nArguments for the runner inside the container follow `--`, e.g.\n  rsrun container run --env test --image REF -- test --grep orders');
 }
 
 export function configurePipelineCommand(cmd: Command): void {

@@ -8,8 +8,10 @@ import type { EnvironmentConfig, ResolvedConfig } from '../config/types';
 
 export const DOCKER_HOST_ALIAS = 'host.docker.internal';
 
-/** Host environment variables forwarded as secrets when set (the runner treats them as secrets too). */
+/** Host environment variables that are secrets (the runner treats them as secrets too). */
 const SECRET_VAR = /^(RSRUN_.*(PASSWORD|SECRET|TOKEN).*|AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN)$/;
+/** Secrets every environment's container may need: AWS access and rsrun's generic names. */
+const SHARED_SECRET_VAR = /^(RSRUN_(PASSWORD|SECRET|TOKEN)\w*|AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN)$/;
 /** Non-secret host variables forwarded when set. */
 const PLAIN_VARS = ['AWS_REGION', 'AWS_DEFAULT_REGION', 'BUILD_URL', 'BRANCH_NAME', 'RSRUN_LOG_LEVEL', 'RSRUN_LOG_FORMAT'];
 
@@ -58,8 +60,10 @@ export function containerSettings(i: SettingsInput): ContainerSettings {
   // Host variables first: the image's rsrun.ini may interpolate them (`host = ${RSRUN_TEST_HOST}`).
   for (const [k, v] of Object.entries(i.hostEnv)) {
     if (v === undefined || v === '') continue;
-    if (SECRET_VAR.test(k)) secrets[k] = v;
-    else if (PLAIN_VARS.includes(k) || k.startsWith(prefix)) env[k] = v;
+    if (SECRET_VAR.test(k)) {
+      // Another environment's secrets (RSRUN_PROD_PASSWORD in the test run) stay on the host.
+      if (SHARED_SECRET_VAR.test(k) || k.startsWith(prefix)) secrets[k] = v;
+    } else if (PLAIN_VARS.includes(k) || k.startsWith(prefix) || k.startsWith('RSRUN_S3_')) env[k] = v;
   }
   for (const k of i.passEnv ?? []) {
     const v = i.hostEnv[k];

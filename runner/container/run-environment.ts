@@ -2,6 +2,7 @@
  * One environment's run of an image, as `rsrun container run` and `rsrun pipeline` do it:
  * optional promotion check, the container run, and the promotion record of its outcome.
  */
+import path from 'node:path';
 import type { Writable } from 'node:stream';
 import type Docker from 'dockerode';
 import type { ResolvedConfig } from '../config/types';
@@ -68,7 +69,9 @@ export async function runEnvironment(docker: Docker, i: EnvironmentRunInput): Pr
     env: { ...settings.env, RSRUN_REPORTS_DIR: REPORTS_MOUNT },
     secrets: settings.secrets,
     ...(i.args && i.args.length > 0 ? { args: i.args } : {}),
-    reportsDir,
+    // Each environment's runs in their own folder (<reports>/<env>/<run id>), so a CI stage can
+    // publish exactly its own run; promotion records stay in <reports>/promotions.
+    reportsDir: path.join(reportsDir, environment),
     mounts,
     timeoutMs: i.timeoutMs,
     stdout: i.stdout,

@@ -35,7 +35,8 @@ export async function openWarehouse(
     connectTimeoutMs: env.connectTimeoutMs,
     maxConnections: options.maxConnections ?? 8,
     applicationName: options.applicationName ?? 'rsrun',
-    queryGroup: env.queryGroup,
+    // WLM query groups exist only on Redshift; PostgreSQL refuses the unknown setting.
+    queryGroup: env.engine === 'redshift' ? env.queryGroup : undefined,
   };
 
   if (env.engine === 'embedded') {

@@ -1,0 +1,27 @@
+import { expect } from 'chai';
+import { containerSettings } from '../../runner/container/container-settings';
+import { envConfigFor } from '../support/engines';
+
+describe('container settings (no Docker needed)', () => {
+  const hostEnv = {
+    RSRUN_TEST_PASSWORD: 'test-pw-1234',
+    RSRUN_PROD_PASSWORD: 'prod-pw-5678',
+    RSRUN_PASSWORD: 'generic-pw-9999',
+    AWS_SECRET_ACCESS_KEY: 'aws-secret-0000',
+    RSRUN_TEST_HOST: '127.0.0.1',
+    RSRUN_PROD_HOST: 'prod.example.com',
+    RSRUN_S3_BUCKET: 'reports',
+    UNRELATED: 'x',
+  };
+
+  it("gives a container its own environment's secrets and shared ones, never another environment's", () => {
+    const env = envConfigFor('test', { host: '127.0.0.1', port: 5432, user: 'deployer', password: 'test-pw-1234', database: 'dev' });
+    const s = containerSettings({ config: { env, build: { commit: undefined, number: undefined, branch: undefined, url: undefined } }, hostEnv });
+    expect(Object.keys(s.secrets).sort()).to.deep.equal(['AWS_SECRET_ACCESS_KEY', 'RSRUN_PASSWORD', 'RSRUN_TEST_PASSWORD']);
+    expect(JSON.stringify(s.env)).not.to.contain('prod-pw-5678').and.not.to.contain('test-pw-1234');
+    expect(s.env.RSRUN_TEST_HOST).to.equal('host.docker.internal');
+    expect(s.env.RSRUN_PROD_HOST).to.equal(undefined);
+    expect(s.env.RSRUN_S3_BUCKET).to.equal('reports');
+    expect(s.env.UNRELATED).to.equal(undefined);
+  });
+});
