@@ -78,8 +78,10 @@ function cacheKey(sources: readonly LintSource[], settings: LintSettings): strin
     }
   }
   hash.update(JSON.stringify(settings, (_k, v: unknown) => (v instanceof Set ? [...v].sort() : v)));
+  // Piece by piece: a 50 MB migration must not become another 50 MB string just to be hashed.
   for (const s of sources) {
-    hash.update(JSON.stringify([s.file, s.kind, s.statements.map((x) => [x.line, x.sql]), s.comments.map((c) => [c.line, c.kind, c.text]), [...(s.directives ?? [])].sort()]));
+    hash.update(JSON.stringify([s.file, s.kind, [...(s.directives ?? [])].sort(), s.comments.map((c) => [c.line, c.kind, c.text])]));
+    for (const x of s.statements) hash.update(`\u0000${x.line}\u0000`).update(x.sql);
   }
   return hash.digest('hex');
 }

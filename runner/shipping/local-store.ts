@@ -2,6 +2,8 @@
  * The store used without `[s3]`: a directory with the same layout as the bucket, so the embedded
  * default run produces `<reports-dir>/store/<env>/index.html` and the run folders beside it.
  */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
@@ -32,9 +34,11 @@ export class LocalStore implements RunStore {
     const tmp = `${target}.${process.pid}.tmp`;
     await writeFile(tmp, body);
     await rename(tmp, target);
-    const stored = await readFile(target);
+    // Verified by streaming the stored file through the hash, not by reading it whole again.
     const sha256 = sha256Hex(body);
-    if (sha256Hex(stored) !== sha256) throw new ShippingError(`stored copy of ${key} does not match what was written`, { file: target });
+    const stored = createHash('sha256');
+    for await (const chunk of createReadStream(target)) stored.update(chunk as Buffer);
+    if (stored.digest('hex') !== sha256) throw new ShippingError(`stored copy of ${key} does not match what was written`, { file: target });
     return { key, size: body.length, sha256 };
   }
 

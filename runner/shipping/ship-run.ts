@@ -67,7 +67,13 @@ export async function shipRun(input: ShipRunInput): Promise<ShipRunResult> {
     const raw = await readFile(path.join(runDir, ...file.split('/')));
     // Last line of defence: report writers mask too, but nothing leaves the machine unmasked.
     // Bytes that are not valid UTF-8 are not text whatever the name says: sent unchanged.
-    const body = isTextContent(type) && isUtf8(raw) ? Buffer.from(masker.mask(raw.toString('utf8')), 'utf8') : raw;
+    // Re-encoded only when masking changed something: a 50 MB script is then held twice, not four times.
+    let body = raw;
+    if (isTextContent(type) && isUtf8(raw)) {
+      const text = raw.toString('utf8');
+      const masked = masker.mask(text);
+      if (masked !== text) body = Buffer.from(masked, 'utf8');
+    }
     const key = joinKey(base, file);
     const result = await withRetry(() => store.put(key, body, type), {
       ...retry,
