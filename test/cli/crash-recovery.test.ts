@@ -8,8 +8,7 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { startEmbedded } from '../../runner/warehouse/embedded';
 import { runCli, startCli } from '../support/cli';
-import { PG_URL } from '../support/engines';
-import { requireService } from '../support/services';
+import { PG_URL, requirePostgres } from '../support/engines';
 import { TempProject } from '../support/project';
 
 function writeProject(p: TempProject, envSection: string): void {
@@ -58,11 +57,7 @@ describe('crash recovery [postgres]', function () {
   const dbs: string[] = [];
 
   before(async function () {
-    await requireService(this, 'PostgreSQL', async () => {
-      const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
-      await c.connect();
-      await c.end();
-    }, 'run scripts/start-postgres.sh');
+    await requirePostgres(this);
     admin = new pg.Client({ connectionString: PG_URL });
     await admin.connect();
   });

@@ -20,8 +20,7 @@ import { runEnvironment } from '../../runner/container/run-environment';
 import { formatSummary, runPipeline } from '../../runner/container/pipeline';
 import { readRecord } from '../../runner/container/promotion';
 import { ExitCode, RsrunError } from '../../runner/errors';
-import { PG_URL } from '../support/engines';
-import { requireService } from '../support/services';
+import { PG_URL, requirePostgres } from '../support/engines';
 import { REGISTRY, REGISTRY_PASSWORD, REGISTRY_USER, REPOSITORY, buildOnce, requireDocker, requireRegistry, sink } from './harness';
 
 const BUCKET = 'rsrun-e2e';
@@ -75,11 +74,7 @@ describe('pipeline end to end (Docker engine, registry, PostgreSQL, S3 stand-in)
   before(async function () {
     docker = await requireDocker(this);
     await requireRegistry(this);
-    await requireService(this, `PostgreSQL at ${url.host}`, async () => {
-      const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
-      await c.connect();
-      await c.end();
-    }, 'run scripts/start-postgres.sh');
+    await requirePostgres(this);
     admin = new pg.Client({ connectionString: PG_URL });
     await admin.connect();
     // The S3 stand-in listens on the Docker bridge's host address: reachable from the runner's

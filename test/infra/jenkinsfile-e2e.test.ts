@@ -19,8 +19,7 @@ import { promisify } from 'node:util';
 import { expect } from 'chai';
 import type Docker from 'dockerode';
 import pg from 'pg';
-import { PG_URL } from '../support/engines';
-import { requireService } from '../support/services';
+import { PG_URL, requirePostgres } from '../support/engines';
 import { REGISTRY, REGISTRY_PASSWORD, REGISTRY_USER, requireDocker, requireRegistry } from '../container/harness';
 import { ExitCode } from '../../runner/errors';
 import { parseJenkinsfile, type Pipeline, type Step } from './jenkinsfile';
@@ -59,11 +58,7 @@ describe('infra: the Jenkinsfile executed end to end (Docker engine, registry, P
   before(async function () {
     docker = await requireDocker(this);
     await requireRegistry(this);
-    await requireService(this, `PostgreSQL at ${pgUrl.host}`, async () => {
-      const c = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
-      await c.connect();
-      await c.end();
-    }, 'run scripts/start-postgres.sh');
+    await requirePostgres(this);
     work = await mkdtemp(path.join(tmpdir(), 'rsrun-jenkins-e2e-'));
     s3 = await startS3(await bridgeAddress(docker), BUCKET);
     dbs = await createDatabases(PG_URL);

@@ -41,6 +41,15 @@ export interface EngineDatabase {
   client(): Promise<pg.Client>;
 }
 
+/** Skips (outside CI) or fails (in CI) the calling suite when the PostgreSQL server does not answer. */
+export async function requirePostgres(ctx: Mocha.Context): Promise<void> {
+  await requireService(ctx, `PostgreSQL at ${new URL(PG_URL).host}`, async () => {
+    const probe = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
+    await probe.connect();
+    await probe.end();
+  }, 'run scripts/start-postgres.sh or set RSRUN_TEST_PG_URL');
+}
+
 export function envConfigFor(
   name: string,
   conn: { host: string; port: number; user: string; password: string | undefined; database: string },
@@ -95,11 +104,7 @@ export function describeEachEngine(title: string, body: (db: EngineDatabase) => 
           return;
         }
         const url = new URL(PG_URL);
-        await requireService(this, `PostgreSQL at ${url.host}`, async () => {
-          const probe = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
-          await probe.connect();
-          await probe.end();
-        }, 'run scripts/start-postgres.sh or set RSRUN_TEST_PG_URL');
+        await requirePostgres(this);
         const admin = new pg.Client({ connectionString: PG_URL });
         await admin.connect();
         state.admin = admin;
