@@ -26,9 +26,6 @@ export interface AppliedState {
   current: string | null;
 }
 
-const sameVersion = (a: string | null, b: string | null) =>
-  a !== null && b !== null && (parseVersion(a) && parseVersion(b) ? compareVersions(a, b) === 0 : a === b);
-
 export function computeState(set: MigrationSet, history: HistoryRow[]): AppliedState {
   const problems: string[] = [];
   const latestByVersion = new Map<string, HistoryRow>();
