@@ -3,7 +3,7 @@
  * pending, and what disagrees. No database access here, so it is tested without one.
  */
 import type { HistoryRow } from '../ledger/ledger';
-import type { MigrationSet } from '../migrations/discover';
+import { versionKey, type MigrationSet } from '../migrations/discover';
 import type { Migration } from '../migrations/migration';
 import { compareVersions, parseVersion } from '../migrations/version';
 
@@ -33,14 +33,14 @@ export function computeState(set: MigrationSet, history: HistoryRow[]): AppliedS
   for (const row of history) {
     if (row.type === 'repeatable' || row.version === null) continue;
     if (row.type === 'baseline') baseline = row.version;
-    const key = keyOf(row.version, set);
+    const key = keyOf(row.version);
     latestByVersion.set(key, row);
   }
 
   const pending: PendingMigration[] = [];
   const appliedRows: HistoryRow[] = [];
   for (const m of set.versioned) {
-    const row = latestByVersion.get(keyOf(m.version, set));
+    const row = latestByVersion.get(keyOf(m.version));
     if (row && row.type === 'versioned' && row.success) {
       appliedRows.push(row);
       if (row.checksum !== null && row.checksum !== m.checksum) {
@@ -61,7 +61,7 @@ export function computeState(set: MigrationSet, history: HistoryRow[]): AppliedS
   // Applied versions whose file is gone.
   for (const [key, row] of latestByVersion) {
     if (row.type !== 'versioned' || !row.success) continue;
-    if (!set.versioned.some((m) => keyOf(m.version, set) === key)) {
+    if (!set.versioned.some((m) => keyOf(m.version) === key)) {
       problems.push(`version ${row.version} (${row.script}) is applied but its file is missing from the migrations folder: restore it`);
     }
   }
@@ -81,9 +81,9 @@ export function computeState(set: MigrationSet, history: HistoryRow[]): AppliedS
 }
 
 /** History rows store normalised versions; INI changeset sections are matched by name. */
-function keyOf(version: string | null, _set: MigrationSet): string {
+function keyOf(version: string | null): string {
   if (version === null) return '';
-  return parseVersion(version) ? parseVersion(version)!.join('.').replace(/(\.0)+$/, '') : `ini:${version}`;
+  return parseVersion(version) ? versionKey(version) : `ini:${version}`;
 }
 
 function short(checksum: string): string {
