@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/types';
 import { ConfigError } from '../errors';
@@ -14,6 +14,7 @@ import type { Migration } from '../migrations/migration';
 import { lintFiles, lintSettingsFrom, sourceFromText } from './lint';
 import type { LintFinding, LintSettings, LintSource } from './types';
 import { VERSION } from '../version';
+import { ensureStateDir } from '../run/state-dir';
 
 export type { LintFinding, LintSettings, LintSeverity, LintSource, LintSourceKind } from './types';
 export { RULES, RULE_BY_ID } from './rules';
@@ -97,7 +98,7 @@ async function readCache(file: string, key: string): Promise<LintFinding[] | und
 
 async function writeCache(file: string, key: string, findings: LintFinding[]): Promise<void> {
   try {
-    await mkdir(path.dirname(file), { recursive: true });
+    await ensureStateDir(path.dirname(file));
     await writeFile(file, JSON.stringify({ key, findings }));
   } catch {
     // A read-only project directory (a mounted volume) only costs the next run a re-lint.

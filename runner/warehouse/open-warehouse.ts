@@ -10,6 +10,7 @@ import { RedshiftDialect } from '../dialects/redshift/redshift-dialect';
 import { PgWarehouse, type PgWarehouseOptions } from './pg-warehouse';
 import type { Warehouse } from './warehouse';
 import { resolveTls } from './tls';
+import { ensureStateDir } from '../run/state-dir';
 import { openDataApi } from './aws/open-data-api';
 import { resolveConnection } from './aws/resolve-connection';
 
@@ -40,6 +41,7 @@ export async function openWarehouse(
   };
 
   if (env.engine === 'embedded') {
+    await ensureStateDir(project.stateDir);
     const { startEmbedded } = await import('./embedded.js');
     const server = await startEmbedded({
       dataDir: path.join(project.stateDir, env.name, 'pgdata'),
