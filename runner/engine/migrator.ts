@@ -462,8 +462,9 @@ export class Migrator {
       const position = Number((err as { position?: string }).position);
       const span = Number.isFinite(position) && position > 0 ? spans.find((x) => x.unit === committed && position - 1 >= x.start && position - 1 <= x.end) : undefined;
       let error: unknown;
-      if (await this.alreadyApplied(session, failed.item)) {
-        error = this.appliedElsewhere(failed.item, err);
+      const foreign = await this.ledger.foreignRowAtStage(session, this.options.runId);
+      if (foreign) {
+        error = this.historyChanged(failed.item, foreign, err);
       } else if (span) {
         error = this.statementError(failed.item.migration, failed.steps[span.step]?.source as SqlStatement, err, position - span.start);
       } else {
@@ -477,20 +478,16 @@ export class Migrator {
     }
   }
 
-  private appliedElsewhere(item: ExecutionPlanItem, cause: unknown): MigrationError {
-    return new MigrationError(`${item.migration.script} was applied by another session while this run was waiting; nothing of it ran twice`, {
-      file: item.migration.file,
-      ...(item.migration.version ? { version: item.migration.version } : {}),
-      cause,
-      hint: 'another runner (or a session that outlived its runner) deployed meanwhile; run again to continue from where it stopped',
-    });
-  }
-
-  /** True when a versioned migration is recorded as applied (and not undone) in the history now. */
-  private async alreadyApplied(session: Session, item: ExecutionPlanItem): Promise<boolean> {
-    if (item.migration.version === null || item.migration.kind !== 'versioned') return false;
-    const state = computeState(await this.migrations(), await this.ledger.list(session));
-    return !state.pending.some((p) => p.migration === item.migration);
+  private historyChanged(item: ExecutionPlanItem, foreign: { script: string; runId: string | null }, cause: unknown): MigrationError {
+    return new MigrationError(
+      `the history changed under this run: ${foreign.script} was recorded by another session (run ${foreign.runId ?? 'unknown'}) while this run was deploying; nothing of ${item.migration.script} ran`,
+      {
+        file: item.migration.file,
+        ...(item.migration.version ? { version: item.migration.version } : {}),
+        cause,
+        hint: 'another runner, or a session that outlived its runner, deployed meanwhile; run again to continue from where the history now stands',
+      },
+    );
   }
 
   /** Rank of the next staged row and how many are staged (the stage holds batchable migrations in apply order). */
@@ -554,7 +551,8 @@ export class Migrator {
       } catch (err) {
         await session.batch('ROLLBACK').catch(() => undefined);
         if (isSerializationFailure(err)) throw err;
-        if (await this.alreadyApplied(session, item)) throw this.appliedElsewhere(item, err);
+        const foreign = await this.ledger.foreignRowAtStage(session, this.options.runId);
+        if (foreign) throw this.historyChanged(item, foreign, err);
         const position = Number((err as { position?: string }).position);
         const span = Number.isFinite(position) && position > 0 ? chunk.spans.find((s) => position - 1 >= s.start && position - 1 <= s.end) : undefined;
         if (span) {

@@ -193,16 +193,24 @@ DELETE FROM ${this.stage} WHERE installed_rank = ${next}`;
   }
 
   /**
-   * A statement that fails (division by zero) when the next staged versioned migration is already
-   * applied — by a session that outlived its runner, say. Put right after LOCK in a migration's
-   * transaction, it stops a double apply before any of the migration's statements run.
+   * A statement that fails (division by zero) when the history already holds a row at or after the
+   * next staged rank: another session wrote to it since this run read it (a session that outlived
+   * its runner, a runner that ignored the lease). Put right after LOCK in a migration's
+   * transaction, it stops a double apply before any of the migration's statements run. Two
+   * aggregates over small tables: it costs next to nothing per migration.
    */
   guardNextStagedSql(): string {
-    return `SELECT 1 / (SELECT CASE WHEN COUNT(*) = 0 THEN 1 ELSE 0 END
-  FROM ${this.history} h, ${this.stage} s
-  WHERE s.installed_rank = (SELECT MIN(installed_rank) FROM ${this.stage})
-    AND s.version IS NOT NULL AND h.version = s.version AND h."type" = 'versioned' AND h.success
-    AND NOT EXISTS (SELECT 1 FROM ${this.history} u WHERE u.version = h.version AND u."type" = 'undo' AND u.installed_rank > h.installed_rank)) AS rsrun_not_applied_yet`;
+    return `SELECT 1 / (CASE WHEN (SELECT COALESCE(MAX(installed_rank), 0) FROM ${this.history}) < (SELECT MIN(installed_rank) FROM ${this.stage}) THEN 1 ELSE 0 END) AS rsrun_history_unchanged`;
+  }
+
+  /** The first history row another run wrote at or after the next staged rank, if any. */
+  async foreignRowAtStage(session: Session, runId: string): Promise<{ script: string; runId: string | null } | undefined> {
+    const r = await session.query<{ script: string; run_id: string | null }>(
+      `SELECT script, run_id FROM ${this.history} WHERE installed_rank >= (SELECT MIN(installed_rank) FROM ${this.stage}) AND (run_id IS NULL OR run_id <> $1) ORDER BY installed_rank LIMIT 1`,
+      [runId],
+    );
+    const row = r.rows[0];
+    return row ? { script: row.script, runId: row.run_id } : undefined;
   }
 
   dropStageSql(): string {
