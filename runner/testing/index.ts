@@ -29,7 +29,10 @@ export interface RunTestsOptions {
 export async function runTests(options: RunTestsOptions): Promise<TestOutcome[]> {
   const { config, logger } = options;
   const settings = config.tests;
+  // Connecting (TLS, SCRAM) overlaps with reading the test files; failures surface in the workers.
+  const warm = config.env.engine === 'embedded' ? Promise.resolve() : warmUp(options.warehouse, Math.max(1, settings.concurrency));
   const all = await discoverTests(config.project);
+  await warm;
   const durations = settings.durationsFrom ? await readDurations(settings.durationsFrom) : undefined;
   const selected = selectTests(all, { grep: settings.grep, tags: settings.tags, shard: settings.shard, ...(durations ? { durations } : {}) });
   // Defaults to Redshift's five WLM slots (config/load-config.ts).
@@ -47,4 +50,10 @@ export async function runTests(options: RunTestsOptions): Promise<TestOutcome[]>
     rewriter: config.env.emulateRedshift ? options.rewriter : undefined,
     embedded: config.env.engine === 'embedded',
   });
+}
+
+/** Opens `count` sessions at once and gives them back to the pool, so the workers start connected. */
+async function warmUp(warehouse: Warehouse, count: number): Promise<void> {
+  const sessions = await Promise.allSettled(Array.from({ length: count }, () => warehouse.acquire()));
+  for (const s of sessions) if (s.status === 'fulfilled') await s.value.release();
 }

@@ -84,6 +84,8 @@ export async function executeTests(tests: TestCase[], options: ExecuteAllOptions
         options.events.emit('test:finish', outcome);
       }
     } finally {
+      // The last test's transaction may still be open (deferred rollback).
+      if (session?.inTransaction()) await session.query('ROLLBACK').catch(() => session?.release(true));
       await session?.release();
     }
   };
@@ -131,6 +133,7 @@ async function runWithTimeout(
     rewriter: options.rewriter,
     copyFromStdin: !options.embedded && options.warehouse.dialect.name !== 'redshift',
     sqlCursor: options.embedded,
+    deferRollback: !options.embedded,
   };
   const started = performance.now();
   const work = executeTest(session, test, execOptions).then(
