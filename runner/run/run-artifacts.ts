@@ -2,10 +2,18 @@
  * Files a run leaves beside its reports: the SQL that ran (copies of the applied scripts, under
  * `sql/`) and a snapshot of the history table after the run (`history.json`).
  */
-import { copyFile, mkdir, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, open, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { HistoryRow } from '../ledger/ledger';
 import type { Migration } from '../migrations/migration';
+
+/**
+ * Scripts above this size are kept as their head plus size and checksum: a 50 MB data load is in
+ * the repository already (same checksum), and copying it into every run — then masking and
+ * uploading it — would cost more memory and S3 than the report is worth.
+ */
+export const MAX_SCRIPT_COPY_BYTES = 4 * 1024 * 1024;
+const HEAD_BYTES = 256 * 1024;
 
 export async function writeRunArtifacts(runDir: string, applied: Migration[], history: HistoryRow[] | undefined): Promise<void> {
   const sqlDir = path.join(runDir, 'sql');
@@ -16,7 +24,23 @@ export async function writeRunArtifacts(runDir: string, applied: Migration[], hi
     const rel = m.script.replace(/#\[.*\]$/, '');
     const target = path.join(sqlDir, rel);
     await mkdir(path.dirname(target), { recursive: true });
-    await copyFile(m.file, target);
+    const { size } = await stat(m.file);
+    if (size <= MAX_SCRIPT_COPY_BYTES) await copyFile(m.file, target);
+    else await writeHead(m, size, target);
   }
   if (history) await writeFile(path.join(runDir, 'history.json'), `${JSON.stringify(history, null, 2)}\n`);
+}
+
+async function writeHead(m: Migration, size: number, target: string): Promise<void> {
+  const handle = await open(m.file, 'r');
+  try {
+    const buf = Buffer.alloc(HEAD_BYTES);
+    const { bytesRead } = await handle.read(buf, 0, HEAD_BYTES, 0);
+    // Cut at the last line break so no multi-byte character or statement line is split.
+    const cut = buf.subarray(0, bytesRead).lastIndexOf(0x0a) + 1 || bytesRead;
+    const note = `\n-- [rsrun] ${m.script} is ${size} bytes; this run directory keeps its first ${cut} bytes.\n-- [rsrun] The whole script is in the project at that path, SHA-256 ${m.checksum} (line endings normalised).\n`;
+    await writeFile(target, Buffer.concat([buf.subarray(0, cut), Buffer.from(note, 'utf8')]));
+  } finally {
+    await handle.close();
+  }
 }
