@@ -19,7 +19,7 @@ export interface EnvironmentRunInput {
   config: ResolvedConfig;
   image: string;
   auth: RegistryAuth | undefined;
-  /** Container name; default `rsrun-<env>`. */
+  /** Container name; default `rsrun-<env>[-<Jenkins job>]` (see defaultContainerName). */
   name?: string;
   timeoutMs: number;
   /** Mount this project directory over the baked-in SQL. */
@@ -43,6 +43,15 @@ export interface EnvironmentRunResult {
   recordFile: string | undefined;
 }
 
+/**
+ * `rsrun-<env>`, plus Jenkins' JOB_NAME when set: the stale-container clean-up of one branch's
+ * build must not remove the container another branch's build is running on the same engine.
+ */
+export function defaultContainerName(environment: string, hostEnv: NodeJS.ProcessEnv): string {
+  const job = (hostEnv.JOB_NAME ?? '').replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '').slice(0, 100);
+  return job ? `rsrun-${environment}-${job}` : `rsrun-${environment}`;
+}
+
 export function digestOf(image: string): string | undefined {
   const at = image.lastIndexOf('@');
   return at > 0 && image.slice(at + 1).startsWith('sha256:') ? image.slice(at + 1) : undefined;
@@ -64,7 +73,7 @@ export async function runEnvironment(docker: Docker, i: EnvironmentRunInput): Pr
   const mounts: Mount[] = i.projectDir ? [{ host: i.projectDir, container: PROJECT_MOUNT, readOnly: true }] : [];
   const result = await runContainer(docker, {
     image: i.image,
-    name: i.name ?? `rsrun-${environment}`,
+    name: i.name ?? defaultContainerName(environment, i.hostEnv),
     auth: i.auth,
     env: { ...settings.env, RSRUN_REPORTS_DIR: REPORTS_MOUNT },
     secrets: settings.secrets,

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { containerSettings } from '../../runner/container/container-settings';
+import { defaultContainerName } from '../../runner/container/run-environment';
 import { envConfigFor } from '../support/engines';
 
 describe('container settings (no Docker needed)', () => {
@@ -23,5 +24,12 @@ describe('container settings (no Docker needed)', () => {
     expect(s.env.RSRUN_PROD_HOST).to.equal(undefined);
     expect(s.env.RSRUN_S3_BUCKET).to.equal('reports');
     expect(s.env.UNRELATED).to.equal(undefined);
+  });
+
+  it('names containers per environment and Jenkins job, so builds of two branches never remove each other', () => {
+    expect(defaultContainerName('test', {})).to.equal('rsrun-test');
+    expect(defaultContainerName('test', { JOB_NAME: 'rsrun/main' })).to.equal('rsrun-test-rsrun-main');
+    expect(defaultContainerName('prod', { JOB_NAME: 'rsrun/feature%2Fnew lint' })).to.equal('rsrun-prod-rsrun-feature-2Fnew-lint');
+    expect(defaultContainerName('test', { JOB_NAME: 'rsrun/main' })).not.to.equal(defaultContainerName('test', { JOB_NAME: 'rsrun/feature' }));
   });
 });
