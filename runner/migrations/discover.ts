@@ -24,9 +24,6 @@ export interface MigrationSet {
 
 const NAME = /^([VUR])([^_]*)__(.+)\.sql$/;
 
-// Files read at once: enough to hide disk latency for a project of thousands of migrations.
-const READ_CONCURRENCY = 32;
-
 export async function discoverMigrations(migrationsDir: string): Promise<MigrationSet> {
   const files = await listFiles(migrationsDir);
   // Classify every name first (cheap, and bad names fail before any file is read) ...
@@ -58,8 +55,9 @@ export async function discoverMigrations(migrationsDir: string): Promise<Migrati
     }
     jobs.push(() => readSqlMigration(file, rel, prefix === 'U' ? 'undo' : 'versioned', normalizeVersion(rawVersion), description));
   }
-  // ... then read them concurrently, keeping file order.
-  const read = await mapConcurrent(jobs, READ_CONCURRENCY, (job) => job());
+  // ... then read them in file order (readText is synchronous: a pool would add nothing).
+  const read: (Migration | Migration[])[] = [];
+  for (const job of jobs) read.push(await job());
 
   const versioned: Migration[] = [];
   const iniMigrations: Migration[] = [];
@@ -112,19 +110,6 @@ export async function discoverMigrations(migrationsDir: string): Promise<Migrati
 /** `1.0.0` and `1` are the same version. */
 export function versionKey(version: string): string {
   return normalizeVersion(version).replace(/(\.0+)+$/, '');
-}
-
-async function mapConcurrent<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }
 
 async function listFiles(dir: string): Promise<string[]> {
