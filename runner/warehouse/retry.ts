@@ -59,8 +59,9 @@ const TRANSIENT_SOCKET_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ECONNABOR
 const TRANSIENT_SQLSTATES = new Set(['08000', '08001', '08003', '08004', '08006', '57P01', '57P02', '57P03', '53300']);
 // AWS SDK error names that mean "try again later" (the SDK already retries throttling a few times).
 const TRANSIENT_AWS_NAMES = new Set(['ThrottlingException', 'ActiveStatementsExceededException', 'ActiveSessionsExceededException', 'InternalServerException', 'ServiceUnavailableException', 'TimeoutError']);
-// pg raises these without a code when the socket closes under it.
-const TRANSIENT_MESSAGES = /Connection terminated unexpectedly|Connection terminated due to connection timeout|terminating connection due to administrator command|server closed the connection unexpectedly|socket hang up/i;
+// pg raises these without a code when the socket closes under it ("not queryable" when the server's
+// FATAL message arrived while the client was idle, before the next query was sent).
+const TRANSIENT_MESSAGES = /Connection terminated unexpectedly|has encountered a connection error and is not queryable|Connection terminated due to connection timeout|terminating connection due to administrator command|server closed the connection unexpectedly|socket hang up/i;
 
 /** A dropped connection or a passing server/network condition, anywhere in the cause chain. */
 export function isTransient(err: unknown): boolean {

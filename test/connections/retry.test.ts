@@ -24,6 +24,8 @@ describe('retry classification', () => {
     const reset = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
     expect(isTransient(new ConnectionError('cannot connect', { cause: reset }))).to.equal(true);
     expect(isTransient(new Error('Connection terminated unexpectedly'))).to.equal(true);
+    // pg's message when the server's FATAL arrived while the client was idle.
+    expect(isTransient(new Error('Client has encountered a connection error and is not queryable'))).to.equal(true);
     expect(isTransient(Object.assign(new Error('ThrottlingException'), { name: 'ThrottlingException' }))).to.equal(true);
     expect(isRetryable(Object.assign(new Error('syntax error at or near "SELEC"'), { code: '42601' }))).to.equal(false);
     expect(isRetryable(Object.assign(new Error('password authentication failed'), { code: '28P01' }))).to.equal(false);
@@ -41,6 +43,16 @@ describeEachEngine('withRetry on real server errors', (db) => {
     admin = await db.client();
     await admin.query('CREATE TABLE ledger_rows (k int NOT NULL, v int NOT NULL)');
   });
+
+  /**
+   * Terminates a backend and waits until it is gone. `pg_terminate_backend(pid)` only sends the
+   * signal, so a query right after it may still be answered; with a timeout (PostgreSQL 14+) the
+   * call returns true once the backend has exited (a condition wait, bounded by the timeout).
+   */
+  async function terminateAndWait(pid: number): Promise<void> {
+    const { rows } = await admin.query<{ gone: boolean }>('SELECT pg_terminate_backend($1, 30000) AS gone', [pid]);
+    expect(rows[0]?.gone, `backend ${pid} still running 30 s after pg_terminate_backend`).to.equal(true);
+  }
 
   /** One unit of work that reads then writes in a serializable transaction: the shape that fails with 40001 / 1023. */
   async function addRow(client: pg.Client, k: number, betweenReadAndWrite?: () => Promise<void>): Promise<void> {
@@ -92,7 +104,7 @@ describeEachEngine('withRetry on real server errors', (db) => {
       async (attempt) => {
         const session = await wh.acquire();
         try {
-          if (attempt === 1) await admin.query('SELECT pg_terminate_backend($1)', [session.backendPid]);
+          if (attempt === 1) await terminateAndWait(session.backendPid);
           const r = await session.query<{ one: number }>('SELECT 1 AS one');
           await session.release();
           return r.rows[0]?.one;
@@ -116,7 +128,7 @@ describeEachEngine('withRetry on real server errors', (db) => {
         attempts++;
         const session = await wh.acquire();
         try {
-          await admin.query('SELECT pg_terminate_backend($1)', [session.backendPid]);
+          await terminateAndWait(session.backendPid);
           return await session.query('SELECT 1');
         } finally {
           await session.release(true);
