@@ -46,7 +46,10 @@ function parseArgs(argv: string[]): Args {
     else if (a === '--keep') args.keep = true;
     else if (a === '--only') args.only = (argv[++i] ?? '').split(',').filter(Boolean);
     else if (a.startsWith('--only=')) args.only = a.slice('--only='.length).split(',').filter(Boolean);
-    else throw new Error(`unknown argument ${a}; known: --quick --strict --no-install --keep --only a,b (${SCENARIOS.map((s) => s.name).join(', ')})`);
+    else
+      throw new Error(
+        `unknown argument ${a}; known: --quick --strict --no-install --keep --only a,b (${SCENARIOS.map((s) => s.name).join(', ')})`,
+      );
   }
   const unknown = (args.only ?? []).filter((n) => !SCENARIOS.some((s) => s.name === n));
   if (unknown.length > 0) throw new Error(`unknown scenario ${unknown.join(', ')}; known: ${SCENARIOS.map((s) => s.name).join(', ')}`);
@@ -59,11 +62,16 @@ async function main(): Promise<void> {
   if (args.install) {
     log('installing/starting peers and services (scripts/install-bench-peers.sh)');
     const r = await runProcess('bash', [path.join(REPO_DIR, 'scripts', 'install-bench-peers.sh')], { timeoutMs: 15 * 60_000 });
-    if (r.exitCode !== 0) log(`install-bench-peers.sh exited ${r.exitCode}: ${r.stderr.trim().split('\n').slice(-5).join(' | ')} — peers it could not install show as "not available"`);
+    if (r.exitCode !== 0)
+      log(
+        `install-bench-peers.sh exited ${r.exitCode}: ${r.stderr.trim().split('\n').slice(-5).join(' | ')} — peers it could not install show as "not available"`,
+      );
   }
   const server = serverInfo();
   const version = await probeServer().catch((err: Error) => {
-    throw new Error(`PostgreSQL at ${server.host}:${server.port} is not reachable (${err.message}); run scripts/start-postgres.sh or set RSRUN_BENCH_PG_URL`);
+    throw new Error(
+      `PostgreSQL at ${server.host}:${server.port} is not reachable (${err.message}); run scripts/start-postgres.sh or set RSRUN_BENCH_PG_URL`,
+    );
   });
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'rsrun-bench-'));
   const ctx: BenchContext = { quick: args.quick, workDir, server, log };
@@ -78,7 +86,14 @@ async function main(): Promise<void> {
       try {
         rows.push(...(await scenario.run(ctx)));
       } catch (err) {
-        rows.push({ scenario: scenario.name, figure: 'harness', value: `error: ${(err as Error).message.split('\n')[0]}`, target: 'runs', verdict: 'FAIL', ratio: '' });
+        rows.push({
+          scenario: scenario.name,
+          figure: 'harness',
+          value: `error: ${(err as Error).message.split('\n')[0]}`,
+          target: 'runs',
+          verdict: 'FAIL',
+          ratio: '',
+        });
         log(`scenario ${scenario.name} failed: ${(err as Error).stack ?? String(err)}`);
       }
       log(`scenario ${scenario.name} took ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -94,10 +109,21 @@ async function main(): Promise<void> {
   // Shared machines: the load beside the figures says how much else was running.
   const loadAtEnd = os.loadavg();
   const load = `load average ${loadAtStart[0]!.toFixed(1)} at the start, ${loadAtEnd[0]!.toFixed(1)} at the end (1 min; ${os.cpus().length} cores)`;
-  const report = { startedAt: started.toISOString(), finishedAt: new Date().toISOString(), quick: args.quick, only: args.only ?? null, machine, load, rows };
+  const report = {
+    startedAt: started.toISOString(),
+    finishedAt: new Date().toISOString(),
+    quick: args.quick,
+    only: args.only ?? null,
+    machine,
+    load,
+    rows,
+  };
   const resultsDir = path.join(REPO_DIR, 'bench', 'results');
   await mkdir(resultsDir, { recursive: true });
-  const stamp = started.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = started
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   const file = path.join(resultsDir, `${stamp}${args.quick ? '-quick' : ''}.json`);
   await writeFile(file, JSON.stringify(report, null, 2) + '\n');
   await writeFile(path.join(resultsDir, 'latest.json'), JSON.stringify(report, null, 2) + '\n');
@@ -120,7 +146,9 @@ async function main(): Promise<void> {
   }
   const failed = rows.filter((r) => r.verdict === 'FAIL').length;
   const crashed = rows.some((r) => r.figure === 'harness');
-  process.stdout.write(`\n${rows.filter((r) => r.verdict === 'pass').length} targets met, ${failed} missed, ${rows.filter((r) => r.verdict === 'n/a').length} not measured\n`);
+  process.stdout.write(
+    `\n${rows.filter((r) => r.verdict === 'pass').length} targets met, ${failed} missed, ${rows.filter((r) => r.verdict === 'n/a').length} not measured\n`,
+  );
   if (crashed || (args.strict && failed > 0)) process.exitCode = 1;
 }
 

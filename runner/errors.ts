@@ -58,9 +58,7 @@ export class RsrunError extends Error {
 
   /** `file:line:col: message` followed by the hint, as compilers print it. */
   describe(): string {
-    const where = this.file
-      ? `${this.file}${this.line ? `:${this.line}${this.column ? `:${this.column}` : ''}` : ''}: `
-      : '';
+    const where = this.file ? `${this.file}${this.line ? `:${this.line}${this.column ? `:${this.column}` : ''}` : ''}: ` : '';
     return `${where}${this.message}${this.hint ? `\n  hint: ${this.hint}` : ''}`;
   }
 }
@@ -96,10 +94,7 @@ export class MigrationError extends RsrunError {
   readonly version: string | undefined;
   readonly statementIndex: number | undefined;
   readonly sqlState: string | undefined;
-  constructor(
-    message: string,
-    options: RsrunErrorOptions & { version?: string; statementIndex?: number; sqlState?: string } = {},
-  ) {
+  constructor(message: string, options: RsrunErrorOptions & { version?: string; statementIndex?: number; sqlState?: string } = {}) {
     super(message, ExitCode.DeployFailed, options);
     this.version = options.version;
     this.statementIndex = options.statementIndex;

@@ -144,7 +144,10 @@ export async function writeRsrunProject(
 /** sqitch: `sqitch.conf`, `sqitch.plan`, and deploy/revert scripts that wrap their change in BEGIN/COMMIT (sqitch's own template). */
 export async function writeSqitchProject(dir: string, set: GeneratedSet): Promise<void> {
   for (const sub of ['deploy', 'revert']) await mkdir(path.join(dir, sub), { recursive: true });
-  await writeFile(path.join(dir, 'sqitch.conf'), '[core]\n\tengine = pg\n\tplan_file = sqitch.plan\n\ttop_dir = .\n[engine "pg"]\n\tclient = psql\n');
+  await writeFile(
+    path.join(dir, 'sqitch.conf'),
+    '[core]\n\tengine = pg\n\tplan_file = sqitch.plan\n\ttop_dir = .\n[engine "pg"]\n\tclient = psql\n',
+  );
   const plan = ['%syntax-version=1.0.0', '%project=bench', ''];
   for (const m of set.migrations) {
     const name = `m${m.tag}`;
@@ -181,7 +184,10 @@ export const PSQL_HISTORY_TABLE = 'psql_history';
 export async function writePsqlProject(dir: string, set: GeneratedSet): Promise<string[]> {
   await mkdir(dir, { recursive: true });
   const files = [path.join(dir, '0000_history.sql')];
-  await writeFile(files[0]!, `CREATE TABLE IF NOT EXISTS ${PSQL_HISTORY_TABLE} (version INTEGER NOT NULL, installed_on TIMESTAMP DEFAULT CURRENT_TIMESTAMP);\n`);
+  await writeFile(
+    files[0]!,
+    `CREATE TABLE IF NOT EXISTS ${PSQL_HISTORY_TABLE} (version INTEGER NOT NULL, installed_on TIMESTAMP DEFAULT CURRENT_TIMESTAMP);\n`,
+  );
   for (const m of set.migrations) {
     const file = path.join(dir, `${m.tag}_${m.description}.sql`);
     files.push(file);

@@ -212,7 +212,8 @@ export class LatencyProxy {
       this.counters.bytesToServer += chunk.length;
       if (parser) {
         parser.push(chunk);
-        if (this.counters.firstStatementAt === undefined && (parser.counts['Q'] || parser.counts['P'])) this.counters.firstStatementAt = performance.now();
+        if (this.counters.firstStatementAt === undefined && (parser.counts['Q'] || parser.counts['P']))
+          this.counters.firstStatementAt = performance.now();
       }
       toServer.push(chunk);
     });
@@ -237,5 +238,15 @@ export class LatencyProxy {
 }
 
 function emptyCounters(): LinkCounters {
-  return { connections: 0, queries: 0, simpleQueries: 0, syncs: 0, turns: 0, bytesToServer: 0, bytesToClient: 0, firstStatementAt: undefined, messages: {} };
+  return {
+    connections: 0,
+    queries: 0,
+    simpleQueries: 0,
+    syncs: 0,
+    turns: 0,
+    bytesToServer: 0,
+    bytesToClient: 0,
+    firstStatementAt: undefined,
+    messages: {},
+  };
 }

@@ -6,7 +6,8 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { quoteIdent } from '../../runner/dialects/dialect';
 
-export const BENCH_PG_URL = process.env.RSRUN_BENCH_PG_URL ?? process.env.RSRUN_TEST_PG_URL ?? 'postgres://rsrun:rsrun@127.0.0.1:5432/postgres';
+export const BENCH_PG_URL =
+  process.env.RSRUN_BENCH_PG_URL ?? process.env.RSRUN_TEST_PG_URL ?? 'postgres://rsrun:rsrun@127.0.0.1:5432/postgres';
 
 export interface ServerInfo {
   host: string;

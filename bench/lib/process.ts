@@ -121,7 +121,9 @@ function runChild(file: string, args: readonly string[], options: RunOptions, gr
 export async function runChecked(file: string, args: readonly string[], options: RunOptions = {}): Promise<RunResult> {
   const r = await runProcess(file, args, options);
   if (r.exitCode !== 0) {
-    throw new Error(`${r.command} exited ${r.exitCode ?? r.signal}\n--- stderr (tail) ---\n${r.stderr.slice(-3000)}\n--- stdout (tail) ---\n${r.stdout.slice(-2000)}`);
+    throw new Error(
+      `${r.command} exited ${r.exitCode ?? r.signal}\n--- stderr (tail) ---\n${r.stderr.slice(-3000)}\n--- stdout (tail) ---\n${r.stdout.slice(-2000)}`,
+    );
   }
   return r;
 }
@@ -132,7 +134,10 @@ export async function runChecked(file: string, args: readonly string[], options:
  * and rsrun masks its secrets wherever they appear.
  */
 export function errorLine(stderr: string): string {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   return lines.find((l) => /^(rsrun|\*\*\*): /.test(l)) ?? lines[lines.length - 1] ?? '(no output)';
 }
 

@@ -57,7 +57,11 @@ const COLUMNS: [keyof ResultRow, string][] = [
 export function textTable(rows: readonly ResultRow[]): string {
   const cells = rows.map((r) => COLUMNS.map(([k]) => String(r[k] ?? '')));
   const widths = COLUMNS.map(([, h], i) => Math.max(h.length, ...cells.map((c) => c[i]!.length)));
-  const line = (c: string[]) => c.map((s, i) => s.padEnd(widths[i]!)).join('  ').trimEnd();
+  const line = (c: string[]) =>
+    c
+      .map((s, i) => s.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
   return [line(COLUMNS.map(([, h]) => h)), line(widths.map((w) => '-'.repeat(w))), ...cells.map(line)].join('\n');
 }
 

@@ -8,7 +8,12 @@ import net from 'node:net';
 import path from 'node:path';
 import { REPO_DIR } from './context';
 
-export const S3RVER_CREDENTIALS = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: 'us-east-1', AWS_DEFAULT_REGION: 'us-east-1' };
+export const S3RVER_CREDENTIALS = {
+  AWS_ACCESS_KEY_ID: 'S3RVER',
+  AWS_SECRET_ACCESS_KEY: 'S3RVER',
+  AWS_REGION: 'us-east-1',
+  AWS_DEFAULT_REGION: 'us-east-1',
+};
 
 export interface LocalS3 {
   endpoint: string;
@@ -47,7 +52,11 @@ export async function startLocalS3(dataDir: string, bucket = 'rsrun-bench'): Pro
   await mkdir(dataDir, { recursive: true });
   const port = await freePort();
   const bin = path.join(REPO_DIR, 'node_modules', 's3rver', 'bin', 's3rver.js');
-  const child = spawn(process.execPath, [bin, '-d', dataDir, '-a', '127.0.0.1', '-p', String(port), '--silent', '--configure-bucket', bucket], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(
+    process.execPath,
+    [bin, '-d', dataDir, '-a', '127.0.0.1', '-p', String(port), '--silent', '--configure-bucket', bucket],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
   let stderr = '';
   child.stderr!.setEncoding('utf8').on('data', (s: string) => (stderr = (stderr + s).slice(-2000)));
   try {

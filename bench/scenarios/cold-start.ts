@@ -24,7 +24,12 @@ function shellQuote(s: string): string {
 }
 
 /** hyperfine: each command with warmups; medians from its JSON export. */
-async function withHyperfine(ctx: BenchContext, commands: { name: string; argv: string[] }[], env: NodeJS.ProcessEnv, runs: number): Promise<Timed[]> {
+async function withHyperfine(
+  ctx: BenchContext,
+  commands: { name: string; argv: string[] }[],
+  env: NodeJS.ProcessEnv,
+  runs: number,
+): Promise<Timed[]> {
   const out = path.join(ctx.workDir, 'hyperfine.json');
   const args = ['--warmup', '3', '--runs', String(runs), '--style', 'none', '-N', '--export-json', out];
   for (const c of commands) args.push('--command-name', c.name, c.argv.map(shellQuote).join(' '));
@@ -62,7 +67,10 @@ export const coldStartScenario: Scenario = {
     const version = await runProcess(node, [RSRUN_BIN, '--version'], { timeoutMs: 30_000 });
     if (version.exitCode !== 0) {
       const why = `bin/rsrun.js --version exited ${version.exitCode} (is dist/ built? npm run build)`;
-      return [unavailable(SCENARIO, 'rsrun --version', '≤ 2× node -e 0', why), unavailable(SCENARIO, 'rsrun plan, 1,000 migrations', '≤ 4× node -e 0', why)];
+      return [
+        unavailable(SCENARIO, 'rsrun --version', '≤ 2× node -e 0', why),
+        unavailable(SCENARIO, 'rsrun plan, 1,000 migrations', '≤ 4× node -e 0', why),
+      ];
     }
     try {
       if (canPlan) {
@@ -72,9 +80,19 @@ export const coldStartScenario: Scenario = {
         await writeRsrunProject(dir, set, { host: ctx.server.host, port: ctx.server.port, database, user: ctx.server.user });
         const probe = await runProcess(node, [RSRUN_BIN, '--project-dir', dir, '--env', 'bench', 'plan'], { env, timeoutMs: 60_000 });
         if (probe.exitCode !== 0) {
-          rows.push({ scenario: SCENARIO, figure: 'rsrun plan, 1,000 migrations', value: `error: exit ${probe.exitCode}: ${probe.stderr.trim().split('\n').slice(-2).join(' | ')}`, target: '≤ 4× node -e 0', verdict: 'FAIL', ratio: '' });
+          rows.push({
+            scenario: SCENARIO,
+            figure: 'rsrun plan, 1,000 migrations',
+            value: `error: exit ${probe.exitCode}: ${probe.stderr.trim().split('\n').slice(-2).join(' | ')}`,
+            target: '≤ 4× node -e 0',
+            verdict: 'FAIL',
+            ratio: '',
+          });
         } else {
-          commands.push({ name: 'rsrun plan (1,000 migrations)', argv: [node, RSRUN_BIN, '--project-dir', dir, '--env', 'bench', '--log-level', 'warn', 'plan'] });
+          commands.push({
+            name: 'rsrun plan (1,000 migrations)',
+            argv: [node, RSRUN_BIN, '--project-dir', dir, '--env', 'bench', '--log-level', 'warn', 'plan'],
+          });
         }
       } else {
         rows.push(unavailable(SCENARIO, 'rsrun plan, 1,000 migrations', '≤ 4× node -e 0', 'rsrun has no plan command in dist/ yet'));
@@ -83,7 +101,15 @@ export const coldStartScenario: Scenario = {
       ctx.log(`cold-start: ${commands.length} commands × ${runs} runs (${tool})`);
       const timed = tool === 'hyperfine' ? await withHyperfine(ctx, commands, env, runs) : await withSpawns(commands, env, runs);
       const base = timed[0]!;
-      rows.push({ scenario: SCENARIO, figure: 'node -e 0', value: `${fmtMs(base.medianMs)} median of ${base.runs} (${tool})`, target: 'reference', verdict: 'pass', ratio: '', data: { ...base } });
+      rows.push({
+        scenario: SCENARIO,
+        figure: 'node -e 0',
+        value: `${fmtMs(base.medianMs)} median of ${base.runs} (${tool})`,
+        target: 'reference',
+        verdict: 'pass',
+        ratio: '',
+        data: { ...base },
+      });
       const limits: Record<string, number> = { 'rsrun --version': 2, 'rsrun plan (1,000 migrations)': 4 };
       for (const t of timed.slice(1)) {
         const ratio = t.medianMs / base.medianMs;

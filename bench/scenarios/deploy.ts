@@ -36,25 +36,32 @@ export interface ToolRun {
 
 /** Checks tables, rows and history rows against the generator's expectations. */
 export async function verifyDeploy(database: string, set: GeneratedSet, historySql: string): Promise<string[]> {
-  return withClient(BENCH_PG_URL, async (c) => {
-    const problems: string[] = [];
-    const tables = await c.query<{ n: number }>(
-      "SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name LIKE 'bench\\_t%'",
-    );
-    if (tables.rows[0]!.n !== set.tables.length) problems.push(`${tables.rows[0]!.n} tables, expected ${set.tables.length}`);
-    else {
-      const expected = Object.values(set.rowsByTable).reduce((a, b) => a + b, 0);
-      const rows = await c.query<{ n: number }>(`SELECT (${set.tables.map((t) => `(SELECT count(*) FROM public.${t})`).join(' + ')})::int AS n`);
-      if (rows.rows[0]!.n !== expected) problems.push(`${rows.rows[0]!.n} rows, expected ${expected}`);
-    }
-    try {
-      const history = await c.query<{ n: number }>(historySql);
-      if (history.rows[0]!.n !== set.migrations.length) problems.push(`${history.rows[0]!.n} history rows, expected ${set.migrations.length}`);
-    } catch (err) {
-      problems.push(`history not readable: ${(err as Error).message}`);
-    }
-    return problems;
-  }, database);
+  return withClient(
+    BENCH_PG_URL,
+    async (c) => {
+      const problems: string[] = [];
+      const tables = await c.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE' AND table_name LIKE 'bench\\_t%'",
+      );
+      if (tables.rows[0]!.n !== set.tables.length) problems.push(`${tables.rows[0]!.n} tables, expected ${set.tables.length}`);
+      else {
+        const expected = Object.values(set.rowsByTable).reduce((a, b) => a + b, 0);
+        const rows = await c.query<{ n: number }>(
+          `SELECT (${set.tables.map((t) => `(SELECT count(*) FROM public.${t})`).join(' + ')})::int AS n`,
+        );
+        if (rows.rows[0]!.n !== expected) problems.push(`${rows.rows[0]!.n} rows, expected ${expected}`);
+      }
+      try {
+        const history = await c.query<{ n: number }>(historySql);
+        if (history.rows[0]!.n !== set.migrations.length)
+          problems.push(`${history.rows[0]!.n} history rows, expected ${set.migrations.length}`);
+      } catch (err) {
+        problems.push(`history not readable: ${(err as Error).message}`);
+      }
+      return problems;
+    },
+    database,
+  );
 }
 
 interface Target {
@@ -68,10 +75,24 @@ async function applyWith(tool: PeerTool, dir: string, set: GeneratedSet, ctx: Be
   // No TLS for any tool (rsrun's project says `ssl = disable`): libpq (psql, sqitch) would
   // otherwise negotiate it with a Debian server's default snakeoil certificate, pay for it, and
   // hide its messages from the proxy that counts round trips.
-  const pgEnv = { ...process.env, PGHOST: host, PGPORT: String(target.port), PGDATABASE: target.database, PGUSER: user, PGPASSWORD: password, PGSSLMODE: 'disable' };
+  const pgEnv = {
+    ...process.env,
+    PGHOST: host,
+    PGPORT: String(target.port),
+    PGDATABASE: target.database,
+    PGUSER: user,
+    PGPASSWORD: password,
+    PGSSLMODE: 'disable',
+  };
   switch (tool) {
     case 'rsrun': {
-      await writeRsrunProject(dir, set, { host, port: target.port, database: target.database, user }, 'RSRUN_BENCH_PASSWORD', RSRUN_HISTORY);
+      await writeRsrunProject(
+        dir,
+        set,
+        { host, port: target.port, database: target.database, user },
+        'RSRUN_BENCH_PASSWORD',
+        RSRUN_HISTORY,
+      );
       const r = await runRsrun(['--project-dir', dir, '--env', 'bench', '--log-level', 'warn', 'migrate'], {
         env: { ...process.env, RSRUN_BENCH_PASSWORD: password },
       });
@@ -90,7 +111,14 @@ async function applyWith(tool: PeerTool, dir: string, set: GeneratedSet, ctx: Be
       await writeSqitchProject(dir, set);
       await runChecked('sqitch', ['deploy', `db:pg://${encodeURIComponent(user)}@${host}:${target.port}/${target.database}`], {
         cwd: dir,
-        env: { ...pgEnv, SQITCH_PASSWORD: password, SQITCH_FULLNAME: 'Bench', SQITCH_EMAIL: 'bench@example.invalid', SQITCH_USER_CONFIG: '/dev/null', SQITCH_SYSTEM_CONFIG: '/dev/null' },
+        env: {
+          ...pgEnv,
+          SQITCH_PASSWORD: password,
+          SQITCH_FULLNAME: 'Bench',
+          SQITCH_EMAIL: 'bench@example.invalid',
+          SQITCH_USER_CONFIG: '/dev/null',
+          SQITCH_SYSTEM_CONFIG: '/dev/null',
+        },
       });
       return;
     }
@@ -98,12 +126,18 @@ async function applyWith(tool: PeerTool, dir: string, set: GeneratedSet, ctx: Be
       await writeNodePgMigrateProject(dir, set);
       const bin = path.join(PEERS_DIR, 'node_modules', 'node-pg-migrate', 'bin', 'node-pg-migrate.js');
       const url = `postgres://${encodeURIComponent(user)}@${host}:${target.port}/${target.database}`;
-      await runChecked(process.execPath, [bin, 'up', '-m', 'migrations', '--no-verbose'], { cwd: dir, env: { ...pgEnv, DATABASE_URL: url } });
+      await runChecked(process.execPath, [bin, 'up', '-m', 'migrations', '--no-verbose'], {
+        cwd: dir,
+        env: { ...pgEnv, DATABASE_URL: url },
+      });
       return;
     }
     case 'postgrator': {
       await writePostgratorProject(dir, set);
-      await runChecked(process.execPath, [path.join(PEERS_DIR, 'run-postgrator.mjs'), path.join(dir, 'migrations')], { cwd: PEERS_DIR, env: pgEnv });
+      await runChecked(process.execPath, [path.join(PEERS_DIR, 'run-postgrator.mjs'), path.join(dir, 'migrations')], {
+        cwd: PEERS_DIR,
+        env: pgEnv,
+      });
       return;
     }
   }
@@ -128,7 +162,8 @@ export async function runTool(tool: PeerTool, set: GeneratedSet, ctx: BenchConte
     }
     const wallMs = performance.now() - started;
     const link = proxy.snapshot();
-    if (problems.length === 0 && link.connections > 0 && link.queries === 0) problems.push('no round trips counted on the link (an encrypted connection?)');
+    if (problems.length === 0 && link.connections > 0 && link.queries === 0)
+      problems.push('no round trips counted on the link (an encrypted connection?)');
     if (problems.length === 0) {
       const historySql = tool === 'rsrun' ? rsrunHistorySql() : HISTORY_QUERY[tool];
       problems = await verifyDeploy(database, set, historySql);
@@ -154,7 +189,9 @@ async function peerAvailable(tool: PeerTool): Promise<string | undefined> {
     case 'node-pg-migrate':
     case 'postgrator': {
       const { existsSync } = await import('node:fs');
-      return existsSync(path.join(PEERS_DIR, 'node_modules', tool, 'package.json')) ? undefined : `${tool} not installed in bench/peers (bash scripts/install-bench-peers.sh)`;
+      return existsSync(path.join(PEERS_DIR, 'node_modules', tool, 'package.json'))
+        ? undefined
+        : `${tool} not installed in bench/peers (bash scripts/install-bench-peers.sh)`;
     }
   }
 }
@@ -196,12 +233,16 @@ export const deployScenario: Scenario = {
       for (let round = 1; round <= rounds; round++) {
         for (const tool of available) {
           if (round > 1 && SLOW_TOOLS.includes(tool)) continue;
-          ctx.log(`deploy: ${tool} applying ${count} migrations through the proxy${rounds > 1 ? ` (round ${round} of ${SLOW_TOOLS.includes(tool) ? 1 : rounds})` : ''}`);
+          ctx.log(
+            `deploy: ${tool} applying ${count} migrations through the proxy${rounds > 1 ? ` (round ${round} of ${SLOW_TOOLS.includes(tool) ? 1 : rounds})` : ''}`,
+          );
           const run = await runTool(tool, set, ctx, proxy, `main${round}`);
           all.set(tool, [...(all.get(tool) ?? []), run]);
         }
       }
-      const runs = new Map<PeerTool, ToolRun & { of: number }>([...all].map(([tool, list]) => [tool, { ...medianRun(list), of: list.length }] as const));
+      const runs = new Map<PeerTool, ToolRun & { of: number }>(
+        [...all].map(([tool, list]) => [tool, { ...medianRun(list), of: list.length }] as const),
+      );
       const mine = runs.get('rsrun');
       const okMine = mine && mine.problems.length === 0 ? mine : undefined;
       for (const tool of tools) {
@@ -209,13 +250,37 @@ export const deployScenario: Scenario = {
         if (!run) continue;
         const perMigration = run.link.queries / count;
         const base = `${fmtMs(run.wallMs)}${run.of > 1 ? ` (median of ${run.of})` : ''}, ${run.link.queries} round trips (${perMigration.toFixed(2)}/migration), ${run.link.connections} connections`;
-        const data = { wallMs: run.wallMs, allWallMs: all.get(tool)!.map((r) => r.wallMs), link: run.link, problems: run.problems, migrations: count, statements: set.statementCount, delayMs };
+        const data = {
+          wallMs: run.wallMs,
+          allWallMs: all.get(tool)!.map((r) => r.wallMs),
+          link: run.link,
+          problems: run.problems,
+          migrations: count,
+          statements: set.statementCount,
+          delayMs,
+        };
         if (run.problems.length > 0) {
-          rows.push({ scenario: SCENARIO, figure: `${tool}: ${link}`, value: `wrong result: ${run.problems.join('; ')}`, target: 'correct database', verdict: 'FAIL', ratio: '', data });
+          rows.push({
+            scenario: SCENARIO,
+            figure: `${tool}: ${link}`,
+            value: `wrong result: ${run.problems.join('; ')}`,
+            target: 'correct database',
+            verdict: 'FAIL',
+            ratio: '',
+            data,
+          });
           continue;
         }
         if (tool === 'rsrun') {
-          rows.push({ scenario: SCENARIO, figure: `rsrun: ${link}`, value: `${base}; verified`, target: 'reference', verdict: 'pass', ratio: '', data });
+          rows.push({
+            scenario: SCENARIO,
+            figure: `rsrun: ${link}`,
+            value: `${base}; verified`,
+            target: 'reference',
+            verdict: 'pass',
+            ratio: '',
+            data,
+          });
           continue;
         }
         const speedup = okMine ? run.wallMs / okMine.wallMs : NaN;
@@ -225,7 +290,9 @@ export const deployScenario: Scenario = {
           value: `${base}; verified`,
           target: 'rsrun ≥ 3× faster',
           verdict: okMine ? verdict(speedup >= 3) : 'n/a',
-          ratio: okMine ? `rsrun ${fmtRatio(speedup)} faster, ${fmtRatio(run.link.queries / Math.max(1, okMine.link.queries))} fewer round trips` : 'rsrun did not run',
+          ratio: okMine
+            ? `rsrun ${fmtRatio(speedup)} faster, ${fmtRatio(run.link.queries / Math.max(1, okMine.link.queries))} fewer round trips`
+            : 'rsrun did not run',
           data: { ...data, speedup },
         });
       }
@@ -249,7 +316,16 @@ async function roundTripShape(ctx: BenchContext, proxy: LatencyProxy, count: num
   const six = await runTool('rsrun', generateMigrations({ count, minStatements: 6, maxStatements: 6 }), ctx, proxy, 'six');
   const problems = [one, three, six].flatMap((r) => r.problems);
   if (problems.length > 0) {
-    return [{ scenario: SCENARIO, figure: 'rsrun round-trip shape', value: `wrong result: ${problems.join('; ')}`, target: 'correct database', verdict: 'FAIL', ratio: '' }];
+    return [
+      {
+        scenario: SCENARIO,
+        figure: 'rsrun round-trip shape',
+        value: `wrong result: ${problems.join('; ')}`,
+        target: 'correct database',
+        verdict: 'FAIL',
+        ratio: '',
+      },
+    ];
   }
   const marginal = (full.link.queries - one.link.queries) / (count - 1);
   const growth = six.link.queries - three.link.queries;
@@ -293,14 +369,23 @@ async function failureStaysAtomic(ctx: BenchContext, proxy: LatencyProxy, count:
   const database = await createDatabase('rsrun_fail');
   try {
     const dir = path.join(ctx.workDir, 'deploy', 'failure-rsrun');
-    await writeRsrunProject(dir, set, { host: ctx.server.host, port: proxy.port, database, user: ctx.server.user }, 'RSRUN_BENCH_PASSWORD', RSRUN_HISTORY);
+    await writeRsrunProject(
+      dir,
+      set,
+      { host: ctx.server.host, port: proxy.port, database, user: ctx.server.user },
+      'RSRUN_BENCH_PASSWORD',
+      RSRUN_HISTORY,
+    );
     ctx.log(`deploy: rsrun with a failing statement in migration ${bad} of ${count}`);
-    const r = await runRsrun(['--project-dir', dir, '--env', 'bench', '--log-level', 'warn', 'migrate'], { env: { ...process.env, RSRUN_BENCH_PASSWORD: ctx.server.password } });
+    const r = await runRsrun(['--project-dir', dir, '--env', 'bench', '--log-level', 'warn', 'migrate'], {
+      env: { ...process.env, RSRUN_BENCH_PASSWORD: ctx.server.password },
+    });
     const file = `V${failing.version}__${failing.description}.sql`;
     const problems: string[] = [];
     if (r.exitCode !== 3) problems.push(`exit ${r.exitCode ?? r.signal}, expected 3`);
     if (!r.stderr.includes(file)) problems.push(`stderr does not name ${file}`);
-    if (!new RegExp(`${file.replace(/\./g, '\\.')}:${badStatement}\\b|line ${badStatement}\\b|statement ${badStatement}\\b`).test(r.stderr)) problems.push(`stderr names neither line ${badStatement} nor statement ${badStatement}`);
+    if (!new RegExp(`${file.replace(/\./g, '\\.')}:${badStatement}\\b|line ${badStatement}\\b|statement ${badStatement}\\b`).test(r.stderr))
+      problems.push(`stderr names neither line ${badStatement} nor statement ${badStatement}`);
     const applied = { ...set, migrations: set.migrations.slice(0, bad - 1), tables: set.tables.slice(0, bad - 1) };
     applied.rowsByTable = Object.fromEntries(applied.tables.map((t) => [t, set.rowsByTable[t]!]));
     problems.push(...(await verifyDeploy(database, applied, rsrunHistorySql())));
@@ -308,7 +393,9 @@ async function failureStaysAtomic(ctx: BenchContext, proxy: LatencyProxy, count:
     return {
       scenario: SCENARIO,
       figure,
-      value: problems.length ? `wrong: ${problems.join('; ')} (${firstLine})` : `exit 3, ${bad - 1} migrations + history rows kept, none of ${bad}..${count}; "${firstLine.slice(0, 160)}"`,
+      value: problems.length
+        ? `wrong: ${problems.join('; ')} (${firstLine})`
+        : `exit 3, ${bad - 1} migrations + history rows kept, none of ${bad}..${count}; "${firstLine.slice(0, 160)}"`,
       target,
       verdict: verdict(problems.length === 0),
       ratio: '',

@@ -58,9 +58,24 @@ export const imageScenario: Scenario = {
     const base = await inspect(BASE_IMAGE).catch(() => undefined);
     if (base && base.RootFS.Layers.every((l, i) => img.RootFS.Layers[i] === l)) {
       const above = img.Size - base.Size;
-      rows.push({ scenario: SCENARIO, figure: `${image}: ${sizeFigure}`, value: `${fmtBytes(above)} in ${img.RootFS.Layers.length - base.RootFS.Layers.length} layers (image ${fmtBytes(img.Size)})`, target: 'reported', verdict: 'pass', ratio: `${((above / img.Size) * 100).toFixed(0)}% of the image`, data: { above, image: img.Size, base: base.Size } });
+      rows.push({
+        scenario: SCENARIO,
+        figure: `${image}: ${sizeFigure}`,
+        value: `${fmtBytes(above)} in ${img.RootFS.Layers.length - base.RootFS.Layers.length} layers (image ${fmtBytes(img.Size)})`,
+        target: 'reported',
+        verdict: 'pass',
+        ratio: `${((above / img.Size) * 100).toFixed(0)}% of the image`,
+        data: { above, image: img.Size, base: base.Size },
+      });
     } else {
-      rows.push({ scenario: SCENARIO, figure: `${image}: ${sizeFigure}`, value: `image ${fmtBytes(img.Size)}; ${BASE_IMAGE} ${base ? 'is not its base' : 'not present'}`, target: 'reported', verdict: 'n/a', ratio: '' });
+      rows.push({
+        scenario: SCENARIO,
+        figure: `${image}: ${sizeFigure}`,
+        value: `image ${fmtBytes(img.Size)}; ${BASE_IMAGE} ${base ? 'is not its base' : 'not present'}`,
+        target: 'reported',
+        verdict: 'n/a',
+        ratio: '',
+      });
     }
     rows.push(await startToFirstStatement(ctx, image, startFigure));
     return rows;
@@ -85,14 +100,44 @@ async function startToFirstStatement(ctx: BenchContext, image: string, figure: s
     // The password travels as the container's environment (`-e NAME` takes the value from this process), never on a command line.
     const r = await runProcess(
       'docker',
-      ['run', '--rm', '-e', 'RSRUN_BENCH_PASSWORD', '-v', `${dir}:/bench:ro`, image, '--project-dir', '/bench', '--reports-dir', '/tmp/reports', '--env', 'bench', 'migrate'],
+      [
+        'run',
+        '--rm',
+        '-e',
+        'RSRUN_BENCH_PASSWORD',
+        '-v',
+        `${dir}:/bench:ro`,
+        image,
+        '--project-dir',
+        '/bench',
+        '--reports-dir',
+        '/tmp/reports',
+        '--env',
+        'bench',
+        'migrate',
+      ],
       { env: { ...process.env, RSRUN_BENCH_PASSWORD: ctx.server.password }, timeoutMs: 5 * 60_000 },
     );
     const first = proxy.snapshot().firstStatementAt;
     if (first === undefined) {
-      return { scenario: SCENARIO, figure: `${image}: ${figure}`, value: `no statement reached the warehouse (exit ${r.exitCode}: ${errorLine(r.stderr)})`, target: 'reported', verdict: 'FAIL', ratio: '' };
+      return {
+        scenario: SCENARIO,
+        figure: `${image}: ${figure}`,
+        value: `no statement reached the warehouse (exit ${r.exitCode}: ${errorLine(r.stderr)})`,
+        target: 'reported',
+        verdict: 'FAIL',
+        ratio: '',
+      };
     }
-    return { scenario: SCENARIO, figure: `${image}: ${figure}`, value: `${fmtMs(first - started)} (whole run ${fmtMs(r.wallMs)}, exit ${r.exitCode})`, target: 'reported', verdict: r.exitCode === 0 ? 'pass' : 'FAIL', ratio: '', data: { firstStatementMs: first - started, wallMs: r.wallMs } };
+    return {
+      scenario: SCENARIO,
+      figure: `${image}: ${figure}`,
+      value: `${fmtMs(first - started)} (whole run ${fmtMs(r.wallMs)}, exit ${r.exitCode})`,
+      target: 'reported',
+      verdict: r.exitCode === 0 ? 'pass' : 'FAIL',
+      ratio: '',
+      data: { firstStatementMs: first - started, wallMs: r.wallMs },
+    };
   } finally {
     await proxy.stop();
     await dropDatabase(database).catch(() => undefined);

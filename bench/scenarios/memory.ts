@@ -62,7 +62,11 @@ async function measure(
   const database = await createDatabase(`mem_${command}`);
   try {
     const dir = path.join(ctx.workDir, 'memory', command);
-    await writeRsrunProject(dir, { migrations: [], tables: [], rowsByTable: {}, statementCount: 0 }, { host: ctx.server.host, port: ctx.server.port, database, user: ctx.server.user });
+    await writeRsrunProject(
+      dir,
+      { migrations: [], tables: [], rowsByTable: {}, statementCount: 0 },
+      { host: ctx.server.host, port: ctx.server.port, database, user: ctx.server.user },
+    );
     await prepare(dir, database);
     ctx.log(`memory: ${figure}`);
     const r = await runRsrun(['--project-dir', dir, '--env', 'bench', '--log-level', 'warn', ...args], {
@@ -73,13 +77,37 @@ async function measure(
     });
     const value = `${fmtBytes(r.peakRssBytes)} peak RSS, ${fmtMs(r.wallMs)}, exit ${r.exitCode}`;
     if (r.exitCode !== expectExit) {
-      return { scenario: SCENARIO, figure, value: `${value} (expected exit ${expectExit}): ${errorLine(r.stderr)}`, target, verdict: 'FAIL', ratio: '', data: { ...r, stdout: undefined, stderr: r.stderr.slice(-2000) } };
+      return {
+        scenario: SCENARIO,
+        figure,
+        value: `${value} (expected exit ${expectExit}): ${errorLine(r.stderr)}`,
+        target,
+        verdict: 'FAIL',
+        ratio: '',
+        data: { ...r, stdout: undefined, stderr: r.stderr.slice(-2000) },
+      };
     }
     const problems = await verify(dir, database);
     if (problems.length > 0) {
-      return { scenario: SCENARIO, figure, value: `${value}; wrong result: ${problems.join('; ')}`, target, verdict: 'FAIL', ratio: '', data: { peakRssBytes: r.peakRssBytes, wallMs: r.wallMs, problems } };
+      return {
+        scenario: SCENARIO,
+        figure,
+        value: `${value}; wrong result: ${problems.join('; ')}`,
+        target,
+        verdict: 'FAIL',
+        ratio: '',
+        data: { peakRssBytes: r.peakRssBytes, wallMs: r.wallMs, problems },
+      };
     }
-    return { scenario: SCENARIO, figure, value: `${value}; verified`, target, verdict: verdict(r.peakRssBytes > 0 && r.peakRssBytes < LIMIT), ratio: `${(r.peakRssBytes / LIMIT).toFixed(2)} of limit`, data: { peakRssBytes: r.peakRssBytes, wallMs: r.wallMs } };
+    return {
+      scenario: SCENARIO,
+      figure,
+      value: `${value}; verified`,
+      target,
+      verdict: verdict(r.peakRssBytes > 0 && r.peakRssBytes < LIMIT),
+      ratio: `${(r.peakRssBytes / LIMIT).toFixed(2)} of limit`,
+      data: { peakRssBytes: r.peakRssBytes, wallMs: r.wallMs },
+    };
   } finally {
     await dropDatabase(database).catch(() => undefined);
   }
@@ -103,7 +131,11 @@ export const memoryScenario: Scenario = {
         ['migrate'],
         0,
         async (_dir, database) => {
-          const n = await withClient(BENCH_PG_URL, async (c) => (await c.query<{ n: number }>('SELECT count(*)::int AS n FROM public.bench_big')).rows[0]!.n, database);
+          const n = await withClient(
+            BENCH_PG_URL,
+            async (c) => (await c.query<{ n: number }>('SELECT count(*)::int AS n FROM public.bench_big')).rows[0]!.n,
+            database,
+          );
           return n === bigRows ? [] : [`bench_big holds ${n} rows, expected ${bigRows}`];
         },
       ),
@@ -115,7 +147,10 @@ export const memoryScenario: Scenario = {
         'test',
         async (dir) => {
           // A data test passes when its query returns no rows; this one returns every row it makes.
-          await writeFile(path.join(dir, 'tests', 'big_result.sql'), `SELECT g AS id, 'offending row ' || g AS reason FROM generate_series(1, ${rowsWanted}) AS g;\n`);
+          await writeFile(
+            path.join(dir, 'tests', 'big_result.sql'),
+            `SELECT g AS id, 'offending row ' || g AS reason FROM generate_series(1, ${rowsWanted}) AS g;\n`,
+          );
         },
         ['test'],
         1,

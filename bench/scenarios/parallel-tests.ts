@@ -22,7 +22,6 @@ const SHARDS = 4;
 /** Every FAIL_EVERY-th test returns an offending row. */
 const FAIL_EVERY = 50;
 
-
 /**
  * Data tests: a query passes when it returns no rows. `pg_sleep` is volatile, so the server
  * evaluates it for the subquery's row before the filter runs.
@@ -49,20 +48,34 @@ export const parallelTestsScenario: Scenario = {
     const database = await createDatabase('tests');
     try {
       const dir = path.join(ctx.workDir, 'parallel-tests');
-      await writeRsrunProject(dir, { migrations: [], tables: [], rowsByTable: {}, statementCount: 0 }, { host: ctx.server.host, port: ctx.server.port, database, user: ctx.server.user });
-      await writeFile(path.join(dir, 'rsrun.ini'), `${await readFile(path.join(dir, 'rsrun.ini'), 'utf8')}\n[tests]\nconcurrency = ${CONCURRENCY}\n`);
+      await writeRsrunProject(
+        dir,
+        { migrations: [], tables: [], rowsByTable: {}, statementCount: 0 },
+        { host: ctx.server.host, port: ctx.server.port, database, user: ctx.server.user },
+      );
+      await writeFile(
+        path.join(dir, 'rsrun.ini'),
+        `${await readFile(path.join(dir, 'rsrun.ini'), 'utf8')}\n[tests]\nconcurrency = ${CONCURRENCY}\n`,
+      );
       await writeSleepTests(path.join(dir, 'tests'), count);
       const env = { ...process.env, RSRUN_BENCH_PASSWORD: ctx.server.password };
       const reportsDir = path.join(dir, 'reports');
       const run = async (extra: string[], port?: number) => {
         const before = Date.now();
         const via = port === undefined ? [] : ['--port', String(port)];
-        const r = await runRsrun(['--project-dir', dir, '--env', 'bench', '--log-level', 'warn', ...via, 'test', ...extra], { env, timeoutMs: 10 * 60_000 });
-        if (r.exitCode !== 0 && r.exitCode !== 1) throw new Error(`rsrun test ${extra.join(' ')} exited ${r.exitCode}: ${errorLine(r.stderr)}`);
+        const r = await runRsrun(['--project-dir', dir, '--env', 'bench', '--log-level', 'warn', ...via, 'test', ...extra], {
+          env,
+          timeoutMs: 10 * 60_000,
+        });
+        if (r.exitCode !== 0 && r.exitCode !== 1)
+          throw new Error(`rsrun test ${extra.join(' ')} exited ${r.exitCode}: ${errorLine(r.stderr)}`);
         const report = await newestReport(reportsDir, before - 1000);
         // Some tests fail on purpose: exit 1 when the run (or shard) holds one of them, else 0.
         const expectedExit = report.tests.some((t) => t.status !== 'passed') ? 1 : 0;
-        if (r.exitCode !== expectedExit) throw new Error(`rsrun test ${extra.join(' ')} exited ${r.exitCode}, but its report says ${expectedExit}: ${errorLine(r.stderr)}`);
+        if (r.exitCode !== expectedExit)
+          throw new Error(
+            `rsrun test ${extra.join(' ')} exited ${r.exitCode}, but its report says ${expectedExit}: ${errorLine(r.stderr)}`,
+          );
         return { wallMs: r.wallMs, report };
       };
       ctx.log(`parallel-tests: ${figure}`);
@@ -81,7 +94,15 @@ export const parallelTestsScenario: Scenario = {
           target: 'efficiency ≥ 0.8',
           verdict: verdict(efficiency >= 0.8 && full.report.tests.length === count),
           ratio: `test phase ${phaseMs === undefined ? '—' : `${fmtMs(phaseMs)}: ${(ideal / phaseMs).toFixed(2)}`}; process ${fmtMs(full.wallMs)}: ${(ideal / full.wallMs).toFixed(2)}`,
-          data: { ideal, runMs: full.report.durationMs, testPhaseMs: phaseMs, wallMs: full.wallMs, efficiency, meanTestMs, tests: full.report.tests.length },
+          data: {
+            ideal,
+            runMs: full.report.durationMs,
+            testPhaseMs: phaseMs,
+            wallMs: full.wallMs,
+            efficiency,
+            meanTestMs,
+            tests: full.report.tests.length,
+          },
         },
       ];
       // The shards (a correctness check, not timed) go through a counting proxy without delay,
@@ -103,7 +124,9 @@ export const parallelTestsScenario: Scenario = {
       }
       const link = proxy.snapshot();
       const expected = new Map(full.report.tests.map((t) => [t.id, t.status] as const));
-      const differing = [...expected].filter(([id, status]) => union.get(id) !== status).length + [...union.keys()].filter((id) => !expected.has(id)).length;
+      const differing =
+        [...expected].filter(([id, status]) => union.get(id) !== status).length +
+        [...union.keys()].filter((id) => !expected.has(id)).length;
       const failed = [...expected.values()].filter((s) => s !== 'passed').length;
       rows.push({
         scenario: SCENARIO,

@@ -30,7 +30,10 @@ export async function writeRunDirectory(dir: string, shape: RunDirShape): Promis
   const names: string[] = [];
   for (let i = 0; i < shape.files; i++) {
     const sub = i < 4 ? '' : i % 2 ? 'sql' : 'logs';
-    const name = i < 4 ? ['report.json', 'report.html', 'junit.xml', 'run.log'][i]! : `${sub}/part-${String(i).padStart(4, '0')}.${sub === 'sql' ? 'sql' : 'log'}`;
+    const name =
+      i < 4
+        ? ['report.json', 'report.html', 'junit.xml', 'run.log'][i]!
+        : `${sub}/part-${String(i).padStart(4, '0')}.${sub === 'sql' ? 'sql' : 'log'}`;
     const file = path.join(dir, name);
     await mkdir(path.dirname(file), { recursive: true });
     await writeFile(file, randomBytes(per));
@@ -66,7 +69,8 @@ export const shippingScenario: Scenario = {
   async run(ctx) {
     const shape: RunDirShape = ctx.quick ? { files: 200, bytes: 40 * 1024 * 1024 } : { files: 1000, bytes: 200 * 1024 * 1024 };
     const label = `${shape.files} files / ${fmtBytes(shape.bytes)} to s3rver on loopback`;
-    if (!existsSync(AWS_CLI)) return [unavailable(SCENARIO, label, 'rsrun ≥ aws s3 cp throughput', `${AWS_CLI} missing (bash scripts/install-bench-peers.sh)`)];
+    if (!existsSync(AWS_CLI))
+      return [unavailable(SCENARIO, label, 'rsrun ≥ aws s3 cp throughput', `${AWS_CLI} missing (bash scripts/install-bench-peers.sh)`)];
     const runDir = path.join(ctx.workDir, 'shipping', 'run');
     ctx.log(`shipping: writing ${label.split(' to ')[0]}`);
     await writeRunDirectory(runDir, shape);
@@ -74,17 +78,23 @@ export const shippingScenario: Scenario = {
     const rows: ResultRow[] = [];
     try {
       ctx.log('shipping: aws s3 cp --recursive');
-      const aws = await runProcess(AWS_CLI, ['--endpoint-url', s3.endpoint, 's3', 'cp', runDir, `s3://${s3.bucket}/aws/`, '--recursive', '--only-show-errors'], {
-        env: { ...process.env, ...S3RVER_CREDENTIALS },
-        timeoutMs: 15 * 60_000,
-      });
+      const aws = await runProcess(
+        AWS_CLI,
+        ['--endpoint-url', s3.endpoint, 's3', 'cp', runDir, `s3://${s3.bucket}/aws/`, '--recursive', '--only-show-errors'],
+        {
+          env: { ...process.env, ...S3RVER_CREDENTIALS },
+          timeoutMs: 15 * 60_000,
+        },
+      );
       const awsBack = await listBack(s3, 'aws/');
       const awsOk = aws.exitCode === 0 && awsBack.files === shape.files;
       const awsMBs = shape.bytes / 1024 / 1024 / (aws.wallMs / 1000);
       rows.push({
         scenario: SCENARIO,
         figure: `aws s3 cp --recursive: ${label}`,
-        value: awsOk ? `${fmtMs(aws.wallMs)}, ${awsMBs.toFixed(1)} MiB/s; ${awsBack.files} objects read back` : `error: exit ${aws.exitCode}, ${awsBack.files} objects: ${errorLine(aws.stderr)}`,
+        value: awsOk
+          ? `${fmtMs(aws.wallMs)}, ${awsMBs.toFixed(1)} MiB/s; ${awsBack.files} objects read back`
+          : `error: exit ${aws.exitCode}, ${awsBack.files} objects: ${errorLine(aws.stderr)}`,
         target: 'reference',
         verdict: awsOk ? 'pass' : 'FAIL',
         ratio: '',
@@ -103,16 +113,47 @@ export const shippingScenario: Scenario = {
  * directory is placed where the spool expects it (the project's reports dir) and the project
  * points `[s3]` at the loopback server.
  */
-async function shipWithRsrun(ctx: BenchContext, s3: LocalS3, runDir: string, shape: RunDirShape, label: string, awsMs: number): Promise<ResultRow> {
+async function shipWithRsrun(
+  ctx: BenchContext,
+  s3: LocalS3,
+  runDir: string,
+  shape: RunDirShape,
+  label: string,
+  awsMs: number,
+): Promise<ResultRow> {
   const target = 'rsrun ≥ aws s3 cp throughput';
   if (!rsrunHasCommand('ship')) return unavailable(SCENARIO, `rsrun ship: ${label}`, target, 'rsrun has no ship command in dist/ yet');
   const project = path.join(ctx.workDir, 'shipping', 'project');
   await mkdir(project, { recursive: true });
-  await writeFile(path.join(project, 'rsrun.ini'), ['[project]', 'name = bench', '', '[s3]', `bucket = ${s3.bucket}`, 'prefix = rsrun', `endpoint = ${s3.endpoint}`, 'region = us-east-1', 'force_path_style = true', ''].join('\n'));
-  const r = await runRsrun(['--project-dir', project, '--log-level', 'warn', 'ship', runDir], { env: { ...process.env, ...S3RVER_CREDENTIALS }, timeoutMs: 15 * 60_000 });
+  await writeFile(
+    path.join(project, 'rsrun.ini'),
+    [
+      '[project]',
+      'name = bench',
+      '',
+      '[s3]',
+      `bucket = ${s3.bucket}`,
+      'prefix = rsrun',
+      `endpoint = ${s3.endpoint}`,
+      'region = us-east-1',
+      'force_path_style = true',
+      '',
+    ].join('\n'),
+  );
+  const r = await runRsrun(['--project-dir', project, '--log-level', 'warn', 'ship', runDir], {
+    env: { ...process.env, ...S3RVER_CREDENTIALS },
+    timeoutMs: 15 * 60_000,
+  });
   const back = await listBack(s3, 'rsrun/');
   if (r.exitCode !== 0 || back.files < shape.files) {
-    return { scenario: SCENARIO, figure: `rsrun ship: ${label}`, value: `error: exit ${r.exitCode}, ${back.files}/${shape.files} objects: ${errorLine(r.stderr)}`, target, verdict: 'FAIL', ratio: '' };
+    return {
+      scenario: SCENARIO,
+      figure: `rsrun ship: ${label}`,
+      value: `error: exit ${r.exitCode}, ${back.files}/${shape.files} objects: ${errorLine(r.stderr)}`,
+      target,
+      verdict: 'FAIL',
+      ratio: '',
+    };
   }
   const ratio = awsMs / r.wallMs;
   return {

@@ -50,7 +50,19 @@ const GLOBAL_OPTIONS: [flags: string, description: string][] = [
   ['--user <name>', 'override the environment user (env RSRUN_USER); passwords never come from flags'],
   ['--fresh', 'embedded engine: discard local data and start from an empty warehouse'],
 ];
-const GLOBAL_KEYS = ['config', 'env', 'projectDir', 'reportsDir', 'logLevel', 'logFormat', 'host', 'port', 'database', 'user', 'fresh'] as const;
+const GLOBAL_KEYS = [
+  'config',
+  'env',
+  'projectDir',
+  'reportsDir',
+  'logLevel',
+  'logFormat',
+  'host',
+  'port',
+  'database',
+  'user',
+  'fresh',
+] as const;
 
 /** Adds the global options a command does not define itself (container/pipeline own --env). */
 function withGlobalOptions(cmd: Command): void {
@@ -95,25 +107,87 @@ export function buildProgram(onRun: (loader: Loader, input: CommandInput) => Pro
   add('migrate', 'apply pending migrations', () => import('./commands/migrate.js'), json);
   add('info', 'list applied and pending migrations', () => import('./commands/info.js'), json);
   add('validate', 'check applied migrations against the files (checksums, missing, failed)', () => import('./commands/validate.js'), json);
-  add('repair', 'remove failed history rows, realign checksums of edited migrations, release a stale lock', () => import('./commands/repair.js'), json);
-  add('baseline', 'mark an existing warehouse as being at a version', () => import('./commands/baseline.js'), (cmd) => {
-    json(cmd);
-    cmd.requiredOption('--version <version>', 'baseline version: migrations up to it count as applied');
-    cmd.option('--description <text>', 'history description', '<< baseline >>');
-  });
-  add('undo', 'run undo (U) scripts newest first, down to a version', () => import('./commands/undo.js'), (cmd) => {
-    json(cmd);
-    cmd.requiredOption('--to <version>', 'undo every applied version newer than this one');
-  });
-  add('lint', 'static Redshift checks on migrations and SQL tests; connects to nothing (exit 2 on errors)', () => import('./commands/lint.js'), (cmd) => cmd.option('--format <format>', 'text | json | junit', 'text').option('--junit <file>', 'also write JUnit XML for Jenkins to this file'));
-  add('test', 'run the SQL tests (each in a rolled-back transaction) and write junit.xml, report.json, report.html', () => import('./commands/test.js'), (cmd) => { json(cmd); cmd.option('--grep <regex>', 'only tests whose id (suite::name) matches').option('--tag <tag>', 'only tests with this tag (repeatable)', (v: string, prev: string[] = []) => [...prev, v]).option('--shard <i/n>', 'run shard i of n (stable, balanced; union of all shards = the suite)').option('--concurrency <n>', 'parallel tests (default 5: Redshift default WLM slots)').option('--timeout <duration>', 'per-test timeout, cancelled on the server (e.g. 30s)').option('--durations-from <report.json>', 'balance shards by the durations of a previous run'); });
-  add('deploy', 'lint, migrate, then test; write reports and ship them', () => import('./commands/deploy.js'), (cmd) => {
-    json(cmd);
-    cmd.addOption(new Option('--no-tests', 'migrate only'));
-  });
-  add('ship [run-dirs...]', 'upload spooled runs (reports to S3, metrics to CloudWatch), or the run directories given', () => import('./commands/ship.js'), json);
-  add('image <action>', 'build | push the runner image (Docker engine API); prints the refs / the pushed digest', () => import('./commands/image.js'), configureImageCommand);
-  add('container <action> [runner-args...]', 'run: run the runner image against --env and exit with its exit code', () => import('./commands/container.js'), configureContainerCommand);
-  add('pipeline', 'build, push, run on test, promote the same digest to prod, print a stage summary', () => import('./commands/pipeline.js'), configurePipelineCommand);
+  add(
+    'repair',
+    'remove failed history rows, realign checksums of edited migrations, release a stale lock',
+    () => import('./commands/repair.js'),
+    json,
+  );
+  add(
+    'baseline',
+    'mark an existing warehouse as being at a version',
+    () => import('./commands/baseline.js'),
+    (cmd) => {
+      json(cmd);
+      cmd.requiredOption('--version <version>', 'baseline version: migrations up to it count as applied');
+      cmd.option('--description <text>', 'history description', '<< baseline >>');
+    },
+  );
+  add(
+    'undo',
+    'run undo (U) scripts newest first, down to a version',
+    () => import('./commands/undo.js'),
+    (cmd) => {
+      json(cmd);
+      cmd.requiredOption('--to <version>', 'undo every applied version newer than this one');
+    },
+  );
+  add(
+    'lint',
+    'static Redshift checks on migrations and SQL tests; connects to nothing (exit 2 on errors)',
+    () => import('./commands/lint.js'),
+    (cmd) =>
+      cmd
+        .option('--format <format>', 'text | json | junit', 'text')
+        .option('--junit <file>', 'also write JUnit XML for Jenkins to this file'),
+  );
+  add(
+    'test',
+    'run the SQL tests (each in a rolled-back transaction) and write junit.xml, report.json, report.html',
+    () => import('./commands/test.js'),
+    (cmd) => {
+      json(cmd);
+      cmd
+        .option('--grep <regex>', 'only tests whose id (suite::name) matches')
+        .option('--tag <tag>', 'only tests with this tag (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+        .option('--shard <i/n>', 'run shard i of n (stable, balanced; union of all shards = the suite)')
+        .option('--concurrency <n>', 'parallel tests (default 5: Redshift default WLM slots)')
+        .option('--timeout <duration>', 'per-test timeout, cancelled on the server (e.g. 30s)')
+        .option('--durations-from <report.json>', 'balance shards by the durations of a previous run');
+    },
+  );
+  add(
+    'deploy',
+    'lint, migrate, then test; write reports and ship them',
+    () => import('./commands/deploy.js'),
+    (cmd) => {
+      json(cmd);
+      cmd.addOption(new Option('--no-tests', 'migrate only'));
+    },
+  );
+  add(
+    'ship [run-dirs...]',
+    'upload spooled runs (reports to S3, metrics to CloudWatch), or the run directories given',
+    () => import('./commands/ship.js'),
+    json,
+  );
+  add(
+    'image <action>',
+    'build | push the runner image (Docker engine API); prints the refs / the pushed digest',
+    () => import('./commands/image.js'),
+    configureImageCommand,
+  );
+  add(
+    'container <action> [runner-args...]',
+    'run: run the runner image against --env and exit with its exit code',
+    () => import('./commands/container.js'),
+    configureContainerCommand,
+  );
+  add(
+    'pipeline',
+    'build, push, run on test, promote the same digest to prod, print a stage summary',
+    () => import('./commands/pipeline.js'),
+    configurePipelineCommand,
+  );
   return program;
 }

@@ -70,10 +70,20 @@ export interface RecordedRunOptions extends LoadOptions {
   jsonSummary?: boolean;
 }
 
-export async function asRecordedRun(input: CommandInput, command: string, body: (rt: RunRuntime) => Promise<RunOutcome>, options: RecordedRunOptions = {}): Promise<number> {
+export async function asRecordedRun(
+  input: CommandInput,
+  command: string,
+  body: (rt: RunRuntime) => Promise<RunOutcome>,
+  options: RecordedRunOptions = {},
+): Promise<number> {
   const config = await loadConfig(input.global, process.env, options);
   const ctx = await RunContext.start(config, command);
-  const logger = createLogger({ level: config.logLevel, format: config.logFormat, secrets: config.secrets, runLogPath: path.join(ctx.runDir, 'run.log') });
+  const logger = createLogger({
+    level: config.logLevel,
+    format: config.logFormat,
+    secrets: config.secrets,
+    runLogPath: path.join(ctx.runDir, 'run.log'),
+  });
   logger.info(`run ${ctx.runId}: ${command} on environment ${config.env.name}`, { runId: ctx.runId, project: config.project.name });
   await attachFinishers(ctx, logger);
   let outcome: RunOutcome;
@@ -85,7 +95,11 @@ export async function asRecordedRun(input: CommandInput, command: string, body: 
     outcome = { status: isRsrunError(err) && err.exitCode === 1 ? 'failed' : 'error', exitCode: isRsrunError(err) ? err.exitCode : 70 };
     logger.error(isRsrunError(err) ? err.describe() : messageOf(err));
   }
-  const { report, errors } = await ctx.finish(outcome.status, outcome.exitCode, failure ? logger.masker.mask(messageOf(failure)) : undefined);
+  const { report, errors } = await ctx.finish(
+    outcome.status,
+    outcome.exitCode,
+    failure ? logger.masker.mask(messageOf(failure)) : undefined,
+  );
   for (const e of errors) {
     logger.warn(`after the run: ${messageOf(e)}`);
     if (!failure && isRsrunError(e)) failure = e;
@@ -94,7 +108,14 @@ export async function asRecordedRun(input: CommandInput, command: string, body: 
   const json = input.options.json === true;
   printSummary(report, ctx, config, json ? (line) => process.stderr.write(`${line}\n`) : printLine);
   if (json && options.jsonSummary) {
-    printJson({ runId: report.runId, status: report.status, exitCode: report.exitCode, runDir: ctx.runDir, report: path.join(ctx.runDir, 'report.html'), summary: report.summary });
+    printJson({
+      runId: report.runId,
+      status: report.status,
+      exitCode: report.exitCode,
+      runDir: ctx.runDir,
+      report: path.join(ctx.runDir, 'report.html'),
+      summary: report.summary,
+    });
   }
   await logger.close();
   if (failure) throw failure;
@@ -115,7 +136,9 @@ function printSummary(report: RunReport, ctx: RunContext, config: ResolvedConfig
   const s = report.summary;
   const rel = path.relative(process.cwd(), ctx.runDir) || '.';
   out('');
-  out(`run ${report.runId}: ${report.status.toUpperCase()} on ${config.env.name} (${report.target || 'no connection'}) in ${(report.durationMs / 1000).toFixed(1)} s`);
+  out(
+    `run ${report.runId}: ${report.status.toUpperCase()} on ${config.env.name} (${report.target || 'no connection'}) in ${(report.durationMs / 1000).toFixed(1)} s`,
+  );
   out(`  migrations: ${s.migrationsApplied} applied${s.migrationsFailed ? `, ${s.migrationsFailed} failed` : ''}`);
   if (s.total > 0) out(`  tests: ${s.passed} passed, ${s.failed} failed, ${s.errors} errors, ${s.skipped} skipped`);
   out(`  report: ${path.join(rel, 'report.html')}`);

@@ -44,24 +44,42 @@ export function parseIni(input: string, file: string): IniDocument {
       const m = /^\[([^\]]+)\]\s*([;#].*)?$/.exec(line);
       if (!m) throw new ConfigError(`malformed section header: ${line}`, { file, line: lineNo, hint: 'write section headers as [name]' });
       section = (m[1] as string).trim();
-      if (lines.has(section)) throw new ConfigError(`section [${section}] appears twice`, { file, line: lineNo, hint: `merge it with the one on line ${lines.get(section)}` });
+      if (lines.has(section))
+        throw new ConfigError(`section [${section}] appears twice`, {
+          file,
+          line: lineNo,
+          hint: `merge it with the one on line ${lines.get(section)}`,
+        });
       lines.set(section, lineNo);
       order.push(section);
       return;
     }
     const eq = line.indexOf('=');
     if (eq <= 0) {
-      throw new ConfigError(`expected "key = value" but found: ${line.length > 60 ? line.slice(0, 60) + '…' : line}`, { file, line: lineNo, hint: 'each line is a [section], a key = value pair, or a ; comment' });
+      throw new ConfigError(`expected "key = value" but found: ${line.length > 60 ? line.slice(0, 60) + '…' : line}`, {
+        file,
+        line: lineNo,
+        hint: 'each line is a [section], a key = value pair, or a ; comment',
+      });
     }
     const key = line.slice(0, eq).trim();
     const value = line.slice(eq + 1).trim();
     const id = `${section}\0${key}`;
-    if (lines.has(id)) throw new ConfigError(`key "${key}" appears twice in [${section}]`, { file, line: lineNo, hint: `remove one of them (the other is on line ${lines.get(id)})` });
+    if (lines.has(id))
+      throw new ConfigError(`key "${key}" appears twice in [${section}]`, {
+        file,
+        line: lineNo,
+        hint: `remove one of them (the other is on line ${lines.get(id)})`,
+      });
     lines.set(id, lineNo);
     // The ini package ends an unquoted value at ; or # (an inline comment). A secret that contains
     // one would be cut without a word, so insist on quotes there.
     if (/password|secret|token/i.test(key) && /[;#]/.test(value) && !/^(["']).*\1$/.test(value)) {
-      throw new ConfigError(`the value of "${key}" contains ; or # and would be cut there`, { file, line: lineNo, hint: 'put the value in double quotes, or better, use ${ENV_VAR}' });
+      throw new ConfigError(`the value of "${key}" contains ; or # and would be cut there`, {
+        file,
+        line: lineNo,
+        hint: 'put the value in double quotes, or better, use ${ENV_VAR}',
+      });
     }
   });
 

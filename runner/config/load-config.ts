@@ -31,10 +31,33 @@ export const DW_CONFIG_FILE = 'dw_config.ini';
 
 /** Keys of an `[env.NAME]` section, and the environment variable suffix for each. */
 const ENV_KEYS = [
-  'engine', 'host', 'port', 'database', 'user', 'password', 'ssl', 'ssl_root_cert', 'connect_timeout', 'statement_timeout',
-  'lock_timeout', 'emulate_redshift', 'transport', 'auth', 'cluster_identifier', 'workgroup', 'region', 'secret_id', 'db_user',
-  'db_groups', 'auto_create_user', 'query_group', 'secret_keys', 'fresh', 'local_s3_dir',
-  'iam_duration_seconds', 'data_api_session_keep_alive_seconds',
+  'engine',
+  'host',
+  'port',
+  'database',
+  'user',
+  'password',
+  'ssl',
+  'ssl_root_cert',
+  'connect_timeout',
+  'statement_timeout',
+  'lock_timeout',
+  'emulate_redshift',
+  'transport',
+  'auth',
+  'cluster_identifier',
+  'workgroup',
+  'region',
+  'secret_id',
+  'db_user',
+  'db_groups',
+  'auto_create_user',
+  'query_group',
+  'secret_keys',
+  'fresh',
+  'local_s3_dir',
+  'iam_duration_seconds',
+  'data_api_session_keep_alive_seconds',
 ] as const;
 
 /** The seed sample's dw_config.ini keys, mapped onto ours. */
@@ -54,17 +77,24 @@ export interface LoadOptions {
   tests?: Partial<TestSettings>;
 }
 
-export async function loadConfig(flags: GlobalFlags, env: NodeJS.ProcessEnv = process.env, options: LoadOptions = {}): Promise<ResolvedConfig> {
+export async function loadConfig(
+  flags: GlobalFlags,
+  env: NodeJS.ProcessEnv = process.env,
+  options: LoadOptions = {},
+): Promise<ResolvedConfig> {
   const projectDir = path.resolve(flags.projectDir ?? env.RSRUN_PROJECT_DIR ?? '.');
   if (!existsSync(projectDir)) {
-    throw new ConfigError(`project directory ${projectDir} does not exist`, { hint: 'pass --project-dir DIR (the folder holding rsrun.ini and migrations/)' });
+    throw new ConfigError(`project directory ${projectDir} does not exist`, {
+      hint: 'pass --project-dir DIR (the folder holding rsrun.ini and migrations/)',
+    });
   }
   const sources: string[] = [];
   const explicitConfig = flags.config ?? env.RSRUN_CONFIG;
   const configFile = explicitConfig ? path.resolve(explicitConfig) : path.join(projectDir, CONFIG_FILE);
   let doc: IniDocument | undefined;
   if (explicitConfig || existsSync(configFile)) {
-    if (!existsSync(configFile)) throw new ConfigError(`config file ${configFile} does not exist`, { hint: 'check --config / RSRUN_CONFIG' });
+    if (!existsSync(configFile))
+      throw new ConfigError(`config file ${configFile} does not exist`, { hint: 'check --config / RSRUN_CONFIG' });
     doc = await readIniFile(configFile);
     sources.push(configFile);
   }
@@ -72,7 +102,12 @@ export async function loadConfig(flags: GlobalFlags, env: NodeJS.ProcessEnv = pr
   const at = (section: string, key: string, source?: IniDocument): Where => {
     const d = source ?? doc;
     const line = d?.lines.get(`${section}\0${key}`);
-    return { key: section ? `${section}.${key}` : key, source: d ? `${path.basename(d.file)}${line ? `:${line}` : ''}` : 'default', ...(d ? { file: d.file } : {}), ...(line ? { line } : {}) };
+    return {
+      key: section ? `${section}.${key}` : key,
+      source: d ? `${path.basename(d.file)}${line ? `:${line}` : ''}` : 'default',
+      ...(d ? { file: d.file } : {}),
+      ...(line ? { line } : {}),
+    };
   };
   const projectValue = (key: string): string | undefined => {
     const v = projectSection[key];
@@ -105,7 +140,8 @@ export async function loadConfig(flags: GlobalFlags, env: NodeJS.ProcessEnv = pr
   };
   if (doc) {
     for (const [name, section] of doc.sections) {
-      if (name === 'project' || name.startsWith('env.') || name === 's3' || name === 'cloudwatch' || name === 'tests' || name === '') continue;
+      if (name === 'project' || name.startsWith('env.') || name === 's3' || name === 'cloudwatch' || name === 'tests' || name === '')
+        continue;
       project.extraSections[name] = section;
     }
   }
@@ -192,7 +228,8 @@ function resolveEnvironment(
       const ours = DW_KEYS[k.toUpperCase()];
       if (ours) values.set(ours, { value: interpolate(v, env, at(dwSectionName, k, dwDoc)), where: at(dwSectionName, k, dwDoc) });
     }
-    if (!values.has('engine')) values.set('engine', { value: 'redshift', where: { key: 'engine', source: `${path.basename(dwDoc.file)} (seed sample layout)` } });
+    if (!values.has('engine'))
+      values.set('engine', { value: 'redshift', where: { key: 'engine', source: `${path.basename(dwDoc.file)} (seed sample layout)` } });
   }
   if (iniSection && doc) {
     for (const [k, v] of Object.entries(iniSection)) {
@@ -200,7 +237,12 @@ function resolveEnvironment(
       if (!(ENV_KEYS as readonly string[]).includes(k) && !k.startsWith('x_')) {
         // Unknown keys are kept in `raw` for modules with their own options, but a typo of a core key is an error.
         const near = ENV_KEYS.find((known) => editDistance(known, k) <= 2);
-        if (near) throw new ConfigError(`unknown key "${k}" in [${sectionName}]`, { ...(where.file ? { file: where.file } : {}), ...(where.line ? { line: where.line } : {}), hint: `did you mean "${near}"?` });
+        if (near)
+          throw new ConfigError(`unknown key "${k}" in [${sectionName}]`, {
+            ...(where.file ? { file: where.file } : {}),
+            ...(where.line ? { line: where.line } : {}),
+            hint: `did you mean "${near}"?`,
+          });
       }
       values.set(k, { value: interpolate(v, env, where), where });
     }
@@ -208,8 +250,10 @@ function resolveEnvironment(
   for (const key of ENV_KEYS) {
     const generic = `RSRUN_${key.toUpperCase()}`;
     const specific = `RSRUN_${name.toUpperCase().replace(/-/g, '_')}_${key.toUpperCase()}`;
-    if (env[generic] !== undefined && env[generic] !== '' && key !== 'engine') values.set(key, { value: env[generic] as string, where: { key, source: generic } });
-    if (env[specific] !== undefined && env[specific] !== '') values.set(key, { value: env[specific] as string, where: { key, source: specific } });
+    if (env[generic] !== undefined && env[generic] !== '' && key !== 'engine')
+      values.set(key, { value: env[generic] as string, where: { key, source: generic } });
+    if (env[specific] !== undefined && env[specific] !== '')
+      values.set(key, { value: env[specific] as string, where: { key, source: specific } });
   }
   const flagMap: Record<string, string | undefined> = { host: flags.host, port: flags.port, database: flags.database, user: flags.user };
   for (const [key, value] of Object.entries(flagMap)) {
@@ -225,7 +269,11 @@ function resolveEnvironment(
   };
   const whereOf = (key: string): Where => get(key)?.where ?? { key, source: 'default' };
 
-  const engine = parseChoice<EngineKind>(str('engine', iniSection || dwSection ? 'postgres' : 'embedded'), ['embedded', 'postgres', 'redshift'], whereOf('engine'));
+  const engine = parseChoice<EngineKind>(
+    str('engine', iniSection || dwSection ? 'postgres' : 'embedded'),
+    ['embedded', 'postgres', 'redshift'],
+    whereOf('engine'),
+  );
   const defaultPort = engine === 'redshift' ? 5439 : 5432;
   const auth = parseChoice<AuthMode>(str('auth', 'password'), ['password', 'iam', 'secret'], whereOf('auth'));
   const transport = parseChoice<Transport>(str('transport', 'pg'), ['pg', 'data-api'], whereOf('transport'));
@@ -245,9 +293,13 @@ function resolveEnvironment(
     host,
     port: parseInteger(str('port', String(defaultPort)), whereOf('port'), 1, 65535),
     database: str('database', engine === 'redshift' ? 'dev' : 'postgres'),
-    user: str('user', engine === 'embedded' ? 'postgres' : env.USER ?? 'postgres'),
+    user: str('user', engine === 'embedded' ? 'postgres' : (env.USER ?? 'postgres')),
     password: opt('password'),
-    ssl: parseChoice<SslMode>(str('ssl', engine === 'redshift' ? 'verify-full' : 'disable'), ['disable', 'require', 'verify-full'], whereOf('ssl')),
+    ssl: parseChoice<SslMode>(
+      str('ssl', engine === 'redshift' ? 'verify-full' : 'disable'),
+      ['disable', 'require', 'verify-full'],
+      whereOf('ssl'),
+    ),
     sslRootCert: opt('ssl_root_cert'),
     connectTimeoutMs: parseDuration(str('connect_timeout', '15s'), whereOf('connect_timeout')),
     statementTimeoutMs: parseDuration(str('statement_timeout', '0'), whereOf('statement_timeout')),
@@ -272,7 +324,11 @@ function resolveEnvironment(
 function resolveS3(section: IniSection, env: NodeJS.ProcessEnv, at: (k: string) => Where): S3Config {
   const v = (k: string) => (section[k] === undefined ? undefined : interpolate(section[k] as string, env, at(k)));
   const bucket = v('bucket');
-  if (!bucket) throw new ConfigError('[s3] has no bucket', { ...fileLine(at('bucket')), hint: 'add bucket = NAME to [s3], or remove the section to keep reports local' });
+  if (!bucket)
+    throw new ConfigError('[s3] has no bucket', {
+      ...fileLine(at('bucket')),
+      hint: 'add bucket = NAME to [s3], or remove the section to keep reports local',
+    });
   return {
     bucket,
     prefix: (v('prefix') ?? 'rsrun').replace(/^\/+|\/+$/g, ''),
@@ -297,9 +353,16 @@ function resolveCloudWatch(section: IniSection, env: NodeJS.ProcessEnv, at: (k: 
 // "the default queue ... concurrency level of five"); more parallel tests than slots only wait in the queue.
 export const DEFAULT_TEST_CONCURRENCY = 5;
 
-function resolveTests(section: IniSection, env: NodeJS.ProcessEnv, at: (k: string) => Where, overrides: Partial<TestSettings>): TestSettings {
+function resolveTests(
+  section: IniSection,
+  env: NodeJS.ProcessEnv,
+  at: (k: string) => Where,
+  overrides: Partial<TestSettings>,
+): TestSettings {
   const v = (k: string) => (section[k] === undefined ? undefined : interpolate(section[k] as string, env, at(k)));
-  const concurrency = overrides.concurrency ?? parseInteger(env.RSRUN_TEST_CONCURRENCY ?? v('concurrency') ?? String(DEFAULT_TEST_CONCURRENCY), at('concurrency'), 1, 64);
+  const concurrency =
+    overrides.concurrency ??
+    parseInteger(env.RSRUN_TEST_CONCURRENCY ?? v('concurrency') ?? String(DEFAULT_TEST_CONCURRENCY), at('concurrency'), 1, 64);
   const timeoutMs = overrides.timeoutMs ?? parseDuration(env.RSRUN_TEST_TIMEOUT ?? v('timeout') ?? '5m', at('timeout'));
   return {
     concurrency,
@@ -322,7 +385,12 @@ export function parseShard(value: string): { index: number; count: number } {
   return { index, count };
 }
 
-function collectSecrets(environment: EnvironmentConfig, doc: IniDocument | undefined, dwDoc: IniDocument | undefined, env: NodeJS.ProcessEnv): string[] {
+function collectSecrets(
+  environment: EnvironmentConfig,
+  doc: IniDocument | undefined,
+  dwDoc: IniDocument | undefined,
+  env: NodeJS.ProcessEnv,
+): string[] {
   const secrets = new Set<string>();
   if (environment.password) secrets.add(environment.password);
   for (const key of environment.secretKeys) {
@@ -338,7 +406,8 @@ function collectSecrets(environment: EnvironmentConfig, doc: IniDocument | undef
     }
   }
   for (const [k, v] of Object.entries(env)) {
-    if (v && v.length >= 4 && (/^RSRUN_.*(PASSWORD|SECRET|TOKEN)/.test(k) || k === 'AWS_SECRET_ACCESS_KEY' || k === 'AWS_SESSION_TOKEN')) secrets.add(v);
+    if (v && v.length >= 4 && (/^RSRUN_.*(PASSWORD|SECRET|TOKEN)/.test(k) || k === 'AWS_SECRET_ACCESS_KEY' || k === 'AWS_SESSION_TOKEN'))
+      secrets.add(v);
   }
   return [...secrets].filter((s) => s.length > 0);
 }

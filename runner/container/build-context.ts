@@ -12,7 +12,10 @@ import { ContainerError } from '../errors';
 export async function readDockerignore(contextDir: string): Promise<string[]> {
   try {
     const text = await readFile(path.join(contextDir, '.dockerignore'), 'utf8');
-    return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== '' && !l.startsWith('#'));
+    return text
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter((l) => l !== '' && !l.startsWith('#'));
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw new ContainerError(`cannot read ${path.join(contextDir, '.dockerignore')}`, { cause: err });

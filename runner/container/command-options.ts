@@ -46,7 +46,10 @@ export function configureContainerCommand(cmd: Command): void {
     .option('--name <name>', 'container name (default rsrun-<env>); a stale one is removed first')
     .option('--require-passed <env>', 'refuse (exit 8) unless this digest passed that environment')
     // Runner arguments go after `--`: rsrun container run --env test --image REF -- deploy --json
-    .addHelpText('after', '\nArguments for the runner inside the container follow `--`, e.g.\n  rsrun container run --env test --image REF -- test --grep orders');
+    .addHelpText(
+      'after',
+      '\nArguments for the runner inside the container follow `--`, e.g.\n  rsrun container run --env test --image REF -- test --grep orders',
+    );
 }
 
 export function configurePipelineCommand(cmd: Command): void {

@@ -73,7 +73,12 @@ export async function removeStale(docker: Docker, name: string): Promise<boolean
 export async function pullImage(docker: Docker, ref: string, auth: RegistryAuth | undefined, log: (line: string) => void): Promise<void> {
   const at = ref.lastIndexOf('@');
   const colon = ref.lastIndexOf(':');
-  const [fromImage, tag] = at > 0 ? [ref.slice(0, at), ref.slice(at + 1)] : colon > ref.lastIndexOf('/') ? [ref.slice(0, colon), ref.slice(colon + 1)] : [ref, 'latest'];
+  const [fromImage, tag] =
+    at > 0
+      ? [ref.slice(0, at), ref.slice(at + 1)]
+      : colon > ref.lastIndexOf('/')
+        ? [ref.slice(0, colon), ref.slice(colon + 1)]
+        : [ref, 'latest'];
   try {
     const stream = await docker.createImage(auth, { fromImage, tag });
     await followProgress(docker, stream, (e) => {
@@ -125,7 +130,10 @@ export async function runContainer(docker: Docker, o: ContainerRunOptions): Prom
   try {
     imageUser = (await docker.getImage(o.image).inspect()).Config.User;
   } catch (err) {
-    throw new ContainerError(`the image ${o.image} is not available: ${messageOf(err)}`, { cause: err, hint: 'build it (rsrun image build) or pull it' });
+    throw new ContainerError(`the image ${o.image} is not available: ${messageOf(err)}`, {
+      cause: err,
+      hint: 'build it (rsrun image build) or pull it',
+    });
   }
   const uid = uidOf(imageUser);
   const reportsDir = path.resolve(o.reportsDir);
@@ -176,9 +184,12 @@ export async function runContainer(docker: Docker, o: ContainerRunOptions): Prom
     clearTimeout(timer);
     if (outcome === 'timeout') {
       await container.stop({ t: o.stopGraceSeconds ?? 10 }).catch(() => undefined);
-      throw new ContainerError(`the container ${o.name} did not finish within ${Math.round(o.timeoutMs / 1000)} s; it was stopped and removed`, {
-        hint: 'raise --timeout, or look at the streamed log above for the step that hung',
-      });
+      throw new ContainerError(
+        `the container ${o.name} did not finish within ${Math.round(o.timeoutMs / 1000)} s; it was stopped and removed`,
+        {
+          hint: 'raise --timeout, or look at the streamed log above for the step that hung',
+        },
+      );
     }
     // Drain what the engine still has buffered, but never hang on a stream that does not end.
     await Promise.race([logsDone, new Promise((r) => setTimeout(r, 5000).unref())]);

@@ -38,7 +38,10 @@ export interface TagInputs {
 
 /** A tag is at most 128 characters of [A-Za-z0-9_.-], not starting with . or -. */
 export function sanitizeTag(raw: string): string {
-  const t = raw.replace(/[^A-Za-z0-9_.-]/g, '-').replace(/^[.-]+/, '').slice(0, 128);
+  const t = raw
+    .replace(/[^A-Za-z0-9_.-]/g, '-')
+    .replace(/^[.-]+/, '')
+    .slice(0, 128);
   if (t === '') throw new ConfigError(`"${raw}" cannot be used as an image tag`);
   return t;
 }

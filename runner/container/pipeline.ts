@@ -69,7 +69,12 @@ export async function runPipeline(docker: Docker, p: PipelineInput): Promise<Pip
       return { exitCode: 0, detail: built.refs.join(', ') };
     })) &&
     (await stage('push', async () => {
-      const pushed = await pushImage(docker, { name: imageName(p.build), tags: buildTags(p.build), auth: p.auth, onProgress: p.progress('push') });
+      const pushed = await pushImage(docker, {
+        name: imageName(p.build),
+        tags: buildTags(p.build),
+        auth: p.auth,
+        onProgress: p.progress('push'),
+      });
       image = digestRef(pushed.name, pushed.digest);
       return { exitCode: 0, detail: image };
     }));
@@ -97,7 +102,10 @@ export async function runPipeline(docker: Docker, p: PipelineInput): Promise<Pip
 export function formatSummary(r: PipelineResult): string {
   const width = Math.max(...r.stages.map((s) => s.stage.length));
   const lines = r.stages.map(
-    (s) => `  ${s.stage.padEnd(width)}  ${s.status.toUpperCase().padEnd(7)}  ${(s.durationMs / 1000).toFixed(1).padStart(6)} s  ${s.detail.split('\n')[0]}`,
+    (s) =>
+      `  ${s.stage.padEnd(width)}  ${s.status.toUpperCase().padEnd(7)}  ${(s.durationMs / 1000).toFixed(1).padStart(6)} s  ${s.detail.split('\n')[0]}`,
   );
-  return [`pipeline ${r.exitCode === 0 ? 'passed' : `failed (exit code ${r.exitCode})`}${r.image ? `: ${r.image}` : ''}`, ...lines].join('\n');
+  return [`pipeline ${r.exitCode === 0 ? 'passed' : `failed (exit code ${r.exitCode})`}${r.image ? `: ${r.image}` : ''}`, ...lines].join(
+    '\n',
+  );
 }

@@ -31,7 +31,7 @@ export async function resolveRegistryAuth(registry: string, env: NodeJS.ProcessE
   if (user !== undefined || password !== undefined) {
     if (!user || !password) {
       throw new ConfigError(`${REGISTRY_USER_VAR} and ${REGISTRY_PASSWORD_VAR} must be set together`, {
-        hint: 'set both, or neither to use Docker\'s config file (docker login)',
+        hint: "set both, or neither to use Docker's config file (docker login)",
       });
     }
     return { auth: { username: user, password, serveraddress }, source: 'environment' };

@@ -48,7 +48,10 @@ export interface EnvironmentRunResult {
  * build must not remove the container another branch's build is running on the same engine.
  */
 export function defaultContainerName(environment: string, hostEnv: NodeJS.ProcessEnv): string {
-  const job = (hostEnv.JOB_NAME ?? '').replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[-.]+|[-.]+$/g, '').slice(0, 100);
+  const job = (hostEnv.JOB_NAME ?? '')
+    .replace(/[^A-Za-z0-9_.-]+/g, '-')
+    .replace(/^[-.]+|[-.]+$/g, '')
+    .slice(0, 100);
   return job ? `rsrun-${environment}-${job}` : `rsrun-${environment}`;
 }
 

@@ -49,7 +49,9 @@ export async function writeSecretsFile(secrets: Record<string, string>, containe
   const dir = await mkdtemp(path.join(tmpdir(), 'rsrun-secrets-'));
   await chmod(dir, 0o700);
   const file = path.join(dir, 'secrets.env');
-  const text = Object.entries(secrets).map(([k, v]) => envFileLine(k, v)).join('\n');
+  const text = Object.entries(secrets)
+    .map(([k, v]) => envFileLine(k, v))
+    .join('\n');
   await writeFile(file, text === '' ? '' : `${text}\n`, { mode: 0o400 });
   if (process.getuid?.() === 0 && containerUid !== undefined) await chown(file, containerUid, containerUid);
   else await chmod(file, 0o444);

@@ -187,7 +187,7 @@ function byteToCharOffsets(sql: string): (byte: number) => number {
   if (Buffer.byteLength(sql, 'utf8') === sql.length) return (b) => b;
   const map = new Map<number, number>();
   let byte = 0;
-  for (let i = 0; i < sql.length; ) {
+  for (let i = 0; i < sql.length;) {
     map.set(byte, i);
     const cp = sql.codePointAt(i) as number;
     const units = cp > 0xffff ? 2 : 1;

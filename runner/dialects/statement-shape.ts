@@ -17,13 +17,20 @@ export function statementHead(sql: string, maxChars = 400): string {
       let depth = 1;
       i += 2;
       while (i < n && depth > 0) {
-        if (sql.startsWith('/*', i)) { depth++; i += 2; }
-        else if (sql.startsWith('*/', i)) { depth--; i += 2; }
-        else i++;
+        if (sql.startsWith('/*', i)) {
+          depth++;
+          i += 2;
+        } else if (sql.startsWith('*/', i)) {
+          depth--;
+          i += 2;
+        } else i++;
       }
       continue;
     }
     break;
   }
-  return sql.slice(i, i + maxChars).replace(/\s+/g, ' ').toUpperCase();
+  return sql
+    .slice(i, i + maxChars)
+    .replace(/\s+/g, ' ')
+    .toUpperCase();
 }

@@ -152,7 +152,11 @@ export class DeployLock {
     // The database session decides when it can be seen: a runner killed on this host can leave its
     // session running the statements it had sent, and taking over then would apply them twice.
     const dialect = this.ledger.dialect;
-    if (dialect.sessionAliveSql && holder.backendPid !== null && (dialect.sessionCheckSeesOtherUsers || holder.dbUser === this.options.dbUser)) {
+    if (
+      dialect.sessionAliveSql &&
+      holder.backendPid !== null &&
+      (dialect.sessionCheckSeesOtherUsers || holder.dbUser === this.options.dbUser)
+    ) {
       const r = await this.session.query(dialect.sessionAliveSql, [holder.backendPid]);
       return r.rows.length === 0;
     }

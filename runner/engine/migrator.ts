@@ -84,7 +84,16 @@ export class Migrator {
 
   constructor(private readonly options: MigratorOptions) {
     const { warehouse, project, runId } = options;
-    this.ledger = new SqlLedger(warehouse.dialect, project.historySchema, project.historyTable, project.lockTable, runId.replace(/[^A-Za-z0-9]/g, '').slice(-12).toLowerCase());
+    this.ledger = new SqlLedger(
+      warehouse.dialect,
+      project.historySchema,
+      project.historyTable,
+      project.lockTable,
+      runId
+        .replace(/[^A-Za-z0-9]/g, '')
+        .slice(-12)
+        .toLowerCase(),
+    );
     this.set = options.migrations;
   }
 
@@ -124,7 +133,12 @@ export class Migrator {
     const session = await warehouse.acquire();
     let broken = false;
     const outcomes: MigrationOutcome[] = [];
-    const lock = new DeployLock(session, this.ledger, { runId: this.options.runId, dbUser: warehouse.user, timeoutMs: this.options.env.lockTimeoutMs, logger });
+    const lock = new DeployLock(session, this.ledger, {
+      runId: this.options.runId,
+      dbUser: warehouse.user,
+      timeoutMs: this.options.env.lockTimeoutMs,
+      logger,
+    });
     try {
       await this.ledger.ensure(session);
       await lock.acquire();
@@ -193,7 +207,7 @@ export class Migrator {
       const maxBatch = this.options.maxBatchBytes ?? DEFAULT_MAX_BATCH;
       // Consecutive migrations that can travel as batches share round trips (each still in its
       // own transaction with its own history row); the others run one by one.
-      for (let i = 0; i < items.length; ) {
+      for (let i = 0; i < items.length;) {
         await lock.renewIfDue();
         const item = items[i] as ExecutionPlanItem;
         const steps = prepared.get(item) as Prepared[];
@@ -221,10 +235,13 @@ export class Migrator {
         }
         events?.emit('migration:start', { migration: migrationRef(item.migration, item.transactional) });
         const started = Date.now();
-        logger.info(`applying ${item.migration.script}${item.transactional ? '' : ` (outside a transaction: ${item.nonTransactionalBecause})`}`);
+        logger.info(
+          `applying ${item.migration.script}${item.transactional ? '' : ` (outside a transaction: ${item.nonTransactionalBecause})`}`,
+        );
         try {
           if (batchable(item, steps)) await this.applyBatched(session, item, steps);
-          else if (item.transactional && item.reason !== 'resume') await this.applyStepwise(session, item, steps, ranks.get(item) as number);
+          else if (item.transactional && item.reason !== 'resume')
+            await this.applyStepwise(session, item, steps, ranks.get(item) as number);
           else await this.applyNonTransactional(session, item, steps, ranks.get(item) as number);
         } catch (err) {
           fail(item, started, err);
@@ -253,7 +270,12 @@ export class Migrator {
     const { warehouse, logger, events } = this.options;
     if (!parseVersion(target)) throw new InputError(`--to "${target}" is not a version`, { hint: 'e.g. rsrun undo --to 1.2' });
     const session = await warehouse.acquire();
-    const lock = new DeployLock(session, this.ledger, { runId: this.options.runId, dbUser: warehouse.user, timeoutMs: this.options.env.lockTimeoutMs, logger });
+    const lock = new DeployLock(session, this.ledger, {
+      runId: this.options.runId,
+      dbUser: warehouse.user,
+      timeoutMs: this.options.env.lockTimeoutMs,
+      logger,
+    });
     const outcomes: MigrationOutcome[] = [];
     let broken = false;
     try {
@@ -262,7 +284,10 @@ export class Migrator {
       const history = await this.ledger.list(session);
       const state = computeState(set, history);
       const toUndo = state.applied
-        .filter((r) => r.type === 'versioned' && r.success && r.version !== null && parseVersion(r.version) && compareVersions(r.version, target) > 0)
+        .filter(
+          (r) =>
+            r.type === 'versioned' && r.success && r.version !== null && parseVersion(r.version) && compareVersions(r.version, target) > 0,
+        )
         .sort((a, b) => compareVersions(b.version as string, a.version as string));
       const missing = toUndo.filter((r) => !set.undo.has(normalizeVersion(r.version as string)));
       if (missing.length > 0) {
@@ -274,7 +299,13 @@ export class Migrator {
       if (this.options.rewriter && toUndo.length > 0) await this.options.rewriter.prepare(session);
       for (const row of toUndo) {
         const u = set.undo.get(normalizeVersion(row.version as string)) as Migration;
-        const item: ExecutionPlanItem = { migration: u, reason: 'new', transactional: true, nonTransactionalBecause: undefined, resumeFrom: 0 };
+        const item: ExecutionPlanItem = {
+          migration: u,
+          reason: 'new',
+          transactional: true,
+          nonTransactionalBecause: undefined,
+          resumeFrom: 0,
+        };
         Object.assign(item, this.transactionality(u));
         const ref = migrationRef(u, item.transactional);
         events?.emit('migration:start', { migration: ref });
@@ -305,16 +336,24 @@ export class Migrator {
 
   /** Marks an existing warehouse as being at `version`: older migrations will not run. */
   async baseline(version: string, description: string): Promise<HistoryRow> {
-    if (!parseVersion(version)) throw new InputError(`--version "${version}" is not a version`, { hint: 'e.g. rsrun baseline --version 3' });
+    if (!parseVersion(version))
+      throw new InputError(`--version "${version}" is not a version`, { hint: 'e.g. rsrun baseline --version 3' });
     const { warehouse, logger } = this.options;
     const session = await warehouse.acquire();
-    const lock = new DeployLock(session, this.ledger, { runId: this.options.runId, dbUser: warehouse.user, timeoutMs: this.options.env.lockTimeoutMs, logger });
+    const lock = new DeployLock(session, this.ledger, {
+      runId: this.options.runId,
+      dbUser: warehouse.user,
+      timeoutMs: this.options.env.lockTimeoutMs,
+      logger,
+    });
     try {
       await this.ledger.ensure(session);
       await lock.acquire();
       const history = await this.ledger.list(session);
       if (history.some((r) => r.type !== 'repeatable')) {
-        throw new InputError('cannot baseline: the history already has migrations', { hint: 'baseline only a warehouse that rsrun has not migrated yet (see `rsrun info`)' });
+        throw new InputError('cannot baseline: the history already has migrations', {
+          hint: 'baseline only a warehouse that rsrun has not migrated yet (see `rsrun info`)',
+        });
       }
       const row: StagedRow = {
         installedRank: history.reduce((m, r) => Math.max(m, r.installedRank), 0) + 1,
@@ -348,7 +387,15 @@ export class Migrator {
       const byKey = new Map(set.versioned.map((m) => [m.version, m]));
       for (const row of history) {
         if (row.type !== 'versioned' || !row.success || row.version === null) continue;
-        const m = byKey.get(row.version) ?? set.versioned.find((v) => v.version !== null && parseVersion(v.version) && parseVersion(row.version as string) && compareVersions(v.version, row.version as string) === 0);
+        const m =
+          byKey.get(row.version) ??
+          set.versioned.find(
+            (v) =>
+              v.version !== null &&
+              parseVersion(v.version) &&
+              parseVersion(row.version as string) &&
+              compareVersions(v.version, row.version as string) === 0,
+          );
         if (m && row.checksum !== m.checksum) {
           await this.ledger.setChecksum(session, row.installedRank, m.checksum);
           realigned.push(m.script);
@@ -363,7 +410,12 @@ export class Migrator {
   // ---------------------------------------------------------------------------------------------
 
   private planItem(p: PendingMigration): ExecutionPlanItem {
-    return { migration: p.migration, reason: p.reason, resumeFrom: p.resumeFrom?.statementsDone ?? 0, ...this.transactionality(p.migration) };
+    return {
+      migration: p.migration,
+      reason: p.reason,
+      resumeFrom: p.resumeFrom?.statementsDone ?? 0,
+      ...this.transactionality(p.migration),
+    };
   }
 
   private transactionality(m: Migration): { transactional: boolean; nonTransactionalBecause: string | undefined } {
@@ -377,13 +429,22 @@ export class Migrator {
         });
       }
     }
-    if (m.directives.has('no-transaction')) return { transactional: false, nonTransactionalBecause: 'declared with -- rsrun:no-transaction' };
+    if (m.directives.has('no-transaction'))
+      return { transactional: false, nonTransactionalBecause: 'declared with -- rsrun:no-transaction' };
     const dialect = this.options.warehouse.dialect;
     for (const s of m.statements) {
       const nt = dialect.nonTransactional(s.sql);
-      if (nt) return { transactional: false, nonTransactionalBecause: `statement ${s.index + 1} (line ${s.line}) is ${nt.command}, which cannot run inside a transaction block (${nt.source})` };
+      if (nt)
+        return {
+          transactional: false,
+          nonTransactionalBecause: `statement ${s.index + 1} (line ${s.line}) is ${nt.command}, which cannot run inside a transaction block (${nt.source})`,
+        };
       const ic = dialect.commitsImplicitly(s.sql);
-      if (ic) return { transactional: false, nonTransactionalBecause: `statement ${s.index + 1} (line ${s.line}) is ${ic.command}, which commits the transaction it runs in (${ic.source})` };
+      if (ic)
+        return {
+          transactional: false,
+          nonTransactionalBecause: `statement ${s.index + 1} (line ${s.line}) is ${ic.command}, which commits the transaction it runs in (${ic.source})`,
+        };
     }
     return { transactional: true, nonTransactionalBecause: undefined };
   }
@@ -393,7 +454,8 @@ export class Migrator {
     return m.statements.map((s) => {
       if (!rewriter) return { source: s, parts: [{ kind: 'sql' as const, sql: s.sql }], action: undefined };
       const rewritten = rewriter.rewrite(s.sql, { file: m.file, line: s.line });
-      if (rewritten.every((r) => r.kind === 'sql')) return { source: s, parts: rewritten as { kind: 'sql'; sql: string }[], action: undefined };
+      if (rewritten.every((r) => r.kind === 'sql'))
+        return { source: s, parts: rewritten as { kind: 'sql'; sql: string }[], action: undefined };
       return {
         source: s,
         parts: undefined,
@@ -428,7 +490,11 @@ export class Migrator {
    * The server runs them in order and stops at the first error, so the migrations before a
    * failing one are committed and the failing one is rolled back whole, as if sent one by one.
    */
-  private async applyGroup(session: Session, units: BatchUnit[], attempt = 1): Promise<{ applied: { unit: BatchUnit; executionMs: number }[]; failure?: { unit: BatchUnit; error: unknown } }> {
+  private async applyGroup(
+    session: Session,
+    units: BatchUnit[],
+    attempt = 1,
+  ): Promise<{ applied: { unit: BatchUnit; executionMs: number }[]; failure?: { unit: BatchUnit; error: unknown } }> {
     const spans: { unit: number; step: number; start: number; end: number }[] = [];
     let text = '';
     const guard = this.ledger.guardNextStagedSql();
@@ -454,13 +520,18 @@ export class Migrator {
       const failed = units[committed] as BatchUnit;
       if (isSerializationFailure(err) && attempt < 4) {
         const delayMs = backoffDelay(attempt, 200, 5_000);
-        this.options.logger.warn(`${failed.item.migration.script}: serializable isolation violation, retrying from it (attempt ${attempt + 1}) in ${delayMs} ms`);
+        this.options.logger.warn(
+          `${failed.item.migration.script}: serializable isolation violation, retrying from it (attempt ${attempt + 1}) in ${delayMs} ms`,
+        );
         await new Promise((r) => setTimeout(r, delayMs));
         const rest = await this.applyGroup(session, units.slice(committed), attempt + 1);
         return { applied: [...applied, ...rest.applied], ...(rest.failure ? { failure: rest.failure } : {}) };
       }
       const position = Number((err as { position?: string }).position);
-      const span = Number.isFinite(position) && position > 0 ? spans.find((x) => x.unit === committed && position - 1 >= x.start && position - 1 <= x.end) : undefined;
+      const span =
+        Number.isFinite(position) && position > 0
+          ? spans.find((x) => x.unit === committed && position - 1 >= x.start && position - 1 <= x.end)
+          : undefined;
       let error: unknown;
       const foreign = await this.ledger.foreignRowAtStage(session, this.options.runId);
       if (foreign) {
@@ -471,7 +542,12 @@ export class Migrator {
         const code = (err as { code?: string }).code ?? '';
         const located = REPLAYABLE_CLASSES.some((c) => code.startsWith(c)) ? await this.locateFailure(session, failed.steps) : undefined;
         error = located
-          ? this.statementError(failed.item.migration, located.step.source, located.error, Number((located.error as { position?: string }).position) || undefined)
+          ? this.statementError(
+              failed.item.migration,
+              located.step.source,
+              located.error,
+              Number((located.error as { position?: string }).position) || undefined,
+            )
           : this.statementError(failed.item.migration, undefined, err, undefined);
       }
       return { applied, failure: { unit: failed, error } };
@@ -492,14 +568,21 @@ export class Migrator {
 
   /** Rank of the next staged row and how many are staged (the stage holds batchable migrations in apply order). */
   private async stagedState(session: Session, expected: number): Promise<{ firstRank: number; total: number }> {
-    const r = await session.query<{ rank: number | null; n: string | number }>(`SELECT MIN(installed_rank) AS rank, COUNT(*) AS n FROM ${this.ledger.stage}`);
+    const r = await session.query<{ rank: number | null; n: string | number }>(
+      `SELECT MIN(installed_rank) AS rank, COUNT(*) AS n FROM ${this.ledger.stage}`,
+    );
     const total = Number(r.rows[0]?.n ?? 0);
     if (total < expected) throw new Error('internal: the staged history rows do not match the migrations to apply');
     return { firstRank: Number(r.rows[0]?.rank ?? 0), total };
   }
 
   /** Server-measured durations of the first `count` units, read back from the history. */
-  private async appliedSince(session: Session, units: BatchUnit[], firstRank: number, count: number): Promise<{ unit: BatchUnit; executionMs: number }[]> {
+  private async appliedSince(
+    session: Session,
+    units: BatchUnit[],
+    firstRank: number,
+    count: number,
+  ): Promise<{ unit: BatchUnit; executionMs: number }[]> {
     if (count === 0) return [];
     const r = await session.query<{ installed_rank: number; execution_ms: number }>(
       `SELECT installed_rank, execution_ms FROM ${this.ledger.history} WHERE installed_rank >= $1 AND installed_rank < $2 ORDER BY installed_rank`,
@@ -540,11 +623,18 @@ export class Migrator {
       retryOn: isSerializationFailure,
       attempts: 4,
       onRetry: ({ attempt, delayMs }) =>
-        this.options.logger.warn(`${item.migration.script}: serializable isolation violation, retrying the migration (attempt ${attempt + 1}) in ${delayMs} ms`),
+        this.options.logger.warn(
+          `${item.migration.script}: serializable isolation violation, retrying the migration (attempt ${attempt + 1}) in ${delayMs} ms`,
+        ),
     });
   }
 
-  private async sendChunks(session: Session, item: ExecutionPlanItem, steps: Prepared[], chunks: { text: string; spans: { step: number; start: number; end: number }[] }[]): Promise<void> {
+  private async sendChunks(
+    session: Session,
+    item: ExecutionPlanItem,
+    steps: Prepared[],
+    chunks: { text: string; spans: { step: number; start: number; end: number }[] }[],
+  ): Promise<void> {
     for (const chunk of chunks) {
       try {
         await session.batch(chunk.text);
@@ -554,7 +644,8 @@ export class Migrator {
         const foreign = await this.ledger.foreignRowAtStage(session, this.options.runId);
         if (foreign) throw this.historyChanged(item, foreign, err);
         const position = Number((err as { position?: string }).position);
-        const span = Number.isFinite(position) && position > 0 ? chunk.spans.find((s) => position - 1 >= s.start && position - 1 <= s.end) : undefined;
+        const span =
+          Number.isFinite(position) && position > 0 ? chunk.spans.find((s) => position - 1 >= s.start && position - 1 <= s.end) : undefined;
         if (span) {
           throw this.statementError(item.migration, steps[span.step]?.source as SqlStatement, err, position - span.start);
         }
@@ -563,7 +654,13 @@ export class Migrator {
           // The batch told us what failed but not where: replay it statement by statement inside
           // a transaction that is rolled back, to name the statement.
           const located = await this.locateFailure(session, steps);
-          if (located) throw this.statementError(item.migration, located.step.source, located.error, Number((located.error as { position?: string }).position) || undefined);
+          if (located)
+            throw this.statementError(
+              item.migration,
+              located.step.source,
+              located.error,
+              Number((located.error as { position?: string }).position) || undefined,
+            );
         }
         throw this.statementError(item.migration, undefined, err, undefined);
       }
@@ -642,17 +739,20 @@ export class Migrator {
         if (session.inTransaction()) await session.batch('ROLLBACK').catch(() => undefined);
         if (!(err instanceof MigrationError)) throw err;
         const kept = i === 0 ? 'no statement of it was applied' : `statements 1-${i} stay applied`;
-        throw new MigrationError(`${err.message}
-${kept}; the next run resumes at statement ${i + 1}`, {
-          ...(err.file ? { file: err.file } : {}),
-          ...(err.line ? { line: err.line } : {}),
-          ...(err.column ? { column: err.column } : {}),
-          ...(err.version ? { version: err.version } : {}),
-          ...(err.statementIndex !== undefined ? { statementIndex: err.statementIndex } : {}),
-          ...(err.sqlState ? { sqlState: err.sqlState } : {}),
-          cause: err.cause,
-          hint: 'this migration runs outside a transaction, so completed statements are not rolled back; fix the failing statement and run again',
-        });
+        throw new MigrationError(
+          `${err.message}
+${kept}; the next run resumes at statement ${i + 1}`,
+          {
+            ...(err.file ? { file: err.file } : {}),
+            ...(err.line ? { line: err.line } : {}),
+            ...(err.column ? { column: err.column } : {}),
+            ...(err.version ? { version: err.version } : {}),
+            ...(err.statementIndex !== undefined ? { statementIndex: err.statementIndex } : {}),
+            ...(err.sqlState ? { sqlState: err.sqlState } : {}),
+            cause: err.cause,
+            hint: 'this migration runs outside a transaction, so completed statements are not rolled back; fix the failing statement and run again',
+          },
+        );
       }
     }
     await this.ledger.markSucceeded(session, rank, steps.length, Date.now() - started, m.checksum);
@@ -668,22 +768,30 @@ ${kept}; the next run resumes at statement ${i + 1}`, {
     }
   }
 
-  private statementError(m: Migration, stmt: SqlStatement | undefined, err: unknown, positionInStatement: number | undefined): MigrationError {
+  private statementError(
+    m: Migration,
+    stmt: SqlStatement | undefined,
+    err: unknown,
+    positionInStatement: number | undefined,
+  ): MigrationError {
     const server = err as { code?: string; message?: string; detail?: string; hint?: string };
     const where = stmt && positionInStatement ? positionToLine(stmt.sql, positionInStatement, stmt.line) : undefined;
     const line = where?.line ?? stmt?.line;
     const which = stmt ? `statement ${stmt.index + 1} of ${m.statements.length}` : 'a statement';
     const excerpt = stmt ? `\n${codeFrame(stmt, where)}` : '';
-    return new MigrationError(`${m.script}: ${which} failed: ${server.message ?? messageOf(err)}${server.detail ? ` (${server.detail})` : ''}${excerpt}`, {
-      file: m.file,
-      ...(line !== undefined ? { line } : {}),
-      ...(where ? { column: where.column } : {}),
-      ...(m.version !== null ? { version: m.version } : {}),
-      ...(stmt ? { statementIndex: stmt.index } : {}),
-      ...(server.code ? { sqlState: server.code } : {}),
-      cause: err,
-      hint: server.hint ?? 'fix the statement and run again; the migration was rolled back, nothing of it was applied',
-    });
+    return new MigrationError(
+      `${m.script}: ${which} failed: ${server.message ?? messageOf(err)}${server.detail ? ` (${server.detail})` : ''}${excerpt}`,
+      {
+        file: m.file,
+        ...(line !== undefined ? { line } : {}),
+        ...(where ? { column: where.column } : {}),
+        ...(m.version !== null ? { version: m.version } : {}),
+        ...(stmt ? { statementIndex: stmt.index } : {}),
+        ...(server.code ? { sqlState: server.code } : {}),
+        cause: err,
+        hint: server.hint ?? 'fix the statement and run again; the migration was rolled back, nothing of it was applied',
+      },
+    );
   }
 
   private async withSession<T>(session: Session | undefined, fn: (s: Session) => Promise<T>): Promise<T> {

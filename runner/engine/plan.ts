@@ -44,15 +44,27 @@ export function computeState(set: MigrationSet, history: HistoryRow[]): AppliedS
     if (row && row.type === 'versioned' && row.success) {
       appliedRows.push(row);
       if (row.checksum !== null && row.checksum !== m.checksum) {
-        problems.push(`${m.script} was edited after it was applied (applied checksum ${short(row.checksum)}, file now ${short(m.checksum)}): restore it, or if the change is intended and already reflected in the warehouse, run \`rsrun repair\``);
+        problems.push(
+          `${m.script} was edited after it was applied (applied checksum ${short(row.checksum)}, file now ${short(m.checksum)}): restore it, or if the change is intended and already reflected in the warehouse, run \`rsrun repair\``,
+        );
       }
       continue;
     }
     if (row && row.type === 'versioned' && !row.success) {
-      pending.push({ migration: m, reason: 'resume', resumeFrom: { installedRank: row.installedRank, statementsDone: row.statementsDone ?? 0 } });
+      pending.push({
+        migration: m,
+        reason: 'resume',
+        resumeFrom: { installedRank: row.installedRank, statementsDone: row.statementsDone ?? 0 },
+      });
       continue;
     }
-    if (baseline !== null && parseVersion(m.version ?? '') && parseVersion(baseline) && compareVersions(m.version as string, baseline) <= 0 && (!row || row.type !== 'undo')) {
+    if (
+      baseline !== null &&
+      parseVersion(m.version ?? '') &&
+      parseVersion(baseline) &&
+      compareVersions(m.version as string, baseline) <= 0 &&
+      (!row || row.type !== 'undo')
+    ) {
       continue; // covered by the baseline
     }
     pending.push({ migration: m, reason: 'new' });
@@ -74,9 +86,17 @@ export function computeState(set: MigrationSet, history: HistoryRow[]): AppliedS
     else if (row.checksum !== m.checksum) pending.push({ migration: m, reason: 'changed' });
   }
 
-  const versions = [...latestByVersion.values()].filter((r) => (r.type === 'versioned' || r.type === 'baseline') && r.success && r.version !== null);
+  const versions = [...latestByVersion.values()].filter(
+    (r) => (r.type === 'versioned' || r.type === 'baseline') && r.success && r.version !== null,
+  );
   const numeric = versions.filter((r) => parseVersion(r.version as string));
-  const current = numeric.length > 0 ? (numeric.map((r) => r.version as string).sort(compareVersions).at(-1) as string) : versions.at(-1)?.version ?? null;
+  const current =
+    numeric.length > 0
+      ? (numeric
+          .map((r) => r.version as string)
+          .sort(compareVersions)
+          .at(-1) as string)
+      : (versions.at(-1)?.version ?? null);
   return { applied: [...latestByVersion.values()].sort((a, b) => a.installedRank - b.installedRank), pending, problems, current };
 }
 

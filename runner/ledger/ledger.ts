@@ -46,9 +46,13 @@ const HISTORY_COLUMNS: readonly [name: string, type: string, staged: boolean][] 
   ['run_id', 'VARCHAR(64)', true],
 ];
 const COLUMNS = HISTORY_COLUMNS.map(([n]) => n).join(', ');
-const STAGE_COLUMNS = HISTORY_COLUMNS.filter(([, , staged]) => staged).map(([n]) => n).join(', ');
+const STAGE_COLUMNS = HISTORY_COLUMNS.filter(([, , staged]) => staged)
+  .map(([n]) => n)
+  .join(', ');
 const columnsDdl = (stagedOnly: boolean) =>
-  HISTORY_COLUMNS.filter(([, , staged]) => staged || !stagedOnly).map(([n, t]) => `  ${n} ${t}`).join(',\n');
+  HISTORY_COLUMNS.filter(([, , staged]) => staged || !stagedOnly)
+    .map(([n, t]) => `  ${n} ${t}`)
+    .join(',\n');
 // Keep the bind parameters of one INSERT well under both engines' limits.
 const STAGE_ROWS_PER_INSERT = 200;
 
@@ -134,7 +138,19 @@ export class SqlLedger {
   async insert(session: Session, row: StagedRow, success: boolean, executionMs: number): Promise<void> {
     await session.query(
       `INSERT INTO ${this.history} (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, ${this.dialect.nowSql}, $8, $9, $10, $11)`,
-      [row.installedRank, row.version, row.description, row.type, row.script, row.checksum, row.installedBy, executionMs, success, row.statementsDone, row.runId],
+      [
+        row.installedRank,
+        row.version,
+        row.description,
+        row.type,
+        row.script,
+        row.checksum,
+        row.installedBy,
+        executionMs,
+        success,
+        row.statementsDone,
+        row.runId,
+      ],
     );
   }
 
@@ -142,7 +158,13 @@ export class SqlLedger {
     await session.query(`UPDATE ${this.history} SET statements_done = $1 WHERE installed_rank = $2`, [statementsDone, installedRank]);
   }
 
-  async markSucceeded(session: Session, installedRank: number, statementsDone: number, executionMs: number, checksum: string | null): Promise<void> {
+  async markSucceeded(
+    session: Session,
+    installedRank: number,
+    statementsDone: number,
+    executionMs: number,
+    checksum: string | null,
+  ): Promise<void> {
     await session.query(
       `UPDATE ${this.history} SET success = TRUE, statements_done = $1, execution_ms = $2, checksum = $3, installed_on = ${this.dialect.nowSql} WHERE installed_rank = $4`,
       [statementsDone, executionMs, checksum, installedRank],

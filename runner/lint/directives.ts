@@ -21,7 +21,11 @@ export interface FileDirectives {
   unknown: { id: string; line: number }[];
 }
 
-export function readDirectives(comments: readonly SqlComment[], statements: readonly SqlStatement[], known: ReadonlySet<string> = new Set()): FileDirectives {
+export function readDirectives(
+  comments: readonly SqlComment[],
+  statements: readonly SqlStatement[],
+  known: ReadonlySet<string> = new Set(),
+): FileDirectives {
   const out: FileDirectives = { disabled: new Set(), disabledFor: new Map(), names: new Set(known), unknown: [] };
   for (const c of comments) {
     const m = DIRECTIVE.exec(c.text);
@@ -29,7 +33,10 @@ export function readDirectives(comments: readonly SqlComment[], statements: read
     const [, name = '', rest = ''] = m;
     out.names.add(name);
     if (name !== 'lint-disable' && name !== 'lint-disable-next-statement') continue;
-    const ids = rest.split(/[\s,]+/).filter(Boolean).map((s) => s.toUpperCase());
+    const ids = rest
+      .split(/[\s,]+/)
+      .filter(Boolean)
+      .map((s) => s.toUpperCase());
     for (const id of ids) if (!RULE_BY_ID.has(id)) out.unknown.push({ id, line: c.line });
     const valid = ids.filter((id) => RULE_BY_ID.has(id));
     if (name === 'lint-disable') {

@@ -11,7 +11,9 @@ import { RULE_BY_ID } from './rules';
 import type { LintFinding } from './types';
 
 export function sortFindings(findings: readonly LintFinding[]): LintFinding[] {
-  return [...findings].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0)));
+  return [...findings].sort((a, b) =>
+    a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0),
+  );
 }
 
 export function countBySeverity(findings: readonly LintFinding[]): { errors: number; warnings: number } {
@@ -22,7 +24,9 @@ export function countBySeverity(findings: readonly LintFinding[]): { errors: num
 export function formatText(findings: readonly LintFinding[], filesChecked: number): string {
   const lines = sortFindings(findings).map((f) => `${f.file}:${f.line}: ${f.severity} ${f.rule} ${f.message}`);
   const { errors, warnings } = countBySeverity(findings);
-  lines.push(`${filesChecked} file${filesChecked === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`);
+  lines.push(
+    `${filesChecked} file${filesChecked === 1 ? '' : 's'} checked: ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}`,
+  );
   return `${lines.join('\n')}\n`;
 }
 
@@ -41,19 +45,23 @@ export function formatJunit(findings: readonly LintFinding[], files: readonly st
   const suites: string[] = [];
   let total = 0;
   for (const [file, list] of byFile) {
-    const cases = list.length === 0
-      ? [`    <testcase classname="rsrun.lint" name="${xml(file)}" file="${xml(file)}"/>`]
-      : list.map((f) => {
-          const name = xml(`${f.file}:${f.line} ${f.rule}`);
-          const text = xml(`${f.file}:${f.line}: ${f.severity} ${f.rule} ${f.message}\nrule: ${RULE_BY_ID.get(f.rule)?.source ?? ''}`);
-          const body = f.severity === 'error'
-            ? `<failure message="${xml(f.message)}" type="${f.rule}">${text}</failure>`
-            : `<skipped message="${xml(`warning ${f.rule}: ${f.message}`)}"/>`;
-          return `    <testcase classname="rsrun.lint.${xml(f.rule)}" name="${name}" file="${xml(f.file)}">${body}</testcase>`;
-        });
+    const cases =
+      list.length === 0
+        ? [`    <testcase classname="rsrun.lint" name="${xml(file)}" file="${xml(file)}"/>`]
+        : list.map((f) => {
+            const name = xml(`${f.file}:${f.line} ${f.rule}`);
+            const text = xml(`${f.file}:${f.line}: ${f.severity} ${f.rule} ${f.message}\nrule: ${RULE_BY_ID.get(f.rule)?.source ?? ''}`);
+            const body =
+              f.severity === 'error'
+                ? `<failure message="${xml(f.message)}" type="${f.rule}">${text}</failure>`
+                : `<skipped message="${xml(`warning ${f.rule}: ${f.message}`)}"/>`;
+            return `    <testcase classname="rsrun.lint.${xml(f.rule)}" name="${name}" file="${xml(f.file)}">${body}</testcase>`;
+          });
     const failures = list.filter((f) => f.severity === 'error').length;
     total += cases.length;
-    suites.push(`  <testsuite name="lint ${xml(file)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="${list.length - failures}">\n${cases.join('\n')}\n  </testsuite>`);
+    suites.push(
+      `  <testsuite name="lint ${xml(file)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="${list.length - failures}">\n${cases.join('\n')}\n  </testsuite>`,
+    );
   }
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="rsrun lint" tests="${total}" failures="${errors}" errors="0" skipped="${warnings}">\n${suites.join('\n')}\n</testsuites>\n`;
 }

@@ -26,9 +26,12 @@ export async function lintGate(
   }
   const { errors, warnings } = countBySeverity(findings);
   if (errors > 0) {
-    throw new InputError(`lint found ${errors} error${errors === 1 ? '' : 's'} (and ${warnings} warning${warnings === 1 ? '' : 's'}); nothing was sent to the warehouse`, {
-      hint: 'fix them, or silence one on purpose with -- rsrun:lint-disable-next-statement RULE (see docs/redshift-rules.md)',
-    });
+    throw new InputError(
+      `lint found ${errors} error${errors === 1 ? '' : 's'} (and ${warnings} warning${warnings === 1 ? '' : 's'}); nothing was sent to the warehouse`,
+      {
+        hint: 'fix them, or silence one on purpose with -- rsrun:lint-disable-next-statement RULE (see docs/redshift-rules.md)',
+      },
+    );
   }
   return findings;
 }

@@ -108,7 +108,10 @@ async function writeCache(file: string, key: string, findings: LintFinding[]): P
 async function sqlFilesUnder(dir: string): Promise<string[]> {
   try {
     const entries = await readdir(dir, { withFileTypes: true, recursive: true });
-    return entries.filter((e) => e.isFile() && e.name.endsWith('.sql')).map((e) => path.join(e.parentPath, e.name)).sort();
+    return entries
+      .filter((e) => e.isFile() && e.name.endsWith('.sql'))
+      .map((e) => path.join(e.parentPath, e.name))
+      .sort();
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw new ConfigError(`cannot read the tests directory ${dir}`, { cause: err });

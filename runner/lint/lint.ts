@@ -10,7 +10,14 @@ import { checkTransactions } from './checks/transactions';
 import { checkUnsupported } from './checks/unsupported';
 import { readDirectives, type FileDirectives } from './directives';
 import { RULE_BY_ID } from './rules';
-import { DEFAULT_LINT_SETTINGS, type LintFinding, type LintSettings, type LintSource, type LintSourceKind, type StatementView } from './types';
+import {
+  DEFAULT_LINT_SETTINGS,
+  type LintFinding,
+  type LintSettings,
+  type LintSource,
+  type LintSourceKind,
+  type StatementView,
+} from './types';
 
 /** A LintSource from a SQL file's text (migration or test). */
 export function sourceFromText(file: string, kind: LintSourceKind, text: string): LintSource {
@@ -28,7 +35,14 @@ export async function lintFiles(sources: readonly LintSource[], settings: LintSe
   const model = new SchemaModel();
   const directivesByFile = new Map<string, FileDirectives>();
 
-  const emit = (file: string, rule: string, line: number, message: string, directives: FileDirectives, statementIndex: number | undefined) => {
+  const emit = (
+    file: string,
+    rule: string,
+    line: number,
+    message: string,
+    directives: FileDirectives,
+    statementIndex: number | undefined,
+  ) => {
     const info = RULE_BY_ID.get(rule);
     if (!info) throw new Error(`lint rule ${rule} is not in the rules table`);
     if (settings.disabled.has(rule) || directives.disabled.has(rule)) return;
@@ -39,7 +53,15 @@ export async function lintFiles(sources: readonly LintSource[], settings: LintSe
   for (const source of sources) {
     const directives = readDirectives(source.comments, source.statements, source.directives);
     directivesByFile.set(source.file, directives);
-    for (const u of directives.unknown) emit(source.file, 'RS900', u.line, `unknown lint rule "${u.id}" in a directive (rules: docs/redshift-rules.md)`, directives, undefined);
+    for (const u of directives.unknown)
+      emit(
+        source.file,
+        'RS900',
+        u.line,
+        `unknown lint rule "${u.id}" in a directive (rules: docs/redshift-rules.md)`,
+        directives,
+        undefined,
+      );
     const noTransaction = directives.names.has('no-transaction');
     const allowDrop = directives.names.has('allow-drop');
     const createdHere: Parameters<typeof checkRisky>[2] = [];
@@ -87,9 +109,15 @@ export function lintSettingsFrom(section: Record<string, string> | undefined): L
       throw new ConfigError(`unknown option "${key}" in [lint]`, { hint: 'the [lint] options are require_dist_sort and disable' });
     }
   }
-  const disabled = new Set((section.disable ?? '').split(/[\s,]+/).filter(Boolean).map((s) => s.toUpperCase()));
+  const disabled = new Set(
+    (section.disable ?? '')
+      .split(/[\s,]+/)
+      .filter(Boolean)
+      .map((s) => s.toUpperCase()),
+  );
   for (const id of disabled) {
-    if (!RULE_BY_ID.has(id)) throw new ConfigError(`[lint] disable names unknown rule "${id}"`, { hint: 'rule ids are listed in docs/redshift-rules.md' });
+    if (!RULE_BY_ID.has(id))
+      throw new ConfigError(`[lint] disable names unknown rule "${id}"`, { hint: 'rule ids are listed in docs/redshift-rules.md' });
   }
   return { requireDistSort: flag(section.require_dist_sort), disabled };
 }

@@ -76,7 +76,10 @@ export function readType(ts: readonly SqlToken[], i: number): TypeRef | undefine
   if (second && isWord(ts[k], ...second)) {
     name = `${name} ${(ts[k] as SqlToken).upper}`;
     k++;
-    if (name.startsWith('NATIONAL') && isWord(ts[k], 'VARYING')) { name += ' VARYING'; k++; }
+    if (name.startsWith('NATIONAL') && isWord(ts[k], 'VARYING')) {
+      name += ' VARYING';
+      k++;
+    }
   }
   const args: number[] = [];
   if (isSymbol(ts[k], '(')) {
@@ -88,13 +91,22 @@ export function readType(ts: readonly SqlToken[], i: number): TypeRef | undefine
     }
     k = close + 1;
   }
-  if ((name === 'TIME' || name === 'TIMESTAMP') && isWord(ts[k], 'WITH', 'WITHOUT') && isWord(ts[k + 1], 'TIME') && isWord(ts[k + 2], 'ZONE')) k += 3;
+  if (
+    (name === 'TIME' || name === 'TIMESTAMP') &&
+    isWord(ts[k], 'WITH', 'WITHOUT') &&
+    isWord(ts[k + 1], 'TIME') &&
+    isWord(ts[k + 2], 'ZONE')
+  )
+    k += 3;
   let array = false;
   while (isSymbol(ts[k], '[')) {
     array = true;
     k = closingBracket(ts, k) + 1;
   }
-  if (isWord(ts[k], 'ARRAY')) { array = true; k++; }
+  if (isWord(ts[k], 'ARRAY')) {
+    array = true;
+    k++;
+  }
   return { name, at, args, array, end: k };
 }
 
@@ -120,7 +132,19 @@ export interface TableDef {
   like: boolean;
 }
 
-const TABLE_ELEMENT_START = new Set(['CONSTRAINT', 'PRIMARY', 'UNIQUE', 'FOREIGN', 'CHECK', 'EXCLUDE', 'LIKE', 'DISTKEY', 'SORTKEY', 'INTERLEAVED', 'COMPOUND']);
+const TABLE_ELEMENT_START = new Set([
+  'CONSTRAINT',
+  'PRIMARY',
+  'UNIQUE',
+  'FOREIGN',
+  'CHECK',
+  'EXCLUDE',
+  'LIKE',
+  'DISTKEY',
+  'SORTKEY',
+  'INTERLEAVED',
+  'COMPOUND',
+]);
 
 /** Parses `CREATE [LOCAL|GLOBAL] [TEMP|TEMPORARY|UNLOGGED|EXTERNAL] TABLE [IF NOT EXISTS] name ...`. */
 export function parseCreateTable(ts: readonly SqlToken[]): TableDef | undefined {
@@ -191,9 +215,17 @@ export function referencedRelations(ts: readonly SqlToken[]): QualifiedName[] {
       stack.push(isWord(ts[i + 1], 'SELECT', 'WITH', 'VALUES'));
       continue;
     }
-    if (isSymbol(t, ')')) { stack.pop(); continue; }
+    if (isSymbol(t, ')')) {
+      stack.pop();
+      continue;
+    }
     // WITH name AS ( ... ), name2 AS ( ... )
-    if (isName(t) && isWord(ts[i + 1], 'AS') && isSymbol(ts[i + 2], '(') && (isWord(ts[i - 1], 'WITH', 'RECURSIVE') || isSymbol(ts[i - 1], ','))) {
+    if (
+      isName(t) &&
+      isWord(ts[i + 1], 'AS') &&
+      isSymbol(ts[i + 2], '(') &&
+      (isWord(ts[i - 1], 'WITH', 'RECURSIVE') || isSymbol(ts[i - 1], ','))
+    ) {
       ctes.add(identName(t));
       continue;
     }
@@ -216,5 +248,29 @@ export function referencedRelations(ts: readonly SqlToken[]): QualifiedName[] {
   return out;
 }
 
-const AFTER_FROM = new Set(['WHERE', 'JOIN', 'INNER', 'LEFT', 'RIGHT', 'FULL', 'CROSS', 'NATURAL', 'ON', 'USING', 'GROUP', 'ORDER', 'HAVING', 'LIMIT', 'UNION', 'EXCEPT', 'INTERSECT', 'MINUS', 'WINDOW', 'QUALIFY', 'OFFSET', 'SET', 'FOR']);
+const AFTER_FROM = new Set([
+  'WHERE',
+  'JOIN',
+  'INNER',
+  'LEFT',
+  'RIGHT',
+  'FULL',
+  'CROSS',
+  'NATURAL',
+  'ON',
+  'USING',
+  'GROUP',
+  'ORDER',
+  'HAVING',
+  'LIMIT',
+  'UNION',
+  'EXCEPT',
+  'INTERSECT',
+  'MINUS',
+  'WINDOW',
+  'QUALIFY',
+  'OFFSET',
+  'SET',
+  'FOR',
+]);
 const isReservedAfterFrom = (t: SqlToken) => t.kind === 'word' && AFTER_FROM.has(t.upper);

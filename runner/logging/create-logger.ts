@@ -52,7 +52,10 @@ function textLine(color: boolean): winston.Logform.Format {
     const name = level.toUpperCase().padEnd(5);
     const lvl = color ? `${COLORS[level] ?? ''}${name}${RESET}` : name;
     const extra = Object.entries(meta)
-      .map(([k, v]) => `${k}=${typeof v === 'string' ? (/\s/.test(v) ? JSON.stringify(v) : v) : inspect(v, { depth: 4, breakLength: Infinity })}`)
+      .map(
+        ([k, v]) =>
+          `${k}=${typeof v === 'string' ? (/\s/.test(v) ? JSON.stringify(v) : v) : inspect(v, { depth: 4, breakLength: Infinity })}`,
+      )
       .join(' ');
     return `${time} ${lvl} ${String(message)}${extra ? `  ${extra}` : ''}`;
   });

@@ -46,12 +46,16 @@ export async function discoverMigrations(migrationsDir: string): Promise<Migrati
     const [, prefix, rawVersion = '', rawDescription = ''] = m;
     const description = rawDescription.replace(/_/g, ' ');
     if (prefix === 'R') {
-      if (rawVersion !== '') throw new InputError(`repeatable migration "${base}" must not have a version`, { file, hint: 'name it R__<description>.sql' });
+      if (rawVersion !== '')
+        throw new InputError(`repeatable migration "${base}" must not have a version`, { file, hint: 'name it R__<description>.sql' });
       jobs.push(() => readSqlMigration(file, rel, 'repeatable', null, description));
       continue;
     }
     if (!parseVersion(rawVersion)) {
-      throw new InputError(`"${rawVersion}" in "${base}" is not a version`, { file, hint: 'versions are numbers separated by . or _, e.g. V1__, V1.2__, V2_0_1__' });
+      throw new InputError(`"${rawVersion}" in "${base}" is not a version`, {
+        file,
+        hint: 'versions are numbers separated by . or _, e.g. V1__, V1.2__, V2_0_1__',
+      });
     }
     jobs.push(() => readSqlMigration(file, rel, prefix === 'U' ? 'undo' : 'versioned', normalizeVersion(rawVersion), description));
   }
@@ -77,13 +81,20 @@ export async function discoverMigrations(migrationsDir: string): Promise<Migrati
     const key = versionKey(item.version as string);
     if (item.kind === 'undo') {
       const clash = undo.get(key);
-      if (clash) throw new InputError(`two undo migrations for version ${item.version}: ${clash.script} and ${item.script}`, { file: item.file, hint: 'keep one U file per version' });
+      if (clash)
+        throw new InputError(`two undo migrations for version ${item.version}: ${clash.script} and ${item.script}`, {
+          file: item.file,
+          hint: 'keep one U file per version',
+        });
       undo.set(key, item);
       continue;
     }
     const clash = seenVersions.get(key);
     if (clash) {
-      throw new InputError(`version ${item.version} is used by two migrations: ${clash.script} and ${item.script}`, { file: item.file, hint: 'give each versioned migration its own version' });
+      throw new InputError(`version ${item.version} is used by two migrations: ${clash.script} and ${item.script}`, {
+        file: item.file,
+        hint: 'give each versioned migration its own version',
+      });
     }
     seenVersions.set(key, item);
     versioned.push(item);
@@ -93,13 +104,21 @@ export async function discoverMigrations(migrationsDir: string): Promise<Migrati
   repeatable.sort((a, b) => (a.description < b.description ? -1 : a.description > b.description ? 1 : 0));
   for (const [key, u] of undo) {
     if (!seenVersions.has(key)) {
-      throw new InputError(`undo migration ${u.script} has no versioned migration ${u.version} to undo`, { file: u.file, hint: `add V${u.version}__... or rename the U file` });
+      throw new InputError(`undo migration ${u.script} has no versioned migration ${u.version} to undo`, {
+        file: u.file,
+        hint: `add V${u.version}__... or rename the U file`,
+      });
     }
   }
   const iniVersions = new Map<string, Migration>();
   for (const m of iniMigrations) {
     const clash = iniVersions.get(m.version as string);
-    if (clash) throw new InputError(`changeset section [${m.version}] appears in ${clash.script} and ${m.script}`, { file: m.file, line: m.line, hint: 'section names are versions: make them unique' });
+    if (clash)
+      throw new InputError(`changeset section [${m.version}] appears in ${clash.script} and ${m.script}`, {
+        file: m.file,
+        line: m.line,
+        hint: 'section names are versions: make them unique',
+      });
     iniVersions.set(m.version as string, m);
   }
   // Undo scripts are looked up by the normalised version of what they undo.
@@ -118,7 +137,9 @@ async function listFiles(dir: string): Promise<string[]> {
     entries = await readdir(dir, { withFileTypes: true, recursive: true });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new ConfigError(`migrations directory ${dir} does not exist`, { hint: 'create it, or set [project] migrations in rsrun.ini, or pass --project-dir' });
+      throw new ConfigError(`migrations directory ${dir} does not exist`, {
+        hint: 'create it, or set [project] migrations in rsrun.ini, or pass --project-dir',
+      });
     }
     throw err;
   }
@@ -137,19 +158,32 @@ export async function readText(file: string): Promise<string> {
   } catch (err) {
     // Find the line of the first bad byte, so the user can find it.
     const good = new TextDecoder('utf-8').decode(bytes).split('\ufffd')[0] ?? '';
-    throw new InputError('file is not valid UTF-8', { file, line: good.split('\n').length, cause: err, hint: 'save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8)' });
+    throw new InputError('file is not valid UTF-8', {
+      file,
+      line: good.split('\n').length,
+      cause: err,
+      hint: 'save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8)',
+    });
   }
 }
 
 export function checksumOf(text: string): string {
   // Copies only when there is something to normalise: a 50 MB migration is not duplicated twice.
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  return createHash('sha256').update(body.includes('\r') ? body.replace(/\r\n?/g, '\n') : body).digest('hex');
+  return createHash('sha256')
+    .update(body.includes('\r') ? body.replace(/\r\n?/g, '\n') : body)
+    .digest('hex');
 }
 
 const DIRECTIVE = /^rsrun:([a-z][a-z0-9-]*)\b/;
 
-async function readSqlMigration(file: string, script: string, kind: Migration['kind'], version: string | null, description: string): Promise<Migration> {
+async function readSqlMigration(
+  file: string,
+  script: string,
+  kind: Migration['kind'],
+  version: string | null,
+  description: string,
+): Promise<Migration> {
   const text = await readText(file);
   const scanned = scanSql(text, file);
   if (scanned.statements.length === 0) {
@@ -160,7 +194,19 @@ async function readSqlMigration(file: string, script: string, kind: Migration['k
     const d = DIRECTIVE.exec(c.text);
     if (d) directives.add(d[1] as string);
   }
-  return { kind, version, description, script, file, line: 1, checksum: checksumOf(scanned.text), statements: scanned.statements, comments: scanned.comments, directives, source: 'sql' };
+  return {
+    kind,
+    version,
+    description,
+    script,
+    file,
+    line: 1,
+    checksum: checksumOf(scanned.text),
+    statements: scanned.statements,
+    comments: scanned.comments,
+    directives,
+    source: 'sql',
+  };
 }
 
 async function readIniChangesets(file: string, rel: string): Promise<Migration[]> {
@@ -169,7 +215,13 @@ async function readIniChangesets(file: string, rel: string): Promise<Migration[]
   try {
     doc = parseIni(text, file);
   } catch (err) {
-    if (err instanceof ConfigError) throw new InputError(err.message, { file, ...(err.line ? { line: err.line } : {}), cause: err, ...(err.hint ? { hint: err.hint } : {}) });
+    if (err instanceof ConfigError)
+      throw new InputError(err.message, {
+        file,
+        ...(err.line ? { line: err.line } : {}),
+        cause: err,
+        ...(err.hint ? { hint: err.hint } : {}),
+      });
     throw err;
   }
   const out: Migration[] = [];
@@ -180,13 +232,19 @@ async function readIniChangesets(file: string, rel: string): Promise<Migration[]
     for (const [key, value] of Object.entries(keys)) {
       const line = doc.lines.get(`${section}\0${key}`) ?? sectionLine;
       if (!/^query\d+$/i.test(key)) {
-        throw new InputError(`unexpected key "${key}" in changeset [${section}]`, { file, line, hint: 'changeset keys are query0, query1, ... one statement each' });
+        throw new InputError(`unexpected key "${key}" in changeset [${section}]`, {
+          file,
+          line,
+          hint: 'changeset keys are query0, query1, ... one statement each',
+        });
       }
       const sql = value.trim().replace(/;\s*$/, '');
-      if (sql === '') throw new InputError(`${key} in [${section}] is empty`, { file, line, hint: 'write the statement, or remove the key' });
+      if (sql === '')
+        throw new InputError(`${key} in [${section}] is empty`, { file, line, hint: 'write the statement, or remove the key' });
       numbered.push({ n: Number(key.replace(/^\D+/, '')), stmt: { sql, index: 0, line, offset: 0 } });
     }
-    if (numbered.length === 0) throw new InputError(`changeset [${section}] has no statements`, { file, line: sectionLine, hint: 'add query0 = ...' });
+    if (numbered.length === 0)
+      throw new InputError(`changeset [${section}] has no statements`, { file, line: sectionLine, hint: 'add query0 = ...' });
     // Keys are applied in numeric order (query2 before query10), as the seed sample's runner does.
     const statements = numbered.sort((a, b) => a.n - b.n).map((x, i) => ({ ...x.stmt, index: i }));
     out.push({

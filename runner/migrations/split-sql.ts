@@ -36,8 +36,7 @@ export interface ScannedSql {
 }
 
 const NL = 10;
-const isIdentChar = (c: number) =>
-  (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36 || c > 127;
+const isIdentChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36 || c > 127;
 const isIdentStart = (c: number) => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c > 127;
 const isSpace = (c: number) => c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 11;
 
@@ -124,11 +123,20 @@ export function scanSql(input: string, file: string): ScannedSql {
     startToken();
     // 'string', E'string', "identifier"
     if (c === 39 || c === 34) {
-      const escapes = c === 39 && i > 0 && (text.charCodeAt(i - 1) === 69 || text.charCodeAt(i - 1) === 101) && !isIdentChar(i > 1 ? text.charCodeAt(i - 2) : 32);
+      const escapes =
+        c === 39 &&
+        i > 0 &&
+        (text.charCodeAt(i - 1) === 69 || text.charCodeAt(i - 1) === 101) &&
+        !isIdentChar(i > 1 ? text.charCodeAt(i - 2) : 32);
       const startLine = line;
       let k = i + 1;
       for (;;) {
-        if (k >= n) unterminated(c === 39 ? 'string literal \'' : 'quoted identifier "', startLine, `close it with ${c === 39 ? "'" : '"'} (inside, write a quote as two quotes)`);
+        if (k >= n)
+          unterminated(
+            c === 39 ? "string literal '" : 'quoted identifier "',
+            startLine,
+            `close it with ${c === 39 ? "'" : '"'} (inside, write a quote as two quotes)`,
+          );
         const d = text.charCodeAt(k);
         if (escapes && d === 92 /* \ */) {
           k += 2;

@@ -12,7 +12,10 @@ import { summarize, type LintFindingRecord, type RunReport } from './run-report'
 
 /** Sortable and unique: `20261126T011130Z-3f9a1c`. */
 export function newRunId(now = new Date()): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = now
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return `${stamp}-${randomBytes(3).toString('hex')}`;
 }
 

@@ -54,10 +54,19 @@ export interface RunShipment {
 type RunIdentity = Omit<PendingMarker, 'state' | 'pid' | 'host' | 'lastError'>;
 
 /** Publishes the run's metrics: the pending file if there is one, else `fresh` (a report just finished). */
-async function sendMetrics(config: ResolvedConfig, runDir: string, fresh: RunReport | undefined, logger: Logger, masker: Masker): Promise<Pick<RunShipment, 'metrics' | 'metricsError'>> {
+async function sendMetrics(
+  config: ResolvedConfig,
+  runDir: string,
+  fresh: RunReport | undefined,
+  logger: Logger,
+  masker: Masker,
+): Promise<Pick<RunShipment, 'metrics' | 'metricsError'>> {
   const pending = await readPendingMetrics(runDir);
   if (!config.cloudwatch) {
-    if (pending) logger.warn('metrics are waiting in the spool but [cloudwatch] is not configured; left in place', { file: path.join(runDir, 'metrics.pending.json') });
+    if (pending)
+      logger.warn('metrics are waiting in the spool but [cloudwatch] is not configured; left in place', {
+        file: path.join(runDir, 'metrics.pending.json'),
+      });
     return {};
   }
   const namespace = pending?.namespace ?? config.cloudwatch.namespace;
@@ -69,7 +78,8 @@ async function sendMetrics(config: ResolvedConfig, runDir: string, fresh: RunRep
     onRetry: (err, attempt) => logger.debug('CloudWatch retry', { attempt, error: messageOf(err) }),
   });
   await savePendingMetrics(runDir, { namespace, data: result.unsent });
-  if (result.expired > 0) logger.warn(`${result.expired} metric data points were older than CloudWatch accepts (14 days) and were dropped`, { runDir });
+  if (result.expired > 0)
+    logger.warn(`${result.expired} metric data points were older than CloudWatch accepts (14 days) and were dropped`, { runDir });
   if (result.unsent.length === 0) {
     logger.info(`published ${result.sent} metrics to CloudWatch namespace ${namespace}`);
     return { metrics: result };
@@ -80,13 +90,23 @@ async function sendMetrics(config: ResolvedConfig, runDir: string, fresh: RunRep
     file: path.join(runDir, 'metrics.pending.json'),
     hint: 'the metrics are kept in the run directory; `rsrun ship` sends them later',
   });
-  logger.warn(`${why}: ${result.unsent.length} metrics kept in ${path.join(runDir, 'metrics.pending.json')}; send them later with \`rsrun ship\``, {
-    error: masker.mask(messageOf(result.error)),
-  });
+  logger.warn(
+    `${why}: ${result.unsent.length} metrics kept in ${path.join(runDir, 'metrics.pending.json')}; send them later with \`rsrun ship\``,
+    {
+      error: masker.mask(messageOf(result.error)),
+    },
+  );
   return { metrics: result, metricsError };
 }
 
-async function sendFiles(store: RunStore, runDir: string, run: RunIdentity, marker: PendingMarker | undefined, logger: Logger, masker: Masker): Promise<Pick<RunShipment, 'shipped' | 'uploadError'>> {
+async function sendFiles(
+  store: RunStore,
+  runDir: string,
+  run: RunIdentity,
+  marker: PendingMarker | undefined,
+  logger: Logger,
+  masker: Masker,
+): Promise<Pick<RunShipment, 'shipped' | 'uploadError'>> {
   try {
     const shipped = await shipRun({ store, runDir, run, masker, logger });
     await clearMarker(runDir);
@@ -96,9 +116,12 @@ async function sendFiles(store: RunStore, runDir: string, run: RunIdentity, mark
     return { shipped };
   } catch (err) {
     const uploadError = err instanceof ShippingError ? err : new ShippingError(masker.mask(messageOf(err)), { cause: err });
-    if (marker) await writeMarker(runDir, { ...marker, state: 'finished', lastError: masker.mask(uploadError.message) }).catch(() => undefined);
+    if (marker)
+      await writeMarker(runDir, { ...marker, state: 'finished', lastError: masker.mask(uploadError.message) }).catch(() => undefined);
     const what = isUnreachable(uploadError.cause) ? `${store.location} is unreachable` : `shipping to ${store.location} failed`;
-    logger.warn(`${what}: run records kept in the local spool at ${runDir}; upload them later with \`rsrun ship\``, { error: uploadError.message });
+    logger.warn(`${what}: run records kept in the local spool at ${runDir}; upload them later with \`rsrun ship\``, {
+      error: uploadError.message,
+    });
     return { uploadError };
   }
 }
@@ -131,7 +154,10 @@ export function attachShipping(ctx: RunContext, logger: Logger): void {
       files = await sendFiles(store, ctx.runDir, run, finished, logger, masker);
     } catch (err) {
       // Opening the store itself failed (no region, bad endpoint): same spool path.
-      const uploadError = new ShippingError(`cannot open ${config.s3 ? `s3://${config.s3.bucket}` : 'the local store'}: ${masker.mask(messageOf(err))}`, { cause: err, hint: 'check [s3] and the AWS region/credentials; `rsrun ship` uploads the spool later' });
+      const uploadError = new ShippingError(
+        `cannot open ${config.s3 ? `s3://${config.s3.bucket}` : 'the local store'}: ${masker.mask(messageOf(err))}`,
+        { cause: err, hint: 'check [s3] and the AWS region/credentials; `rsrun ship` uploads the spool later' },
+      );
       logger.warn(`${uploadError.message}; run records kept in the local spool at ${ctx.runDir}`);
       files = { uploadError };
     } finally {

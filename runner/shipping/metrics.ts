@@ -43,13 +43,25 @@ export function metricsFor(report: RunReport): StoredDatum[] {
   if (report.command !== 'test') {
     out.push(d('DeploymentSuccess', report.status === 'passed' ? 1 : 0, 'Count'));
     out.push(d('MigrationsApplied', applied.length, 'Count'));
-    out.push(d('MigrationDuration', applied.reduce((sum, m) => sum + m.durationMs, 0), 'Milliseconds'));
+    out.push(
+      d(
+        'MigrationDuration',
+        applied.reduce((sum, m) => sum + m.durationMs, 0),
+        'Milliseconds',
+      ),
+    );
   }
   if (report.tests.length > 0 || report.command === 'test') {
     out.push(d('TestsPassed', report.summary.passed, 'Count'));
     out.push(d('TestsFailed', report.summary.failed, 'Count'));
     out.push(d('TestsErrored', report.summary.errors, 'Count'));
-    out.push(d('TestDuration', report.tests.reduce((sum, t) => sum + t.durationMs, 0), 'Milliseconds'));
+    out.push(
+      d(
+        'TestDuration',
+        report.tests.reduce((sum, t) => sum + t.durationMs, 0),
+        'Milliseconds',
+      ),
+    );
   }
   out.push(d('RunDuration', report.durationMs, 'Milliseconds'));
   return out.filter((m) => Number.isFinite(m.value));
@@ -61,7 +73,9 @@ function toDatum(m: StoredDatum): MetricDatum {
     Value: m.value,
     Unit: m.unit,
     Timestamp: new Date(m.timestamp),
-    Dimensions: Object.entries(m.dimensions).slice(0, 30).map(([Name, Value]) => ({ Name, Value })),
+    Dimensions: Object.entries(m.dimensions)
+      .slice(0, 30)
+      .map(([Name, Value]) => ({ Name, Value })),
   };
 }
 
@@ -100,7 +114,9 @@ export interface PublishResult {
   expired: number;
 }
 
-export async function openCloudWatch(config: CloudWatchConfig): Promise<{ client: CloudWatchClient; sdk: typeof import('@aws-sdk/client-cloudwatch') }> {
+export async function openCloudWatch(
+  config: CloudWatchConfig,
+): Promise<{ client: CloudWatchClient; sdk: typeof import('@aws-sdk/client-cloudwatch') }> {
   const sdk = await loadAwsModule(() => import('@aws-sdk/client-cloudwatch'));
   const client = new sdk.CloudWatchClient({
     ...(config.region ? { region: config.region } : {}),

@@ -72,11 +72,22 @@ function newestFirst(a: RunIndexEntry, b: RunIndexEntry): number {
   return a.runId < b.runId ? 1 : a.runId > b.runId ? -1 : 0;
 }
 
-export function mergeIndex(previous: RunIndex | undefined, entry: RunIndexEntry, meta: { project: string; environment: string }, now = new Date()): RunIndex {
+export function mergeIndex(
+  previous: RunIndex | undefined,
+  entry: RunIndexEntry,
+  meta: { project: string; environment: string },
+  now = new Date(),
+): RunIndex {
   const runs = (previous?.runs ?? []).filter((r) => r.runId !== entry.runId);
   runs.push(entry);
   runs.sort(newestFirst);
-  return { schemaVersion: 1, project: meta.project, environment: meta.environment, updatedAt: now.toISOString(), runs: runs.slice(0, INDEX_LIMIT) };
+  return {
+    schemaVersion: 1,
+    project: meta.project,
+    environment: meta.environment,
+    updatedAt: now.toISOString(),
+    runs: runs.slice(0, INDEX_LIMIT),
+  };
 }
 
 /** A damaged index is restarted from this run on; the run folders themselves are untouched. */
@@ -123,7 +134,12 @@ export async function updateIndex(store: RunStore, environment: string, project:
   for (let attempt = 1; attempt <= 8; attempt++) {
     const current = await store.get(jsonKey);
     const next = mergeIndex(current ? parseIndex(current.body) : undefined, entry, { project, environment });
-    const written = await store.putIfUnchanged(jsonKey, Buffer.from(JSON.stringify(next, null, 2) + '\n'), 'application/json; charset=utf-8', current?.etag);
+    const written = await store.putIfUnchanged(
+      jsonKey,
+      Buffer.from(JSON.stringify(next, null, 2) + '\n'),
+      'application/json; charset=utf-8',
+      current?.etag,
+    );
     if (written) {
       // The HTML is derived from the JSON: a lost race here is repaired by the next run's rewrite.
       await store.put(joinKey(environment, 'index.html'), Buffer.from(renderIndexHtml(next)), 'text/html; charset=utf-8');
@@ -131,5 +147,7 @@ export async function updateIndex(store: RunStore, environment: string, project:
     }
     await new Promise((resolve) => setTimeout(resolve, 50 * attempt + Math.random() * 100));
   }
-  throw new ShippingError(`could not update ${store.url(jsonKey)}: other runners kept changing it`, { hint: 'run `rsrun ship` again; the run files themselves are uploaded' });
+  throw new ShippingError(`could not update ${store.url(jsonKey)}: other runners kept changing it`, {
+    hint: 'run `rsrun ship` again; the run files themselves are uploaded',
+  });
 }

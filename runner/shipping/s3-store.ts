@@ -64,9 +64,12 @@ export class S3Store implements RunStore {
     const etag = out.ETag?.replace(/"/g, '').toLowerCase();
     const verified = echoedSha !== undefined ? echoedSha === sha : etag === digest.toString('hex');
     if (!verified) {
-      throw new ShippingError(`S3 did not confirm the bytes of ${this.url(key)} (sent sha256 ${sha}, md5 ${digest.toString('hex')}; got ${echoedSha ? `sha256 ${echoedSha}` : `ETag ${out.ETag ?? 'none'}`})`, {
-        hint: 'the upload will be retried by `rsrun ship`; if it keeps failing, check the bucket encryption settings',
-      });
+      throw new ShippingError(
+        `S3 did not confirm the bytes of ${this.url(key)} (sent sha256 ${sha}, md5 ${digest.toString('hex')}; got ${echoedSha ? `sha256 ${echoedSha}` : `ETag ${out.ETag ?? 'none'}`})`,
+        {
+          hint: 'the upload will be retried by `rsrun ship`; if it keeps failing, check the bucket encryption settings',
+        },
+      );
     }
     return { key, size: body.length, sha256: sha };
   }
@@ -77,7 +80,8 @@ export class S3Store implements RunStore {
       const bytes = out.Body ? await out.Body.transformToByteArray() : new Uint8Array();
       return { body: Buffer.from(bytes), etag: out.ETag };
     } catch (err) {
-      if (err instanceof this.sdk.NoSuchKey || (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404) return undefined;
+      if (err instanceof this.sdk.NoSuchKey || (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404)
+        return undefined;
       throw err;
     }
   }

@@ -107,10 +107,13 @@ export async function shipRun(input: ShipRunInput): Promise<ShipRunResult> {
   try {
     index = await withRetry(() => updateIndex(store, run.environment, run.project, entryFor(run, report, files)), retry);
   } catch (err) {
-    throw new ShippingError(`run files uploaded, but the index ${store.url(joinKey(run.environment, 'index.json'))} could not be updated: ${masker.mask(messageOf(err))}`, {
-      cause: err,
-      hint: `the run stays in the local spool (${runDir}); run \`rsrun ship\` to finish`,
-    });
+    throw new ShippingError(
+      `run files uploaded, but the index ${store.url(joinKey(run.environment, 'index.json'))} could not be updated: ${masker.mask(messageOf(err))}`,
+      {
+        cause: err,
+        hint: `the run stays in the local spool (${runDir}); run \`rsrun ship\` to finish`,
+      },
+    );
   }
   return { objects: uploaded, index, url: `${store.url(base)}/` };
 }

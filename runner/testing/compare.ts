@@ -113,7 +113,12 @@ export function judge(expect: Exclude<Expectation, { kind: 'error' }>, got: Coll
     case 'between': {
       const range = `${expect.min ?? '-∞'}..${expect.max ?? '∞'}`;
       const n = first === undefined || first === null ? NaN : Number(first);
-      if (Number.isNaN(n)) return { passed: false, message: `expected a number in ${range}, got ${got.rowCount === 0 ? 'no rows' : show(first ?? null)}`, actual };
+      if (Number.isNaN(n))
+        return {
+          passed: false,
+          message: `expected a number in ${range}, got ${got.rowCount === 0 ? 'no rows' : show(first ?? null)}`,
+          actual,
+        };
       const ok = (expect.min === undefined || n >= expect.min) && (expect.max === undefined || n <= expect.max);
       return ok ? { passed: true } : { passed: false, message: `expected a value in ${range}, got ${n}`, actual };
     }
@@ -126,7 +131,9 @@ function judgeRows(expect: Extract<Expectation, { kind: 'rows' }>, got: Collecte
   const expected = toTable(expect.columns, expect.rows);
   const fail = (message: string): Verdict => ({ passed: false, message, expected, actual });
   if (got.rowCount > 0 && got.columns.length !== expect.columns.length) {
-    return fail(`expected ${expect.columns.length} columns (${expect.columns.join(', ')}), got ${got.columns.length} (${got.columns.join(', ')})`);
+    return fail(
+      `expected ${expect.columns.length} columns (${expect.columns.join(', ')}), got ${got.columns.length} (${got.columns.join(', ')})`,
+    );
   }
   if (got.rowCount !== expect.rows.length || got.countCapped) {
     return fail(`expected ${rowsWord(expect.rows.length)} from ${expect.source}, got ${rowsWord(got.rowCount, got.countCapped)}`);
@@ -134,7 +141,9 @@ function judgeRows(expect: Extract<Expectation, { kind: 'rows' }>, got: Collecte
   const key = (r: (string | null)[]) => JSON.stringify(r.map(canonical));
   if (expect.ordered) {
     const at = expect.rows.findIndex((r, i) => key(r) !== key(got.rows[i] ?? []));
-    return at < 0 ? { passed: true } : fail(`row ${at + 1} differs: expected (${fmtRow(expect.rows[at] ?? [])}), got (${fmtRow(got.rows[at] ?? [])})`);
+    return at < 0
+      ? { passed: true }
+      : fail(`row ${at + 1} differs: expected (${fmtRow(expect.rows[at] ?? [])}), got (${fmtRow(got.rows[at] ?? [])})`);
   }
   // Multiset difference: rows expected but missing, and rows returned but not expected.
   const pending = new Map<string, number>();
@@ -156,7 +165,11 @@ function judgeRows(expect: Extract<Expectation, { kind: 'rows' }>, got: Collecte
     }
     return false;
   });
-  const list = (rows: (string | null)[][]) => rows.slice(0, 5).map((r) => `(${fmtRow(r)})`).join(', ') + (rows.length > 5 ? `, … ${rows.length - 5} more` : '');
+  const list = (rows: (string | null)[][]) =>
+    rows
+      .slice(0, 5)
+      .map((r) => `(${fmtRow(r)})`)
+      .join(', ') + (rows.length > 5 ? `, … ${rows.length - 5} more` : '');
   return fail(`rows differ from ${expect.source}: missing ${list(missing)}; unexpected ${list(unexpected)}`);
 }
 

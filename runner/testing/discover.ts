@@ -20,13 +20,22 @@ export async function discoverTests(project: Pick<ProjectConfig, 'dir' | 'testsD
   }
   const fromConfig: IniSection[] = Object.entries(project.extraSections)
     .filter(([name]) => isTestSection(name))
-    .map(([name, values]) => ({ name, line: 0, entries: Object.entries(values).map(([key, value]) => ({ key: key.toLowerCase(), value, line: 0 })) }));
+    .map(([name, values]) => ({
+      name,
+      line: 0,
+      entries: Object.entries(values).map(([key, value]) => ({ key: key.toLowerCase(), value, line: 0 })),
+    }));
   tests.push(...testsFromIni(fromConfig, 'rsrun.ini'));
 
   const seen = new Map<string, TestCase>();
   for (const t of tests) {
     const prior = seen.get(t.id);
-    if (prior) throw new InputError(`two tests are named ${t.id}`, { file: t.file, line: t.line, hint: `rename one (the other is at ${prior.file}:${prior.line})` });
+    if (prior)
+      throw new InputError(`two tests are named ${t.id}`, {
+        file: t.file,
+        line: t.line,
+        hint: `rename one (the other is at ${prior.file}:${prior.line})`,
+      });
     seen.set(t.id, t);
   }
   return tests.sort((a, b) => compareIds(a.id, b.id));

@@ -77,12 +77,16 @@ export async function executeTest(session: Session, test: TestCase, options: Exe
   const guardTransaction = async (sql: string) => {
     const refused = options.dialect.nonTransactional(sql);
     if (refused) {
-      throw new SetupFailure(`${refused.command} cannot run inside the test's transaction (${refused.source}); tests roll back everything they do, so move it to a migration`);
+      throw new SetupFailure(
+        `${refused.command} cannot run inside the test's transaction (${refused.source}); tests roll back everything they do, so move it to a migration`,
+      );
     }
     const commits = options.dialect.commitsImplicitly(sql);
     if (commits) {
       isolationBroken = true;
-      notes.push(`isolation broken: ${commits.command} commits the transaction it runs in (${commits.source}), so changes made before it were kept`);
+      notes.push(
+        `isolation broken: ${commits.command} commits the transaction it runs in (${commits.source}), so changes made before it were kept`,
+      );
     }
   };
   const checkStillInTransaction = async () => {
@@ -96,9 +100,10 @@ export async function executeTest(session: Session, test: TestCase, options: Exe
   if (session.inTransaction()) await session.batch('ROLLBACK;\nBEGIN');
   else await session.query('BEGIN');
   try {
-    for (const f of test.fixtures) await loadFixture(session, f, options).catch((err: unknown) => {
-      throw new SetupFailure(`fixture ${f.file} into ${f.table} failed: ${serverMessage(err)}`, { cause: err });
-    });
+    for (const f of test.fixtures)
+      await loadFixture(session, f, options).catch((err: unknown) => {
+        throw new SetupFailure(`fixture ${f.file} into ${f.table} failed: ${serverMessage(err)}`, { cause: err });
+      });
     for (const s of test.setup) await run(s, 'setup statement');
 
     const steps = rewrite(test.query, test, options);
@@ -151,7 +156,8 @@ async function assertQuery(
     }
   }
   const keep = expect.kind === 'rows' ? Math.max(DISPLAY_ROWS, expect.rows.length + 1) : DISPLAY_ROWS;
-  const countLimit = expect.kind === 'count' ? Math.max(COUNT_LIMIT, expect.count + 1) : expect.kind === 'rows' ? Math.max(COUNT_LIMIT, keep) : COUNT_LIMIT;
+  const countLimit =
+    expect.kind === 'count' ? Math.max(COUNT_LIMIT, expect.count + 1) : expect.kind === 'rows' ? Math.max(COUNT_LIMIT, keep) : COUNT_LIMIT;
   const got: CollectedResult = { columns: [], rows: [], rowCount: 0, countCapped: false };
   // Streamed in chunks: a failing test that returns a million rows keeps only what the report shows.
   await streamRows(session, sql, params, sqlCursor, (rows, fields) => {

@@ -34,7 +34,12 @@ export async function runTests(options: RunTestsOptions): Promise<TestOutcome[]>
   const all = await discoverTests(config.project);
   await warm;
   const durations = settings.durationsFrom ? await readDurations(settings.durationsFrom) : undefined;
-  const selected = selectTests(all, { grep: settings.grep, tags: settings.tags, shard: settings.shard, ...(durations ? { durations } : {}) });
+  const selected = selectTests(all, {
+    grep: settings.grep,
+    tags: settings.tags,
+    shard: settings.shard,
+    ...(durations ? { durations } : {}),
+  });
   // Defaults to Redshift's five WLM slots (config/load-config.ts).
   const concurrency = Math.max(1, settings.concurrency);
   logger.info(

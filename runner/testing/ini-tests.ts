@@ -82,7 +82,11 @@ export function quoteQualified(name: string): string {
   return name.split('.').map(quoteIdent).join('.');
 }
 
-const listOf = (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean);
+const listOf = (v: string) =>
+  v
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 
 function columnAssertions(section: IniSection, table: string, file: string): TestCase[] {
   const suite = `${file}[${section.name}]`;
@@ -113,13 +117,25 @@ function columnAssertions(section: IniSection, table: string, file: string): Tes
         break;
       case 'not_null':
         for (const c of listOf(value)) {
-          out.push(make(`not_null(${c})`, line, `SELECT COUNT(*) AS null_rows FROM ${t} WHERE ${quoteIdent(c)} IS NULL`, { kind: 'scalar', value: '0' }));
+          out.push(
+            make(`not_null(${c})`, line, `SELECT COUNT(*) AS null_rows FROM ${t} WHERE ${quoteIdent(c)} IS NULL`, {
+              kind: 'scalar',
+              value: '0',
+            }),
+          );
         }
         break;
       case 'unique':
         for (const c of listOf(value)) {
           const q = quoteIdent(c);
-          out.push(make(`unique(${c})`, line, `SELECT ${q}, COUNT(*) AS occurrences FROM ${t} WHERE ${q} IS NOT NULL GROUP BY ${q} HAVING COUNT(*) > 1`, { kind: 'empty' }));
+          out.push(
+            make(
+              `unique(${c})`,
+              line,
+              `SELECT ${q}, COUNT(*) AS occurrences FROM ${t} WHERE ${q} IS NOT NULL GROUP BY ${q} HAVING COUNT(*) > 1`,
+              { kind: 'empty' },
+            ),
+          );
         }
         break;
       case 'accepted_values': {
@@ -128,13 +144,15 @@ function columnAssertions(section: IniSection, table: string, file: string): Tes
         if (values.length === 0) bad('list the accepted values, comma-separated');
         const q = quoteIdent(column as string);
         const placeholders = values.map((_, i) => `$${i + 1}`).join(', ');
-        out.push(make(
-          `accepted_values(${column})`,
-          line,
-          `SELECT ${q}, COUNT(*) AS occurrences FROM ${t} WHERE ${q} IS NOT NULL AND CAST(${q} AS VARCHAR) NOT IN (${placeholders}) GROUP BY ${q}`,
-          { kind: 'empty' },
-          values,
-        ));
+        out.push(
+          make(
+            `accepted_values(${column})`,
+            line,
+            `SELECT ${q}, COUNT(*) AS occurrences FROM ${t} WHERE ${q} IS NOT NULL AND CAST(${q} AS VARCHAR) NOT IN (${placeholders}) GROUP BY ${q}`,
+            { kind: 'empty' },
+            values,
+          ),
+        );
         break;
       }
       case 'relationships': {
@@ -143,13 +161,15 @@ function columnAssertions(section: IniSection, table: string, file: string): Tes
         const parentColumn = quoteIdent(parts.at(-1) as string);
         const parent = quoteQualified(parts.slice(0, -1).join('.'));
         const q = quoteIdent(column as string);
-        out.push(make(
-          `relationships(${column} -> ${value.trim()})`,
-          line,
-          `SELECT child.${q}, COUNT(*) AS orphans FROM ${t} AS child LEFT JOIN ${parent} AS parent ON child.${q} = parent.${parentColumn} ` +
-            `WHERE child.${q} IS NOT NULL AND parent.${parentColumn} IS NULL GROUP BY child.${q}`,
-          { kind: 'empty' },
-        ));
+        out.push(
+          make(
+            `relationships(${column} -> ${value.trim()})`,
+            line,
+            `SELECT child.${q}, COUNT(*) AS orphans FROM ${t} AS child LEFT JOIN ${parent} AS parent ON child.${q} = parent.${parentColumn} ` +
+              `WHERE child.${q} IS NOT NULL AND parent.${parentColumn} IS NULL GROUP BY child.${q}`,
+            { kind: 'empty' },
+          ),
+        );
         break;
       }
       case 'row_count': {

@@ -150,7 +150,11 @@ async function runWithTimeout(
     const result = done.result as ExecutionResult;
     if (limit && took > limit) {
       return {
-        result: { ...result, status: 'error', message: `timed out: took ${seconds(took)}, over the limit of ${seconds(limit)} (the embedded engine runs statements in-process and cannot interrupt them; on a server the statement is cancelled)` },
+        result: {
+          ...result,
+          status: 'error',
+          message: `timed out: took ${seconds(took)}, over the limit of ${seconds(limit)} (the embedded engine runs statements in-process and cannot interrupt them; on a server the statement is cancelled)`,
+        },
         sessionBroken: false,
       };
     }
@@ -185,5 +189,8 @@ async function runWithTimeout(
     (await attempt('terminated its session (pg_terminate_backend)', () => options.warehouse.terminate(session.backendPid)));
   const message = `timed out after ${seconds(limit)}; ${how.join(', then ')}${stopped ? '' : '; the statement did not stop'}`;
   options.logger.warn(`test ${test.id} ${message}`, { test: test.id, backendPid: session.backendPid });
-  return { result: { status: 'error', sql: [...test.setup, test.query].map((s) => `${s.sql};`).join('\n\n'), message }, sessionBroken: true };
+  return {
+    result: { status: 'error', sql: [...test.setup, test.query].map((s) => `${s.sql};`).join('\n\n'), message },
+    sessionBroken: true,
+  };
 }

@@ -39,7 +39,10 @@ export function shardTests(tests: TestCase[], count: number, durations?: Map<str
     sorted.forEach((t, i) => shards[i % count]?.push(t));
     return shards;
   }
-  const known = sorted.map((t) => durations.get(t.id)).filter((d): d is number => d !== undefined).sort((a, b) => a - b);
+  const known = sorted
+    .map((t) => durations.get(t.id))
+    .filter((d): d is number => d !== undefined)
+    .sort((a, b) => a - b);
   const median = known.length ? (known[Math.floor(known.length / 2)] as number) : 1;
   const weight = (t: TestCase) => durations.get(t.id) ?? median;
   const byWeight = [...sorted].sort((a, b) => weight(b) - weight(a) || compareIds(a.id, b.id));
@@ -65,7 +68,10 @@ export async function readDurations(reportJson: string): Promise<Map<string, num
   try {
     parsed = JSON.parse(await readFile(reportJson, 'utf8')) as typeof parsed;
   } catch (err) {
-    throw new InputError(`cannot read durations from ${reportJson}`, { cause: err, hint: '--durations-from takes the report.json of a previous run' });
+    throw new InputError(`cannot read durations from ${reportJson}`, {
+      cause: err,
+      hint: '--durations-from takes the report.json of a previous run',
+    });
   }
   const out = new Map<string, number>();
   for (const t of parsed.tests ?? []) {

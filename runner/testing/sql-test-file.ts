@@ -36,7 +36,14 @@ interface Block {
 }
 
 const newBlock = (name: string | undefined, line: number): Block => ({
-  name, line, tags: [], fixtures: [], statements: [], expect: undefined, timeoutMs: undefined, skip: undefined,
+  name,
+  line,
+  tags: [],
+  fixtures: [],
+  statements: [],
+  expect: undefined,
+  timeoutMs: undefined,
+  skip: undefined,
 });
 
 /**
@@ -86,7 +93,8 @@ export async function parseSqlTests(text: string, absFile: string, relFile: stri
         break;
       case 'fixture': {
         const [table, file] = restWords;
-        if (!table || !file || restWords.length !== 2) fail(line, '`-- rsrun:fixture` needs a table and a CSV file', 'write `-- rsrun:fixture schema.table ../seeds/file.csv`');
+        if (!table || !file || restWords.length !== 2)
+          fail(line, '`-- rsrun:fixture` needs a table and a CSV file', 'write `-- rsrun:fixture schema.table ../seeds/file.csv`');
         current.fixtures.push({ table: table as string, file: path.resolve(path.dirname(absFile), file as string) });
         break;
       }
@@ -163,7 +171,12 @@ async function parseExpect(
     case 'rows': {
       const ordered = args.includes('ordered');
       const table = readInlineTable(lines, line);
-      if (table.length < 1) fail(line, '`expect rows` needs a table on the following comment lines', 'write `-- | col | col |` then one `-- | v | v |` per row');
+      if (table.length < 1)
+        fail(
+          line,
+          '`expect rows` needs a table on the following comment lines',
+          'write `-- | col | col |` then one `-- | v | v |` per row',
+        );
       const [columns = [], ...rows] = table;
       rows.forEach((r, i) => {
         if (r.length !== columns.length) fail(line + 2 + i, `row has ${r.length} cells, the header has ${columns.length}`);
@@ -181,16 +194,26 @@ async function parseExpect(
         throw new InputError(`cannot read expected rows ${file}`, { line, cause: err, hint: 'CSV paths are relative to the test file' });
       }
       const [columns = [], ...rows] = parseCsvCells(content, csvPath);
-      return { kind: 'rows', columns: columns.map((c) => c ?? ''), rows, ordered: flags.includes('ordered'), source: path.basename(csvPath) };
+      return {
+        kind: 'rows',
+        columns: columns.map((c) => c ?? ''),
+        rows,
+        ordered: flags.includes('ordered'),
+        source: path.basename(csvPath),
+      };
     }
     case 'error': {
       const m = /^(?:([0-9A-Z]{5})\b)?\s*(.*)$/.exec(rest);
       const sqlState = m?.[1];
-      const message = m?.[2] ? unquote(m[2]) ?? undefined : undefined;
+      const message = m?.[2] ? (unquote(m[2]) ?? undefined) : undefined;
       return { kind: 'error', sqlState, message };
     }
     default:
-      return fail(line, `unknown expectation "${kind}"`, 'known: empty, count N, scalar V, between A B, rows, csv FILE, error [SQLSTATE] ["text"]');
+      return fail(
+        line,
+        `unknown expectation "${kind}"`,
+        'known: empty, count N, scalar V, between A B, rows, csv FILE, error [SQLSTATE] ["text"]',
+      );
   }
 }
 
@@ -200,7 +223,12 @@ function readInlineTable(lines: string[], line: number): (string | null)[][] {
   for (let i = line; i < lines.length; i++) {
     const m = /^\s*--\s*(\|.*)$/.exec(lines[i] ?? '');
     if (!m) break;
-    const cells = (m[1] as string).trim().replace(/^\|/, '').replace(/\|$/, '').split('|').map((c) => c.trim());
+    const cells = (m[1] as string)
+      .trim()
+      .replace(/^\|/, '')
+      .replace(/\|$/, '')
+      .split('|')
+      .map((c) => c.trim());
     // A markdown separator row (`|---|---|`) is decoration.
     if (cells.every((c) => /^:?-{3,}:?$/.test(c))) continue;
     out.push(out.length === 0 ? cells : cells.map((c) => (c.toUpperCase() === 'NULL' ? null : c)));

@@ -135,9 +135,11 @@ export class PgWarehouse implements Warehouse {
     const auth = code !== undefined && CONNECT_SQLSTATES.has(code);
     return new ConnectionError(`cannot connect to ${this.label}: ${detail}`, {
       cause: err,
-      hint: tlsFailureHint(err) ?? (auth
-        ? 'check the user, password and database of this environment in rsrun.ini (or its environment variables)'
-        : 'check host, port, network access (security groups) and ssl settings of this environment'),
+      hint:
+        tlsFailureHint(err) ??
+        (auth
+          ? 'check the user, password and database of this environment in rsrun.ini (or its environment variables)'
+          : 'check host, port, network access (security groups) and ssl settings of this environment'),
     });
   }
 }

@@ -54,14 +54,32 @@ export function isSerializationFailure(err: unknown): boolean {
 }
 
 // Socket-level failures Node reports: the peer or the path went away, or a name did not resolve yet.
-const TRANSIENT_SOCKET_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN', 'EAI_AGAIN']);
+const TRANSIENT_SOCKET_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'EAI_AGAIN',
+]);
 // SQLSTATEs: connection exceptions (class 08), admin/crash shutdown, server starting up, too many connections.
 const TRANSIENT_SQLSTATES = new Set(['08000', '08001', '08003', '08004', '08006', '57P01', '57P02', '57P03', '53300']);
 // AWS SDK error names that mean "try again later" (the SDK already retries throttling a few times).
-const TRANSIENT_AWS_NAMES = new Set(['ThrottlingException', 'ActiveStatementsExceededException', 'ActiveSessionsExceededException', 'InternalServerException', 'ServiceUnavailableException', 'TimeoutError']);
+const TRANSIENT_AWS_NAMES = new Set([
+  'ThrottlingException',
+  'ActiveStatementsExceededException',
+  'ActiveSessionsExceededException',
+  'InternalServerException',
+  'ServiceUnavailableException',
+  'TimeoutError',
+]);
 // pg raises these without a code when the socket closes under it ("not queryable" when the server's
 // FATAL message arrived while the client was idle, before the next query was sent).
-const TRANSIENT_MESSAGES = /Connection terminated unexpectedly|has encountered a connection error and is not queryable|Connection terminated due to connection timeout|terminating connection due to administrator command|server closed the connection unexpectedly|socket hang up/i;
+const TRANSIENT_MESSAGES =
+  /Connection terminated unexpectedly|has encountered a connection error and is not queryable|Connection terminated due to connection timeout|terminating connection due to administrator command|server closed the connection unexpectedly|socket hang up/i;
 
 /** A dropped connection or a passing server/network condition, anywhere in the cause chain. */
 export function isTransient(err: unknown): boolean {

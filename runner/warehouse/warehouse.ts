@@ -40,7 +40,12 @@ export interface Session {
   /** `COPY ... TO STDOUT` into `sink`. */
   copyTo(sql: string, sink: Writable): Promise<void>;
   /** Stream rows of a query in chunks so memory stays bounded whatever the result size. */
-  stream<R = Row>(sql: string, params: readonly unknown[], onRows: (rows: R[], fields: string[]) => boolean | void, chunkSize?: number): Promise<void>;
+  stream<R = Row>(
+    sql: string,
+    params: readonly unknown[],
+    onRows: (rows: R[], fields: string[]) => boolean | void,
+    chunkSize?: number,
+  ): Promise<void>;
   /** True when the session is inside a transaction block (BEGIN issued and not yet ended). */
   inTransaction(): boolean;
   /** Give the session back; `broken` discards it (after a timeout, a cancel, a protocol error). */

@@ -6,7 +6,17 @@ const run = (wallMs: number, problems: string[] = []): ToolRun => ({
   tool: 'rsrun',
   wallMs,
   problems,
-  link: { connections: 1, queries: 22, simpleQueries: 16, syncs: 6, turns: 26, bytesToServer: 0, bytesToClient: 0, firstStatementAt: undefined, messages: {} },
+  link: {
+    connections: 1,
+    queries: 22,
+    simpleQueries: 16,
+    syncs: 6,
+    turns: 26,
+    bytesToServer: 0,
+    bytesToClient: 0,
+    firstStatementAt: undefined,
+    messages: {},
+  },
 });
 
 describe('bench: deploy medianRun', () => {

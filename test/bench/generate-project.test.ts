@@ -47,7 +47,9 @@ describe('bench: generateMigrations', () => {
       expect(plan.split('\n').filter((l) => /^m\d{4} /.test(l))).to.have.length(7);
       expect(await readdir(path.join(dir, 'sqitch', 'deploy'))).to.have.length(7);
       expect((await readdir(path.join(dir, 'npm', 'migrations'))).every((f) => /^\d{4}_bench_\d+\.sql$/.test(f))).to.equal(true);
-      expect((await readdir(path.join(dir, 'postgrator', 'migrations'))).every((f) => /^\d{4}\.do\.bench_\d+\.sql$/.test(f))).to.equal(true);
+      expect((await readdir(path.join(dir, 'postgrator', 'migrations'))).every((f) => /^\d{4}\.do\.bench_\d+\.sql$/.test(f))).to.equal(
+        true,
+      );
       expect(psqlFiles).to.have.length(8);
 
       // rsrun's splitter sees exactly the generated statements (strings contain ';' on purpose).

@@ -50,7 +50,9 @@ describe('bench: reading back an rsrun run', function () {
     const log = [
       { timestamp: '2026-01-01T00:00:00.000Z', level: 'info', message: 'run x: test on environment e' },
       { timestamp: '2026-01-01T00:00:00.100Z', level: 'info', message: 'running 0 of 0 tests with concurrency 8' },
-    ].map((e) => JSON.stringify(e)).join('\n');
+    ]
+      .map((e) => JSON.stringify(e))
+      .join('\n');
     expect(testPhaseMs(log)).to.equal(undefined);
     expect(testPhaseMs(`${log}\n${JSON.stringify({ timestamp: '2026-01-01T00:00:01.350Z', test: 't', status: 'passed' })}`)).to.equal(1250);
   });

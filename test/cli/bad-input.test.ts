@@ -40,11 +40,23 @@ describe('rsrun CLI on bad input', function () {
 
   for (const [name, files, fragment] of [
     ['duplicate version', { 'V1__a.sql': 'select 1;', 'V1.0__b.sql': 'select 2;' }, /version 1(\.0)? is used by two migrations/],
-    ['unparsable file name', { 'V1_missing_underscore.sql': 'select 1;' }, /V1_missing_underscore\.sql: cannot tell what kind of migration/],
-    ['unterminated $$', { 'V1__proc.sql': 'create procedure p() as $$ begin\nnull;\nend;' }, /V1__proc\.sql:1: unterminated dollar-quoted body \$\$/],
+    [
+      'unparsable file name',
+      { 'V1_missing_underscore.sql': 'select 1;' },
+      /V1_missing_underscore\.sql: cannot tell what kind of migration/,
+    ],
+    [
+      'unterminated $$',
+      { 'V1__proc.sql': 'create procedure p() as $$ begin\nnull;\nend;' },
+      /V1__proc\.sql:1: unterminated dollar-quoted body \$\$/,
+    ],
     ['unterminated quote', { 'V1__q.sql': "select 1;\ninsert into t values ('abc);" }, /V1__q\.sql:2: unterminated string literal/],
     ['empty file', { 'V1__empty.sql': '-- nothing here\n' }, /V1__empty\.sql: migration has no SQL statements/],
-    ['non-UTF-8 file', { 'V1__latin1.sql': Buffer.from([0x73, 0x65, 0x6c, 0x65, 0x63, 0x74, 0x20, 0x27, 0xe9, 0x27, 0x3b]) }, /V1__latin1\.sql:1: file is not valid UTF-8/],
+    [
+      'non-UTF-8 file',
+      { 'V1__latin1.sql': Buffer.from([0x73, 0x65, 0x6c, 0x65, 0x63, 0x74, 0x20, 0x27, 0xe9, 0x27, 0x3b]) },
+      /V1__latin1\.sql:1: file is not valid UTF-8/,
+    ],
   ] as const) {
     it(`${name}: exit 2 naming the file, nothing applied`, async () => {
       for (const [f, content] of Object.entries(files)) p.migration(f, content as string | Buffer);
@@ -60,7 +72,10 @@ describe('rsrun CLI on bad input', function () {
 
   it('SQL error in statement 3 of 5: exit 3, file/line/statement named, migration rolled back', async () => {
     p.migration('V1__ok.sql', 'create table ok_table (a int);');
-    p.migration('V2__bad.sql', 'create table t1 (a int);\ninsert into t1 values (1);\ninsert into t1 values (1/0);\ncreate table t2 (a int);\ninsert into t2 values (2);');
+    p.migration(
+      'V2__bad.sql',
+      'create table t1 (a int);\ninsert into t1 values (1);\ninsert into t1 values (1/0);\ncreate table t2 (a int);\ninsert into t2 values (2);',
+    );
     const r = await run('migrate', '--fresh');
     expect(r.code).to.equal(3);
     expect(r.stderr).to.match(/V2__bad\.sql:3: V2__bad\.sql: statement 3 of 5 failed: division by zero/);

@@ -15,10 +15,16 @@ function writeProject(p: TempProject, envSection: string): void {
   p.write('rsrun.ini', `[project]\nname = crash\n\n${envSection}\n`);
   p.migration('V1__schema.sql', 'create schema shop;\ncreate table shop.events (id int, note varchar(40));');
   for (let i = 2; i <= 7; i++) {
-    p.migration(`V${i}__step.sql`, `insert into shop.events values (${i}, 'step ${i}');\ncreate table shop.t${i} (a int);\nselect pg_sleep(0.4);`);
+    p.migration(
+      `V${i}__step.sql`,
+      `insert into shop.events values (${i}, 'step ${i}');\ncreate table shop.t${i} (a int);\nselect pg_sleep(0.4);`,
+    );
   }
   // Outside a transaction: progress is recorded statement group by statement group.
-  p.migration('V8__maintenance.sql', `-- rsrun:no-transaction\ninsert into shop.events values (8, 'before vacuum');\nselect pg_sleep(0.4);\nvacuum shop.events;\ninsert into shop.events values (9, 'after vacuum');`);
+  p.migration(
+    'V8__maintenance.sql',
+    `-- rsrun:no-transaction\ninsert into shop.events values (8, 'before vacuum');\nselect pg_sleep(0.4);\nvacuum shop.events;\ninsert into shop.events values (9, 'after vacuum');`,
+  );
   for (let i = 10; i <= 12; i++) p.migration(`V${i}__late.sql`, `insert into shop.events values (${i}, 'late');\nselect pg_sleep(0.3);`);
   p.migration('R__view.sql', 'create or replace view shop.event_count as select count(*) as n from shop.events;');
 }
@@ -36,7 +42,13 @@ async function snapshot(client: pg.Client): Promise<unknown[]> {
 }
 
 /** Starts a deploy and kills it with SIGKILL once `ready` says enough has been applied. */
-async function killMidway(args: string[], cwd: string, env: NodeJS.ProcessEnv, ready: (stderr: string) => boolean, delayMs: number): Promise<void> {
+async function killMidway(
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  ready: (stderr: string) => boolean,
+  delayMs: number,
+): Promise<void> {
   const { child, done } = startCli(args, { cwd, env: { ...env, RSRUN_LOG_FORMAT: 'json' } });
   let stderr = '';
   let armed = false;
@@ -72,7 +84,10 @@ describe('crash recovery [postgres]', function () {
     dbs.push(db);
     const url = new URL(PG_URL);
     const p = new TempProject('rsrun-crash-');
-    writeProject(p, `[env.pg]\nengine = postgres\nhost = ${url.hostname}\nport = ${url.port || 5432}\ndatabase = ${db}\nuser = ${decodeURIComponent(url.username)}\npassword = \${CRASH_PG_PASSWORD}\nlock_timeout = 20s`);
+    writeProject(
+      p,
+      `[env.pg]\nengine = postgres\nhost = ${url.hostname}\nport = ${url.port || 5432}\ndatabase = ${db}\nuser = ${decodeURIComponent(url.username)}\npassword = \${CRASH_PG_PASSWORD}\nlock_timeout = 20s`,
+    );
     return { p, db };
   }
 

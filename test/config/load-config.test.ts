@@ -32,17 +32,44 @@ describe('configuration', () => {
   });
 
   it('reads [project] and [env.NAME], interpolates ${VAR}, and applies flag > env var > INI > default', async () => {
-    p.write('rsrun.ini', [
-      '[project]', 'name = shop', 'migrations = db/changes', 'history_schema = ops', '',
-      '[env.test]', 'engine = redshift', 'host = ${RS_HOST}', 'port = 5439', 'database = ${RS_DB:-dev}', 'user = deployer',
-      'password = ${RS_PASSWORD}', 'statement_timeout = 30m', 'lock_timeout = 90s', 'query_group = deploys',
-    ].join('\n'));
+    p.write(
+      'rsrun.ini',
+      [
+        '[project]',
+        'name = shop',
+        'migrations = db/changes',
+        'history_schema = ops',
+        '',
+        '[env.test]',
+        'engine = redshift',
+        'host = ${RS_HOST}',
+        'port = 5439',
+        'database = ${RS_DB:-dev}',
+        'user = deployer',
+        'password = ${RS_PASSWORD}',
+        'statement_timeout = 30m',
+        'lock_timeout = 90s',
+        'query_group = deploys',
+      ].join('\n'),
+    );
     const env = { RS_HOST: 'cluster.example.com', RS_PASSWORD: 's3cr3t-pw', RSRUN_USER: 'from-env', RSRUN_TEST_PORT: '5440' };
     const c = await loadConfig({ projectDir: p.dir, env: 'test', database: 'from-flag' }, env);
     expect(c.project.name).to.equal('shop');
     expect(c.project.migrationsDir).to.equal(`${p.dir}/db/changes`);
     expect(c.project.historySchema).to.equal('ops');
-    expect(c.env).to.include({ name: 'test', engine: 'redshift', host: 'cluster.example.com', port: 5440, database: 'from-flag', user: 'from-env', password: 's3cr3t-pw', ssl: 'verify-full', statementTimeoutMs: 1_800_000, lockTimeoutMs: 90_000, queryGroup: 'deploys' });
+    expect(c.env).to.include({
+      name: 'test',
+      engine: 'redshift',
+      host: 'cluster.example.com',
+      port: 5440,
+      database: 'from-flag',
+      user: 'from-env',
+      password: 's3cr3t-pw',
+      ssl: 'verify-full',
+      statementTimeoutMs: 1_800_000,
+      lockTimeoutMs: 90_000,
+      queryGroup: 'deploys',
+    });
     expect(c.secrets).to.include('s3cr3t-pw');
   });
 
@@ -85,9 +112,21 @@ describe('configuration', () => {
   });
 
   it("reads the seed sample's dw_config.ini environments, with the host given separately", async () => {
-    p.write('dw_config.ini', '[DEV]\nDWH_CLUSTER_IDENTIFIER = dev-cluster\nDWH_DB = dev\nDWH_DB_USER = awsuser\nDWH_DB_PASSWORD = Passw0rd\nDWH_PORT = 5439\n');
+    p.write(
+      'dw_config.ini',
+      '[DEV]\nDWH_CLUSTER_IDENTIFIER = dev-cluster\nDWH_DB = dev\nDWH_DB_USER = awsuser\nDWH_DB_PASSWORD = Passw0rd\nDWH_PORT = 5439\n',
+    );
     const c = await loadConfig({ projectDir: p.dir, env: 'dev', host: 'dev-cluster.abc.eu-west-1.redshift.amazonaws.com' }, {});
-    expect(c.env).to.include({ name: 'dev', engine: 'redshift', host: 'dev-cluster.abc.eu-west-1.redshift.amazonaws.com', port: 5439, database: 'dev', user: 'awsuser', password: 'Passw0rd', clusterIdentifier: 'dev-cluster' });
+    expect(c.env).to.include({
+      name: 'dev',
+      engine: 'redshift',
+      host: 'dev-cluster.abc.eu-west-1.redshift.amazonaws.com',
+      port: 5439,
+      database: 'dev',
+      user: 'awsuser',
+      password: 'Passw0rd',
+      clusterIdentifier: 'dev-cluster',
+    });
     expect(c.secrets).to.include('Passw0rd');
     const e = await configError(loadConfig({ projectDir: p.dir, env: 'dev' }, {}));
     expect(e.message).to.contain('has no host');

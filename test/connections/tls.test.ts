@@ -48,19 +48,31 @@ describe('Amazon Trust CA bundle for Redshift', () => {
   });
 
   it('is the trust store of verify-full for engine = redshift unless ssl_root_cert says otherwise', async () => {
-    const redshift = await resolveTls({ name: 'prod', engine: 'redshift', ssl: 'verify-full', sslRootCert: undefined, host: 'x.redshift.amazonaws.com' });
+    const redshift = await resolveTls({
+      name: 'prod',
+      engine: 'redshift',
+      ssl: 'verify-full',
+      sslRootCert: undefined,
+      host: 'x.redshift.amazonaws.com',
+    });
     expect(redshift).to.deep.equal({ rejectUnauthorized: true, ca: AMAZON_TRUST_CA_BUNDLE });
     const postgres = await resolveTls({ name: 'ci', engine: 'postgres', ssl: 'verify-full', sslRootCert: undefined, host: 'db' });
     expect(postgres).to.deep.equal({ rejectUnauthorized: true });
-    expect(await resolveTls({ name: 'ci', engine: 'redshift', ssl: 'require', sslRootCert: undefined, host: 'db' })).to.deep.equal({ rejectUnauthorized: false });
+    expect(await resolveTls({ name: 'ci', engine: 'redshift', ssl: 'require', sslRootCert: undefined, host: 'db' })).to.deep.equal({
+      rejectUnauthorized: false,
+    });
     expect(await resolveTls({ name: 'ci', engine: 'redshift', ssl: 'disable', sslRootCert: undefined, host: 'db' })).to.equal(false);
   });
 
   it('refuses an ssl_root_cert that cannot be read or holds no certificate, naming the environment', async () => {
-    const missing = await resolveTls({ name: 'prod', ssl: 'verify-full', sslRootCert: '/nonexistent/ca.pem', host: 'h' }).catch((e: unknown) => e);
+    const missing = await resolveTls({ name: 'prod', ssl: 'verify-full', sslRootCert: '/nonexistent/ca.pem', host: 'h' }).catch(
+      (e: unknown) => e,
+    );
     expect(missing).to.be.instanceOf(RsrunError);
     expect((missing as RsrunError).exitCode).to.equal(ExitCode.BadInput);
-    expect((missing as RsrunError).message).to.contain('/nonexistent/ca.pem').and.contain('prod');
+    expect((missing as RsrunError).message)
+      .to.contain('/nonexistent/ca.pem')
+      .and.contain('prod');
     const notPem = await resolveTls({ name: 'prod', ssl: 'verify-full', sslRootCert: '/etc/hostname', host: 'h' }).catch((e: unknown) => e);
     expect((notPem as RsrunError).message).to.contain('holds no PEM certificate');
   });
@@ -71,9 +83,14 @@ describe('ssl modes against a TLS-only PostgreSQL server', function () {
 
   before(async function () {
     this.timeout(120_000);
-    await requireService(this, 'a TLS PostgreSQL server started from /usr/lib/postgresql', async () => {
-      server = await startTlsPostgres();
-    }, 'install postgresql and openssl (scripts/setup-test-services.sh)');
+    await requireService(
+      this,
+      'a TLS PostgreSQL server started from /usr/lib/postgresql',
+      async () => {
+        server = await startTlsPostgres();
+      },
+      'install postgresql and openssl (scripts/setup-test-services.sh)',
+    );
   });
 
   after(async () => {
@@ -81,14 +98,20 @@ describe('ssl modes against a TLS-only PostgreSQL server', function () {
   });
 
   const env = (overrides: Partial<EnvironmentConfig>): EnvironmentConfig =>
-    envConfigFor('tls', { host: 'localhost', port: server.port, user: server.user, password: server.password, database: server.database }, overrides);
+    envConfigFor(
+      'tls',
+      { host: 'localhost', port: server.port, user: server.user, password: server.password, database: server.database },
+      overrides,
+    );
 
   async function connect(e: EnvironmentConfig): Promise<{ ssl: boolean; version: string | null }> {
     const opened = await openWarehouse(e, { stateDir: os.tmpdir() }, { maxConnections: 1 });
     try {
       const session = await opened.warehouse.acquire();
       try {
-        const r = await session.query<{ ssl: boolean; version: string | null }>('SELECT ssl, version FROM pg_stat_ssl WHERE pid = pg_backend_pid()');
+        const r = await session.query<{ ssl: boolean; version: string | null }>(
+          'SELECT ssl, version FROM pg_stat_ssl WHERE pid = pg_backend_pid()',
+        );
         return r.rows[0] ?? { ssl: false, version: null };
       } finally {
         await session.release();
@@ -116,7 +139,9 @@ describe('ssl modes against a TLS-only PostgreSQL server', function () {
 
   it('verify-full refuses a server whose certificate does not chain to the configured CA', async () => {
     const err = await failure(env({ ssl: 'verify-full', sslRootCert: server.otherCaFile }));
-    expect(err.message).to.contain('cannot connect to').and.match(/self[- ]signed certificate in certificate chain|unable to verify/i);
+    expect(err.message)
+      .to.contain('cannot connect to')
+      .and.match(/self[- ]signed certificate in certificate chain|unable to verify/i);
     expect(err.hint).to.contain('does not chain to a trusted root');
   });
 

@@ -26,18 +26,30 @@ export const REPOSITORY = 'rsrun-e2e';
 
 export async function requireDocker(ctx: Mocha.Context): Promise<Docker> {
   let docker: Docker | undefined;
-  await requireService(ctx, 'the Docker engine with the local base image', async () => {
-    docker = await connectDocker();
-    await docker.getImage(BASE_IMAGE).inspect();
-  }, 'run scripts/docker-setup.sh (as root)');
+  await requireService(
+    ctx,
+    'the Docker engine with the local base image',
+    async () => {
+      docker = await connectDocker();
+      await docker.getImage(BASE_IMAGE).inspect();
+    },
+    'run scripts/docker-setup.sh (as root)',
+  );
   return docker as Docker;
 }
 
 export async function requireRegistry(ctx: Mocha.Context): Promise<void> {
-  await requireService(ctx, `the local registry on ${REGISTRY}`, async () => {
-    const res = await fetch(`http://${REGISTRY}/v2/`, { headers: { authorization: `Basic ${Buffer.from(`${REGISTRY_USER}:${REGISTRY_PASSWORD}`).toString('base64')}` } });
-    if (res.status !== 200) throw new Error(`HTTP ${res.status} with the test credentials`);
-  }, 'run scripts/start-local-registry.sh (as root)');
+  await requireService(
+    ctx,
+    `the local registry on ${REGISTRY}`,
+    async () => {
+      const res = await fetch(`http://${REGISTRY}/v2/`, {
+        headers: { authorization: `Basic ${Buffer.from(`${REGISTRY_USER}:${REGISTRY_PASSWORD}`).toString('base64')}` },
+      });
+      if (res.status !== 200) throw new Error(`HTTP ${res.status} with the test credentials`);
+    },
+    'run scripts/start-local-registry.sh (as root)',
+  );
 }
 
 let built: Promise<{ image: BuiltImage; commit: string; buildLog: string[]; context: string }> | undefined;

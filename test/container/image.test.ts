@@ -20,7 +20,10 @@ describe('runner image (Docker engine)', function () {
   it('builds with the commit, build-number and moving tags and OCI labels', async function () {
     const { image, commit, buildLog } = await buildOnce(docker);
     expect(image.refs).to.deep.equal([`${image.name}:${commit.slice(0, 12)}`, `${image.name}:build-42`, `${image.name}:e2e`]);
-    expect(buildLog.some((l) => /^Step \d+\/\d+ : FROM/.test(l)), 'build progress streamed').to.equal(true);
+    expect(
+      buildLog.some((l) => /^Step \d+\/\d+ : FROM/.test(l)),
+      'build progress streamed',
+    ).to.equal(true);
     const info = await docker.getImage(image.refs[0] as string).inspect();
     expect(info.Config.Labels['org.opencontainers.image.revision']).to.equal(commit);
     expect(info.Config.Labels['io.rsrun.build-number']).to.equal('42');
@@ -28,7 +31,9 @@ describe('runner image (Docker engine)', function () {
     expect(info.Config.WorkingDir).to.equal('/app/sql');
     const base = await docker.getImage(BASE_IMAGE).inspect();
     const aboveBase = info.Size - base.Size;
-    process.stdout.write(`      runtime layers above ${BASE_IMAGE}: ${(aboveBase / 1e6).toFixed(1)} MB (image ${(info.Size / 1e6).toFixed(1)} MB)\n`);
+    process.stdout.write(
+      `      runtime layers above ${BASE_IMAGE}: ${(aboveBase / 1e6).toFixed(1)} MB (image ${(info.Size / 1e6).toFixed(1)} MB)\n`,
+    );
     // Production dependencies only: the dev toolchain (typescript, mocha, playwright, ...) would be several times this.
     expect(aboveBase).to.be.below(250e6);
   });
@@ -38,10 +43,15 @@ describe('runner image (Docker engine)', function () {
     const info = await docker.getImage(image.refs[0] as string).inspect();
     expect(info.Config.User).to.match(/^[1-9]\d*:[1-9]\d*$/);
     const out = sink();
-    const [result] = (await docker.run(image.refs[0] as string, ['-e', 'console.log(String(process.getuid()) + " " + String(process.getgid()))'], out.stream, {
-      Entrypoint: ['node'],
-      HostConfig: { AutoRemove: true },
-    })) as [{ StatusCode: number }];
+    const [result] = (await docker.run(
+      image.refs[0] as string,
+      ['-e', 'console.log(String(process.getuid()) + " " + String(process.getgid()))'],
+      out.stream,
+      {
+        Entrypoint: ['node'],
+        HostConfig: { AutoRemove: true },
+      },
+    )) as [{ StatusCode: number }];
     expect(result.StatusCode).to.equal(0);
     expect(out.text()).to.match(/^10001 10001\s*$/);
   });
@@ -49,13 +59,27 @@ describe('runner image (Docker engine)', function () {
   it('keeps secrets, node_modules, reports and .git out of the build context', async function () {
     const { image } = await buildOnce(docker);
     const out = sink();
-    await docker.run(image.refs[0] as string, ['-e', `const fs=require('fs');console.log(['/app/.git','/app/sql/reports','/app/.env','/app/test','/app/runner','/app/node_modules/typescript','/app/node_modules/mocha','/app/dist/cli/main.js'].map(p=>p+'='+fs.existsSync(p)).join(' '))`], out.stream, {
-      Entrypoint: ['node'],
-      HostConfig: { AutoRemove: true },
-    });
+    await docker.run(
+      image.refs[0] as string,
+      [
+        '-e',
+        `const fs=require('fs');console.log(['/app/.git','/app/sql/reports','/app/.env','/app/test','/app/runner','/app/node_modules/typescript','/app/node_modules/mocha','/app/dist/cli/main.js'].map(p=>p+'='+fs.existsSync(p)).join(' '))`,
+      ],
+      out.stream,
+      {
+        Entrypoint: ['node'],
+        HostConfig: { AutoRemove: true },
+      },
+    );
     expect(out.text().trim().split(' ')).to.deep.equal([
-      '/app/.git=false', '/app/sql/reports=false', '/app/.env=false', '/app/test=false', '/app/runner=false',
-      '/app/node_modules/typescript=false', '/app/node_modules/mocha=false', '/app/dist/cli/main.js=true',
+      '/app/.git=false',
+      '/app/sql/reports=false',
+      '/app/.env=false',
+      '/app/test=false',
+      '/app/runner=false',
+      '/app/node_modules/typescript=false',
+      '/app/node_modules/mocha=false',
+      '/app/dist/cli/main.js=true',
     ]);
   });
 
@@ -66,7 +90,10 @@ describe('runner image (Docker engine)', function () {
 
     it('pushes every tag with credentials from the environment and reports the digest the registry stores', async function () {
       const { image } = await buildOnce(docker);
-      const { auth, source } = await resolveRegistryAuth(REGISTRY, { RSRUN_REGISTRY_USER: REGISTRY_USER, RSRUN_REGISTRY_PASSWORD: REGISTRY_PASSWORD });
+      const { auth, source } = await resolveRegistryAuth(REGISTRY, {
+        RSRUN_REGISTRY_USER: REGISTRY_USER,
+        RSRUN_REGISTRY_PASSWORD: REGISTRY_PASSWORD,
+      });
       expect(source).to.equal('environment');
       const lines: string[] = [];
       const tags = image.refs.map((r) => r.slice(r.lastIndexOf(':') + 1));
@@ -90,7 +117,11 @@ describe('runner image (Docker engine)', function () {
     it('fails with ContainerFailed (7) on wrong credentials, without echoing them', async function () {
       const { image } = await buildOnce(docker);
       const wrong = 'not-the-password-4711';
-      const err = await pushImage(docker, { name: image.name, tags: ['e2e'], auth: { username: REGISTRY_USER, password: wrong, serveraddress: REGISTRY } }).then(
+      const err = await pushImage(docker, {
+        name: image.name,
+        tags: ['e2e'],
+        auth: { username: REGISTRY_USER, password: wrong, serveraddress: REGISTRY },
+      }).then(
         () => undefined,
         (e: unknown) => e,
       );

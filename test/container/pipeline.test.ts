@@ -53,10 +53,15 @@ async function writeProject(dir: string, failingTest: boolean): Promise<void> {
   await mkdir(path.join(dir, 'migrations'), { recursive: true });
   await mkdir(path.join(dir, 'tests'), { recursive: true });
   await writeFile(path.join(dir, 'rsrun.ini'), iniFor());
-  await writeFile(path.join(dir, 'migrations', 'V1__create_orders.sql'), 'CREATE TABLE orders (order_id INTEGER NOT NULL, amount INTEGER NOT NULL);\nINSERT INTO orders VALUES (1, 10), (2, 20);\n');
+  await writeFile(
+    path.join(dir, 'migrations', 'V1__create_orders.sql'),
+    'CREATE TABLE orders (order_id INTEGER NOT NULL, amount INTEGER NOT NULL);\nINSERT INTO orders VALUES (1, 10), (2, 20);\n',
+  );
   await writeFile(
     path.join(dir, 'tests', 'orders.sql'),
-    failingTest ? '-- rsrun:test no order is above 15\nSELECT order_id FROM orders WHERE amount > 15;\n' : '-- rsrun:test amounts are positive\nSELECT order_id FROM orders WHERE amount <= 0;\n',
+    failingTest
+      ? '-- rsrun:test no order is above 15\nSELECT order_id FROM orders WHERE amount > 15;\n'
+      : '-- rsrun:test amounts are positive\nSELECT order_id FROM orders WHERE amount <= 0;\n',
   );
 }
 
@@ -79,7 +84,10 @@ describe('pipeline end to end (Docker engine, registry, PostgreSQL, S3 stand-in)
     await admin.connect();
     // The S3 stand-in listens on the Docker bridge's host address: reachable from the runner's
     // container (as the host), and from nothing outside this machine's own networks.
-    const bridge = (await docker.getNetwork('bridge').inspect()) as { IPAM?: { Config?: { Gateway?: string }[] }; Options?: Record<string, string> };
+    const bridge = (await docker.getNetwork('bridge').inspect()) as {
+      IPAM?: { Config?: { Gateway?: string }[] };
+      Options?: Record<string, string>;
+    };
     const ifname = bridge.Options?.['com.docker.network.bridge.name'] ?? 'docker0';
     // Node lists only interfaces that are up; docker0 is down while no container runs, so ask iproute2.
     const ipOut = (await promisify(execFile)('ip', ['-4', '-o', 'addr', 'show', ifname]).catch(() => ({ stdout: '' }))).stdout;
@@ -142,7 +150,12 @@ describe('pipeline end to end (Docker engine, registry, PostgreSQL, S3 stand-in)
   }
 
   async function objectsUnder(prefix: string): Promise<string[]> {
-    const client = new S3Client({ endpoint: endpoint, forcePathStyle: true, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+    const client = new S3Client({
+      endpoint: endpoint,
+      forcePathStyle: true,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+    });
     const out = await client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: prefix }));
     client.destroy();
     return (out.Contents ?? []).map((o) => o.Key as string);
@@ -156,7 +169,16 @@ describe('pipeline end to end (Docker engine, registry, PostgreSQL, S3 stand-in)
     const out = sink();
     const err = sink();
     const result = await runPipeline(docker, {
-      build: { contextDir: context, dockerfile: 'docker/Dockerfile', registry: REGISTRY, repository: REPOSITORY, commit: undefined, buildNumber, movingTag: 'e2e', version: '0.0.0-e2e' },
+      build: {
+        contextDir: context,
+        dockerfile: 'docker/Dockerfile',
+        registry: REGISTRY,
+        repository: REPOSITORY,
+        commit: undefined,
+        buildNumber,
+        movingTag: 'e2e',
+        version: '0.0.0-e2e',
+      },
       auth,
       testConfig: s.testConfig,
       prodConfig: s.prodConfig,
@@ -173,7 +195,12 @@ describe('pipeline end to end (Docker engine, registry, PostgreSQL, S3 stand-in)
     const stages: string[] = [];
     const { result, out, err, summary } = await pipeline(s, '43', (stage) => (line) => stages.push(`${stage}: ${line}`));
     expect(result.exitCode, `${summary}\n--- container stderr:\n${err.text()}`).to.equal(0);
-    expect(result.stages.map((st) => `${st.stage}:${st.status}`)).to.deep.equal(['build:passed', 'push:passed', 'run test:passed', 'run prod:passed']);
+    expect(result.stages.map((st) => `${st.stage}:${st.status}`)).to.deep.equal([
+      'build:passed',
+      'push:passed',
+      'run test:passed',
+      'run prod:passed',
+    ]);
     expect(summary).to.match(/^pipeline passed: 127\.0\.0\.1:5000\/rsrun-e2e@sha256:[0-9a-f]{64}\n/);
     const digest = (result.image as string).split('@')[1] as string;
     // Both databases now hold the migration, applied by the container through the Docker bridge.
@@ -185,8 +212,14 @@ describe('pipeline end to end (Docker engine, registry, PostgreSQL, S3 stand-in)
     // The runs' report directories landed in the mounted reports dir and in S3.
     const keys = await objectsUnder('runs/');
     for (const env of ['test', 'prod']) {
-      expect(keys.some((k) => k.startsWith(`runs/${env}/`) && k.endsWith('/run.log')), keys.join('\n')).to.equal(true);
-      expect(keys.some((k) => k.startsWith(`runs/${env}/`) && k.endsWith('/report.json')), keys.join('\n')).to.equal(true);
+      expect(
+        keys.some((k) => k.startsWith(`runs/${env}/`) && k.endsWith('/run.log')),
+        keys.join('\n'),
+      ).to.equal(true);
+      expect(
+        keys.some((k) => k.startsWith(`runs/${env}/`) && k.endsWith('/report.json')),
+        keys.join('\n'),
+      ).to.equal(true);
     }
     // No secret in anything the pipeline printed.
     for (const text of [out.text(), err.text(), stages.join('\n'), summary]) expect(text).not.to.include(REGISTRY_PASSWORD);
@@ -196,7 +229,12 @@ describe('pipeline end to end (Docker engine, registry, PostgreSQL, S3 stand-in)
     const s = await setup('failing', true);
     const { result, out, err, summary } = await pipeline(s, '44', () => () => undefined);
     expect(result.exitCode, `${summary}\n${err.text()}`).to.equal(ExitCode.TestsFailed);
-    expect(result.stages.map((st) => `${st.stage}:${st.status}`)).to.deep.equal(['build:passed', 'push:passed', 'run test:failed', 'run prod:skipped']);
+    expect(result.stages.map((st) => `${st.stage}:${st.status}`)).to.deep.equal([
+      'build:passed',
+      'push:passed',
+      'run test:failed',
+      'run prod:skipped',
+    ]);
     expect(summary).to.match(/run prod\s+SKIPPED\s+0\.0 s\s+not promoted: the run on test failed/);
     expect(await ordersIn(s.prodConfig.env.database)).to.equal(undefined);
     const digest = (result.image as string).split('@')[1] as string;
@@ -212,11 +250,16 @@ describe('pipeline end to end (Docker engine, registry, PostgreSQL, S3 stand-in)
       hostEnv: s.hostEnv,
       stdout: out.stream,
       stderr: err.stream,
-    }).then(() => undefined, (e: unknown) => e);
+    }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(refused).to.be.instanceOf(RsrunError);
     expect((refused as RsrunError).exitCode).to.equal(ExitCode.PromotionRefused);
     expect((refused as RsrunError).message).to.match(/its run on test failed \(exit code 1\)/);
     expect(await ordersIn(s.prodConfig.env.database)).to.equal(undefined);
-    expect(JSON.parse(await readFile(path.join(s.reportsDir, 'promotions', `${digest.replace(':', '-')}.test.json`), 'utf8')).passed).to.equal(false);
+    expect(
+      JSON.parse(await readFile(path.join(s.reportsDir, 'promotions', `${digest.replace(':', '-')}.test.json`), 'utf8')).passed,
+    ).to.equal(false);
   });
 });

@@ -31,13 +31,28 @@ describe('container run (Docker engine)', function () {
     return {
       out,
       err,
-      run: () => runContainer(docker, { image: BASE_IMAGE, name, env: {}, secrets: {}, args, reportsDir: reports, timeoutMs: 60_000, stdout: out.stream, stderr: err.stream, ...extra }),
+      run: () =>
+        runContainer(docker, {
+          image: BASE_IMAGE,
+          name,
+          env: {},
+          secrets: {},
+          args,
+          reportsDir: reports,
+          timeoutMs: 60_000,
+          stdout: out.stream,
+          stderr: err.stream,
+          ...extra,
+        }),
     };
   };
 
   it('removes a stale container of the same name, then removes its own', async function () {
     const name = 'rsrun-test-stale';
-    await docker.getContainer(name).remove({ force: true }).catch(() => undefined);
+    await docker
+      .getContainer(name)
+      .remove({ force: true })
+      .catch(() => undefined);
     const stale = await docker.createContainer({ name, Image: BASE_IMAGE, Cmd: ['node', '-e', '0'] });
     const r = base(name, ['node', '-e', 'console.log("fresh")']);
     const result = await r.run();
@@ -70,7 +85,10 @@ describe('container run (Docker engine)', function () {
   it('stops and removes a hung container at its timeout with ContainerFailed (7)', async function () {
     const name = 'rsrun-test-hung';
     const r = base(name, ['node', '-e', 'setInterval(() => undefined, 1000)'], { timeoutMs: 2000, stopGraceSeconds: 1 });
-    const err = await r.run().then(() => undefined, (e: unknown) => e);
+    const err = await r.run().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).to.be.instanceOf(RsrunError);
     expect((err as RsrunError).exitCode).to.equal(ExitCode.ContainerFailed);
     expect((err as RsrunError).message).to.match(/did not finish within 2 s; it was stopped and removed/);
@@ -81,12 +99,19 @@ describe('container run (Docker engine)', function () {
     const secret = 'pw-Zq8#"x y=`$HOME';
     const name = 'rsrun-test-secret';
     // The same entrypoint shape as the image: node loads the mounted file with --env-file.
-    const script = 'const pw = process.env.RSRUN_TEST_PASSWORD; console.log("len=" + pw.length); console.log("echo " + pw); setTimeout(() => undefined, 2000)';
-    const r = base(name, ['node', '--env-file=/etc/rsrun/secrets.env', '-e', script], { env: { RSRUN_ENV: 'test' }, secrets: { RSRUN_TEST_PASSWORD: secret } });
+    const script =
+      'const pw = process.env.RSRUN_TEST_PASSWORD; console.log("len=" + pw.length); console.log("echo " + pw); setTimeout(() => undefined, 2000)';
+    const r = base(name, ['node', '--env-file=/etc/rsrun/secrets.env', '-e', script], {
+      env: { RSRUN_ENV: 'test' },
+      secrets: { RSRUN_TEST_PASSWORD: secret },
+    });
     const running = r.run();
     let inspected: string | undefined;
     for (let i = 0; i < 100 && inspected === undefined; i++) {
-      const info = await docker.getContainer(name).inspect().catch(() => undefined);
+      const info = await docker
+        .getContainer(name)
+        .inspect()
+        .catch(() => undefined);
       if (info?.State.Running) inspected = JSON.stringify(info);
       else await new Promise((res) => setTimeout(res, 50));
     }
@@ -109,12 +134,32 @@ describe('container run (Docker engine)', function () {
     const { image } = await buildOnce(docker);
     const ok = sink();
     const okErr = sink();
-    const v = await runContainer(docker, { image: image.refs[0] as string, name: 'rsrun-test-version', env: {}, secrets: {}, args: ['--version'], reportsDir: reports, timeoutMs: 60_000, stdout: ok.stream, stderr: okErr.stream });
+    const v = await runContainer(docker, {
+      image: image.refs[0] as string,
+      name: 'rsrun-test-version',
+      env: {},
+      secrets: {},
+      args: ['--version'],
+      reportsDir: reports,
+      timeoutMs: 60_000,
+      stdout: ok.stream,
+      stderr: okErr.stream,
+    });
     expect(v.exitCode).to.equal(0);
     expect(ok.text()).to.match(/^\d+\.\d+\.\d+\n$/);
     const bad = sink();
     const badErr = sink();
-    const b = await runContainer(docker, { image: image.refs[0] as string, name: 'rsrun-test-usage', env: {}, secrets: {}, args: ['no-such-command'], reportsDir: reports, timeoutMs: 60_000, stdout: bad.stream, stderr: badErr.stream });
+    const b = await runContainer(docker, {
+      image: image.refs[0] as string,
+      name: 'rsrun-test-usage',
+      env: {},
+      secrets: {},
+      args: ['no-such-command'],
+      reportsDir: reports,
+      timeoutMs: 60_000,
+      stdout: bad.stream,
+      stderr: badErr.stream,
+    });
     expect(b.exitCode).to.equal(ExitCode.BadInput);
     expect(bad.text()).to.equal('');
     expect(badErr.text()).to.match(/unknown command/);

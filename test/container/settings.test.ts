@@ -17,7 +17,10 @@ describe('container settings (no Docker needed)', () => {
 
   it("gives a container its own environment's secrets and shared ones, never another environment's", () => {
     const env = envConfigFor('test', { host: '127.0.0.1', port: 5432, user: 'deployer', password: 'test-pw-1234', database: 'dev' });
-    const s = containerSettings({ config: { env, build: { commit: undefined, number: undefined, branch: undefined, url: undefined } }, hostEnv });
+    const s = containerSettings({
+      config: { env, build: { commit: undefined, number: undefined, branch: undefined, url: undefined } },
+      hostEnv,
+    });
     expect(Object.keys(s.secrets).sort()).to.deep.equal(['AWS_SECRET_ACCESS_KEY', 'RSRUN_PASSWORD', 'RSRUN_TEST_PASSWORD']);
     expect(JSON.stringify(s.env)).not.to.contain('prod-pw-5678').and.not.to.contain('test-pw-1234');
     expect(s.env.RSRUN_TEST_HOST).to.equal('host.docker.internal');
@@ -30,6 +33,8 @@ describe('container settings (no Docker needed)', () => {
     expect(defaultContainerName('test', {})).to.equal('rsrun-test');
     expect(defaultContainerName('test', { JOB_NAME: 'rsrun/main' })).to.equal('rsrun-test-rsrun-main');
     expect(defaultContainerName('prod', { JOB_NAME: 'rsrun/feature%2Fnew lint' })).to.equal('rsrun-prod-rsrun-feature-2Fnew-lint');
-    expect(defaultContainerName('test', { JOB_NAME: 'rsrun/main' })).not.to.equal(defaultContainerName('test', { JOB_NAME: 'rsrun/feature' }));
+    expect(defaultContainerName('test', { JOB_NAME: 'rsrun/main' })).not.to.equal(
+      defaultContainerName('test', { JOB_NAME: 'rsrun/feature' }),
+    );
   });
 });

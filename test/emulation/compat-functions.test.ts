@@ -43,8 +43,12 @@ describeEachEngine('Redshift functions on the emulation', (db) => {
     ['r_LEN', "select len('français') as v", 8],
     ['r_LISTAGG', "select listagg(x, ',') within group (order by x desc) as v from (select 'a' as x union all select 'b') t", 'b,a'],
     ['r_MEDIAN', 'select median(x) as v from (select 1 as x union all select 2 union all select 10) t', 2],
-    ['r_COUNT (APPROXIMATE)', 'select approximate count(distinct x) as v from (select 1 as x union all select 1 union all select 2) t', '2'],
-    ['r_SYSDATE / r_GETDATE', 'select (sysdate <= getdate() + interval \'1 second\') as v', true],
+    [
+      'r_COUNT (APPROXIMATE)',
+      'select approximate count(distinct x) as v from (select 1 as x union all select 1 union all select 2) t',
+      '2',
+    ],
+    ['r_SYSDATE / r_GETDATE', "select (sysdate <= getdate() + interval '1 second') as v", true],
     ['r_DATE_PART_function (abbreviation)', "select date_part(dw, timestamp '2008-01-06 00:00:00') as v", 0],
     ['r_DATE_TRUNC', "select date_trunc('qtr', timestamp '2008-05-17 10:00:00')::text as v", '2008-04-01 00:00:00'],
   ];
@@ -58,9 +62,13 @@ describeEachEngine('Redshift functions on the emulation', (db) => {
     const session = await db.warehouse({ emulateRedshift: true }).acquire();
     try {
       await rewriter.prepare(session);
-      const before = await session.query<{ n: string }>("SELECT count(*) AS n FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'rsrun_compat'");
+      const before = await session.query<{ n: string }>(
+        "SELECT count(*) AS n FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'rsrun_compat'",
+      );
       await rewriter.prepare(session);
-      const after = await session.query<{ n: string }>("SELECT count(*) AS n FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'rsrun_compat'");
+      const after = await session.query<{ n: string }>(
+        "SELECT count(*) AS n FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'rsrun_compat'",
+      );
       expect(after.rows[0]?.n).to.equal(before.rows[0]?.n);
       expect(Number(before.rows[0]?.n)).to.be.greaterThan(40);
     } finally {

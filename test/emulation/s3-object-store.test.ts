@@ -47,7 +47,9 @@ describeEachEngine('COPY/UNLOAD through an S3 endpoint', (db) => {
       await run(`COPY s3_orders FROM 's3://${BUCKET}/orders/' IAM_ROLE 'arn:aws:iam::000000000000:role/load' FORMAT AS CSV IGNOREHEADER 1`);
       const r = await session.query<{ n: number; total: string }>('SELECT COUNT(*)::int AS n, SUM(amount)::text AS total FROM s3_orders');
       expect(r.rows[0]).to.deep.equal({ n: 3, total: '18.75' });
-      await run(`UNLOAD ('SELECT id, amount FROM s3_orders ORDER BY id') TO 's3://${BUCKET}/unload/orders_' IAM_ROLE default FORMAT AS CSV HEADER PARALLEL OFF`);
+      await run(
+        `UNLOAD ('SELECT id, amount FROM s3_orders ORDER BY id') TO 's3://${BUCKET}/unload/orders_' IAM_ROLE default FORMAT AS CSV HEADER PARALLEL OFF`,
+      );
     } finally {
       await session.release();
     }

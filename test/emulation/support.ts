@@ -24,7 +24,10 @@ export async function applyStatements(rewriter: StatementRewriter, session: Sess
         if (step.kind === 'sql') await session.query(step.sql);
         else await step.run(session);
       } catch (err) {
-        throw new Error(`${file}:${stmt.line}: ${err instanceof Error ? err.message : String(err)}\n${step.kind === 'sql' ? step.sql : step.description}`, { cause: err });
+        throw new Error(
+          `${file}:${stmt.line}: ${err instanceof Error ? err.message : String(err)}\n${step.kind === 'sql' ? step.sql : step.description}`,
+          { cause: err },
+        );
       }
     }
     applied++;

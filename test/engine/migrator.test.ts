@@ -54,9 +54,18 @@ describeEachEngine('migration engine', (db) => {
     const c = await db.client();
     const rows = (await c.query(`select v from ${app}.log order by at, v`)).rows.map((r) => r.v);
     expect(rows).to.deep.equal(['1.0.1', '1.0.2', '1.1', '2']);
-    const hist1 = (await c.query(`select installed_rank, version, type, script, success, statements_done from ${hist}.rsrun_history order by installed_rank`)).rows;
+    const hist1 = (
+      await c.query(
+        `select installed_rank, version, type, script, success, statements_done from ${hist}.rsrun_history order by installed_rank`,
+      )
+    ).rows;
     expect(hist1.map((r) => [r.installed_rank, r.version, r.type, r.success])).to.deep.equal([
-      [1, '1.0', 'versioned', true], [2, '1.0.1', 'versioned', true], [3, '1.0.2', 'versioned', true], [4, '1.1', 'versioned', true], [5, '2', 'versioned', true], [6, null, 'repeatable', true],
+      [1, '1.0', 'versioned', true],
+      [2, '1.0.1', 'versioned', true],
+      [3, '1.0.2', 'versioned', true],
+      [4, '1.1', 'versioned', true],
+      [5, '2', 'versioned', true],
+      [6, null, 'repeatable', true],
     ]);
     expect(hist1[1].script).to.equal('sub/V1.0.1__second.sql');
     // Nothing pending afterwards; a second migrate applies nothing.
@@ -65,7 +74,10 @@ describeEachEngine('migration engine', (db) => {
     p.migration('R__view.sql', `create or replace view ${app}.log_view as select v, at from ${app}.log;`);
     p.migration('V3__more.sql', `insert into ${app}.log values ('3');`);
     const again = await migratorOn(wh(), p, hist).migrate();
-    expect(again.outcomes.map((o) => [o.migration.kind, o.status])).to.deep.equal([['versioned', 'applied'], ['repeatable', 'applied']]);
+    expect(again.outcomes.map((o) => [o.migration.kind, o.status])).to.deep.equal([
+      ['versioned', 'applied'],
+      ['repeatable', 'applied'],
+    ]);
     p.remove();
   });
 
@@ -74,7 +86,10 @@ describeEachEngine('migration engine', (db) => {
     const p = new TempProject();
     p.migration('V1__schema.sql', `create schema ${app};`);
     for (let i = 2; i <= 21; i++) {
-      const stmts = Array.from({ length: 1 + (i % 5) }, (_, k) => `create table ${app}.t${i}_${k} (a int);\ninsert into ${app}.t${i}_${k} values (${k})`).join(';\n');
+      const stmts = Array.from(
+        { length: 1 + (i % 5) },
+        (_, k) => `create table ${app}.t${i}_${k} (a int);\ninsert into ${app}.t${i}_${k} values (${k})`,
+      ).join(';\n');
       p.migration(`V${i}__tables.sql`, stmts + ';');
     }
     const { warehouse, counter } = countingWarehouse(wh());
@@ -96,13 +111,16 @@ describeEachEngine('migration engine', (db) => {
     const { app, hist } = fresh();
     const p = new TempProject();
     p.migration('V1__ok.sql', `create schema ${app};`);
-    p.migration('V2__broken.sql', [
-      `create table ${app}.a (x int);`,
-      `insert into ${app}.a values (1);`,
-      `insert into ${app}.a values (1/0);`,
-      `create table ${app}.b (x int);`,
-      `insert into ${app}.b values (2);`,
-    ].join('\n'));
+    p.migration(
+      'V2__broken.sql',
+      [
+        `create table ${app}.a (x int);`,
+        `insert into ${app}.a values (1);`,
+        `insert into ${app}.a values (1/0);`,
+        `create table ${app}.b (x int);`,
+        `insert into ${app}.b values (2);`,
+      ].join('\n'),
+    );
     p.migration('V3__after.sql', `create table ${app}.c (x int);`);
     const err = await caught(migratorOn(wh(), p, hist).migrate());
     expect(err).to.be.instanceOf(MigrationError);
@@ -113,7 +131,9 @@ describeEachEngine('migration engine', (db) => {
     expect(e.line).to.equal(3);
     expect(e.message).to.contain('statement 3 of 5').and.to.contain('division by zero');
     const c = await db.client();
-    const tables = (await c.query(`select table_name from information_schema.tables where table_schema = $1 order by 1`, [app])).rows.map((r) => r.table_name);
+    const tables = (await c.query(`select table_name from information_schema.tables where table_schema = $1 order by 1`, [app])).rows.map(
+      (r) => r.table_name,
+    );
     expect(tables).to.deep.equal([]);
     const versions = (await c.query(`select version from ${hist}.rsrun_history order by installed_rank`)).rows.map((r) => r.version);
     expect(versions).to.deep.equal(['1']);
@@ -129,7 +149,9 @@ describeEachEngine('migration engine', (db) => {
     const e = (await caught(migratorOn(wh(), p, hist).migrate())) as MigrationError;
     expect(e).to.be.instanceOf(MigrationError);
     expect(e.line).to.equal(5);
-    expect(e.message).to.contain('statement 2 of 2').and.to.match(/\|\s+\^/);
+    expect(e.message)
+      .to.contain('statement 2 of 2')
+      .and.to.match(/\|\s+\^/);
   });
 
   it('stops before running anything when an applied migration was edited, naming the file', async () => {
@@ -144,7 +166,9 @@ describeEachEngine('migration engine', (db) => {
     expect(e.exitCode).to.equal(ExitCode.BadInput);
     expect(e.describe()).to.contain('V1__a.sql was edited after it was applied');
     const c = await db.client();
-    expect((await c.query(`select count(*)::int as n from information_schema.tables where table_schema = $1`, [app])).rows[0].n).to.equal(0);
+    expect((await c.query(`select count(*)::int as n from information_schema.tables where table_schema = $1`, [app])).rows[0].n).to.equal(
+      0,
+    );
     // repair realigns the checksum; then V2 applies.
     const repaired = await migratorOn(wh(), p, hist).repair();
     expect(repaired.realigned).to.deep.equal(['V1__a.sql']);
@@ -155,7 +179,10 @@ describeEachEngine('migration engine', (db) => {
     const { app, hist } = fresh();
     const p = new TempProject();
     p.migration('V1__schema.sql', `create schema ${app};\ncreate table ${app}.t (a int);`);
-    p.migration('V2__maintenance.sql', `insert into ${app}.t values (1);\nvacuum ${app}.t;\ninsert into ${app}.t values (2);\ninsert into ${app}.missing values (3);`);
+    p.migration(
+      'V2__maintenance.sql',
+      `insert into ${app}.t values (1);\nvacuum ${app}.t;\ninsert into ${app}.t values (2);\ninsert into ${app}.missing values (3);`,
+    );
     const m = migratorOn(wh(), p, hist);
     expect((await m.plan()).items.map((i) => i.transactional)).to.deep.equal([true, false]);
     const e = (await caught(m.migrate())) as MigrationError;
@@ -166,7 +193,10 @@ describeEachEngine('migration engine', (db) => {
     const row = (await c.query(`select success, statements_done from ${hist}.rsrun_history where version = '2'`)).rows[0];
     expect(row).to.deep.equal({ success: false, statements_done: 2 });
     // Fix the last statement; the re-run resumes at statement 3 and does not repeat 1-2.
-    p.migration('V2__maintenance.sql', `insert into ${app}.t values (1);\nvacuum ${app}.t;\ninsert into ${app}.t values (2);\ninsert into ${app}.t values (3);`);
+    p.migration(
+      'V2__maintenance.sql',
+      `insert into ${app}.t values (1);\nvacuum ${app}.t;\ninsert into ${app}.t values (2);\ninsert into ${app}.t values (3);`,
+    );
     const r = await migratorOn(wh(), p, hist).migrate();
     expect(r.applied).to.equal(1);
     expect((await c.query(`select a from ${app}.t order by a`)).rows.map((x) => x.a)).to.deep.equal([1, 2, 3]);
@@ -186,7 +216,9 @@ describeEachEngine('migration engine', (db) => {
     const undone = await migratorOn(wh(), p, hist).undo('1');
     expect(undone.outcomes.map((o) => o.migration.script)).to.deep.equal(['U3__b.sql', 'U2__a.sql']);
     const c = await db.client();
-    expect((await c.query(`select count(*)::int as n from information_schema.tables where table_schema = $1`, [app])).rows[0].n).to.equal(0);
+    expect((await c.query(`select count(*)::int as n from information_schema.tables where table_schema = $1`, [app])).rows[0].n).to.equal(
+      0,
+    );
     const state = await migratorOn(wh(), p, hist).state();
     expect(state.pending.map((x) => x.migration.version)).to.deep.equal(['2', '3']);
     expect((await migratorOn(wh(), p, hist).migrate()).applied).to.equal(2);
@@ -194,7 +226,9 @@ describeEachEngine('migration engine', (db) => {
     p.migration('V4__c.sql', `create table ${app}.c (x int);`);
     await migratorOn(wh(), p, hist).migrate();
     expect(await caught(migratorOn(wh(), p, hist).undo('1'))).to.be.instanceOf(InputError);
-    expect((await c.query(`select count(*)::int as n from information_schema.tables where table_schema = $1`, [app])).rows[0].n).to.equal(3);
+    expect((await c.query(`select count(*)::int as n from information_schema.tables where table_schema = $1`, [app])).rows[0].n).to.equal(
+      3,
+    );
   });
 
   it('baselines an existing warehouse so older migrations do not run', async () => {
@@ -214,25 +248,36 @@ describeEachEngine('migration engine', (db) => {
   it('applies the seed sample INI changeset layout section by section, in file order', async () => {
     const { app, hist } = fresh();
     const p = new TempProject();
-    p.migration('changesets.ini', [
-      '[DDL_v01]',
-      `query0 = create schema ${app}`,
-      `query1 = create table ${app}.t (a int, b varchar(10))`,
-      '[DML_01]',
-      `query0 = insert into ${app}.t values (1, 'x');`,
-      `query1 = insert into ${app}.t values (2, 'y')`,
-    ].join('\n'));
+    p.migration(
+      'changesets.ini',
+      [
+        '[DDL_v01]',
+        `query0 = create schema ${app}`,
+        `query1 = create table ${app}.t (a int, b varchar(10))`,
+        '[DML_01]',
+        `query0 = insert into ${app}.t values (1, 'x');`,
+        `query1 = insert into ${app}.t values (2, 'y')`,
+      ].join('\n'),
+    );
     const r = await migratorOn(wh(), p, hist).migrate();
     expect(r.outcomes.map((o) => [o.migration.version, o.migration.script])).to.deep.equal([
       ['DDL_v01', 'changesets.ini#[DDL_v01]'],
       ['DML_01', 'changesets.ini#[DML_01]'],
     ]);
     // Appending a section later applies only the new one.
-    p.migration('changesets.ini', [
-      '[DDL_v01]', `query0 = create schema ${app}`, `query1 = create table ${app}.t (a int, b varchar(10))`,
-      '[DML_01]', `query0 = insert into ${app}.t values (1, 'x');`, `query1 = insert into ${app}.t values (2, 'y')`,
-      '[DML_02]', `query0 = insert into ${app}.t values (3, 'z')`,
-    ].join('\n'));
+    p.migration(
+      'changesets.ini',
+      [
+        '[DDL_v01]',
+        `query0 = create schema ${app}`,
+        `query1 = create table ${app}.t (a int, b varchar(10))`,
+        '[DML_01]',
+        `query0 = insert into ${app}.t values (1, 'x');`,
+        `query1 = insert into ${app}.t values (2, 'y')`,
+        '[DML_02]',
+        `query0 = insert into ${app}.t values (3, 'z')`,
+      ].join('\n'),
+    );
     const r2 = await migratorOn(wh(), p, hist).migrate();
     expect(r2.outcomes.map((o) => o.migration.version)).to.deep.equal(['DML_02']);
     const c = await db.client();
@@ -271,7 +316,10 @@ describeEachEngine('migration engine', (db) => {
     const c = await db.client();
     // Simulate a live holder: a lease owned by this client's session (alive) on another host.
     const pid = (await c.query('select pg_backend_pid() as pid')).rows[0].pid;
-    await c.query(`update ${hist}.rsrun_lock set owner = 'ci-host pid 1', run_id = 'other', host = 'ci-host', os_pid = 1, backend_pid = $1, db_user = 'x', acquired_at = now(), expires_at = now() + interval '1 hour' where id = 1`, [pid]);
+    await c.query(
+      `update ${hist}.rsrun_lock set owner = 'ci-host pid 1', run_id = 'other', host = 'ci-host', os_pid = 1, backend_pid = $1, db_user = 'x', acquired_at = now(), expires_at = now() + interval '1 hour' where id = 1`,
+      [pid],
+    );
     p.migration('V2__a.sql', `create table ${app}.a (x int);`);
     const e = (await caught(migratorOn(wh(), p, hist, 1500).migrate())) as LockTimeoutError;
     expect(e).to.be.instanceOf(LockTimeoutError);
@@ -298,7 +346,10 @@ describeEachEngine('migration engine', (db) => {
         if (sql.includes(`${app}.t values (42)`) && failures === 0) {
           failures++;
           await batch('BEGIN; ROLLBACK');
-          throw Object.assign(new Error('1023'), { code: 'XX000', detail: 'Serializable isolation violation on table - 123, transactions forming the cycle are: 1, 2' });
+          throw Object.assign(new Error('1023'), {
+            code: 'XX000',
+            detail: 'Serializable isolation violation on table - 123, transactions forming the cycle are: 1, 2',
+          });
         }
         return batch(sql);
       };
@@ -329,7 +380,9 @@ describeEachEngine('migration engine', (db) => {
         if (sql.includes(`${app}.t values (2)`)) {
           const other = await db.client();
           await other.query(`insert into ${app}.t values (2)`);
-          await other.query(`insert into ${hist}.rsrun_history select 99, '2', 'insert', 'versioned', 'V2__insert.sql', checksum, installed_by, now(), 1, true, 1, 'zombie' from ${hist}.rsrun_history where version = '1'`);
+          await other.query(
+            `insert into ${hist}.rsrun_history select 99, '2', 'insert', 'versioned', 'V2__insert.sql', checksum, installed_by, now(), 1, true, 1, 'zombie' from ${hist}.rsrun_history where version = '1'`,
+          );
         }
         return batch(sql);
       };

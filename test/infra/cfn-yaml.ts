@@ -4,7 +4,24 @@
  */
 import { parse, type CollectionTag, type ScalarTag, type Tags } from 'yaml';
 
-const FUNCTIONS = ['Base64', 'Cidr', 'Equals', 'FindInMap', 'GetAtt', 'GetAZs', 'If', 'ImportValue', 'Join', 'Not', 'Or', 'And', 'Select', 'Split', 'Sub', 'Condition'];
+const FUNCTIONS = [
+  'Base64',
+  'Cidr',
+  'Equals',
+  'FindInMap',
+  'GetAtt',
+  'GetAZs',
+  'If',
+  'ImportValue',
+  'Join',
+  'Not',
+  'Or',
+  'And',
+  'Select',
+  'Split',
+  'Sub',
+  'Condition',
+];
 
 function longName(name: string): string {
   return name === 'Condition' ? 'Condition' : `Fn::${name}`;

@@ -82,7 +82,10 @@ export interface BuildOptions {
 }
 
 class StepFailed extends Error {
-  constructor(message: string, readonly exitCode: number | undefined) {
+  constructor(
+    message: string,
+    readonly exitCode: number | undefined,
+  ) {
     super(message);
   }
 }
@@ -117,7 +120,10 @@ async function walk(dir: string, rel = ''): Promise<string[]> {
 
 /** Files of the workspace matching an Ant pattern (searched under the pattern's fixed leading directory). */
 export async function matchFiles(workspace: string, pattern: string): Promise<string[]> {
-  const fixed = pattern.split('/').filter((_, i, parts) => i < parts.length - 1 && !parts.slice(0, i + 1).some((p) => /[*?]/.test(p))).join('/');
+  const fixed = pattern
+    .split('/')
+    .filter((_, i, parts) => i < parts.length - 1 && !parts.slice(0, i + 1).some((p) => /[*?]/.test(p)))
+    .join('/');
   const re = antPattern(pattern);
   const files = await walk(workspace, fixed);
   return files.filter((f) => re.test(f)).sort();
@@ -129,7 +135,7 @@ export function interpolateGroovy(text: string, env: Record<string, string>): st
     const m = /^\s*env\.([A-Za-z_]\w*)\s*(?:\?:\s*'([^']*)'\s*)?$/.exec(expr);
     if (!m) throw new Error(`the harness cannot interpolate ${whole}`);
     const v = env[m[1] as string];
-    return v !== undefined && v !== '' ? v : m[2] ?? 'null';
+    return v !== undefined && v !== '' ? v : (m[2] ?? 'null');
   });
 }
 
@@ -145,18 +151,34 @@ function junitCounts(xml: string): { tests: number; failures: number; errors: nu
 
 export async function runBuild(o: BuildOptions): Promise<BuildResult> {
   // Like the credentials-binding plugin, mask the secret part of each credential (a username is shown).
-  const secrets = Object.values(o.credentials).flatMap((c) => Object.entries(c).filter(([k]) => /PASSWORD|TOKEN|SECRET/i.test(k)).map(([, v]) => v)).filter((v) => v.length > 0);
+  const secrets = Object.values(o.credentials)
+    .flatMap((c) =>
+      Object.entries(c)
+        .filter(([k]) => /PASSWORD|TOKEN|SECRET/i.test(k))
+        .map(([, v]) => v),
+    )
+    .filter((v) => v.length > 0);
   const mask = (s: string) => secrets.reduce((t, v) => t.split(v).join('****'), s);
   let raw = '';
   const print = async (line: string) => {
     raw += `${line}\n`;
     if (o.consoleFile) await appendFile(o.consoleFile, `${mask(line)}\n`);
   };
-  const result: BuildResult = { result: 'SUCCESS', stages: [], post: [], junit: [], archived: [], commands: [], console: '', rawConsole: '' };
+  const result: BuildResult = {
+    result: 'SUCCESS',
+    stages: [],
+    post: [],
+    junit: [],
+    archived: [],
+    commands: [],
+    console: '',
+    rawConsole: '',
+  };
 
   const sh = async (stage: string, script: string, env: Record<string, string>): Promise<void> => {
     const replaced = o.substitute?.(stage, script);
-    if (replaced !== undefined) await print(`[harness] substitution in "${stage}": ${JSON.stringify(script)} runs as ${JSON.stringify(replaced)}`);
+    if (replaced !== undefined)
+      await print(`[harness] substitution in "${stage}": ${JSON.stringify(script)} runs as ${JSON.stringify(replaced)}`);
     const run = replaced ?? script;
     await print('[Pipeline] sh');
     const code = await new Promise<number>((resolve, reject) => {
@@ -230,7 +252,8 @@ export async function runBuild(o: BuildOptions): Promise<BuildResult> {
           const v = await validateXML({ xml: [{ fileName: 'report.xml', contents: xml }], normalization: 'format' });
           if (!v.valid) throw new StepFailed(`junit: ${f} is not well-formed XML: ${v.errors.map((e) => e.message).join('; ')}`, undefined);
           const root = /^(?:<\?xml[^>]*\?>\s*)?(?:<!--[\s\S]*?-->\s*)*<([A-Za-z]+)/.exec(xml.trimStart())?.[1];
-          if (root !== 'testsuites' && root !== 'testsuite') throw new StepFailed(`junit: ${f} has root <${root ?? '?'}>, not <testsuites> or <testsuite>`, undefined);
+          if (root !== 'testsuites' && root !== 'testsuite')
+            throw new StepFailed(`junit: ${f} has root <${root ?? '?'}>, not <testsuites> or <testsuite>`, undefined);
           const counts = junitCounts(xml);
           result.junit.push({ stage, file: f, ...counts });
           await print(`  ${f}: ${counts.tests} tests, ${counts.failures} failures, ${counts.errors} errors`);

@@ -19,9 +19,13 @@ const exec = promisify(execFile);
 
 /** The host's address on Docker's default bridge (docker0 is down while no container runs, so ask iproute2 too). */
 export async function bridgeAddress(docker: Docker): Promise<string> {
-  const bridge = (await docker.getNetwork('bridge').inspect()) as { IPAM?: { Config?: { Gateway?: string }[] }; Options?: Record<string, string> };
+  const bridge = (await docker.getNetwork('bridge').inspect()) as {
+    IPAM?: { Config?: { Gateway?: string }[] };
+    Options?: Record<string, string>;
+  };
   const ifname = bridge.Options?.['com.docker.network.bridge.name'] ?? 'docker0';
-  const fromIp = async () => /inet (\d+\.\d+\.\d+\.\d+)\//.exec((await exec('ip', ['-4', '-o', 'addr', 'show', ifname]).catch(() => ({ stdout: '' }))).stdout)?.[1];
+  const fromIp = async () =>
+    /inet (\d+\.\d+\.\d+\.\d+)\//.exec((await exec('ip', ['-4', '-o', 'addr', 'show', ifname]).catch(() => ({ stdout: '' }))).stdout)?.[1];
   const address = bridge.IPAM?.Config?.[0]?.Gateway ?? (await fromIp());
   if (!address) throw new Error(`cannot find the Docker bridge's host address (interface ${ifname})`);
   return address;
@@ -43,7 +47,12 @@ export async function startS3(address: string, bucket: string): Promise<S3StandI
   const server = new S3rver({ address, port: 0, silent: true, directory: dir, configureBuckets: [{ name: bucket }] });
   const { port } = await server.run();
   const endpoint = `http://${address}:${port}`;
-  const client = new S3Client({ endpoint, forcePathStyle: true, region: 'us-east-1', credentials: { accessKeyId: S3_KEY, secretAccessKey: S3_KEY } });
+  const client = new S3Client({
+    endpoint,
+    forcePathStyle: true,
+    region: 'us-east-1',
+    credentials: { accessKeyId: S3_KEY, secretAccessKey: S3_KEY },
+  });
   return {
     endpoint,
     bucket,
@@ -68,7 +77,10 @@ export async function startS3(address: string, bucket: string): Promise<S3StandI
         });
         for (const f of await readdir(path.join(tree, b.name), { recursive: true, withFileTypes: true })) {
           if (!f.isFile()) continue;
-          const key = path.relative(path.join(tree, b.name), path.join(f.parentPath ?? f.path, f.name)).split(path.sep).join('/');
+          const key = path
+            .relative(path.join(tree, b.name), path.join(f.parentPath ?? f.path, f.name))
+            .split(path.sep)
+            .join('/');
           await client.send(new PutObjectCommand({ Bucket: b.name, Key: key, Body: await read(path.join(tree, b.name, key)) }));
           put.push(`s3://${b.name}/${key}`);
         }
@@ -118,10 +130,14 @@ export async function createDatabases(adminUrl: string): Promise<Databases> {
 }
 
 /** A clone of `repo` at HEAD standing for the GitHub repository; returns its path and a commit helper. */
-export async function makeRemote(repo: string, dir: string): Promise<{ path: string; head(): Promise<string>; commit(files: Record<string, string>, message: string): Promise<string> }> {
+export async function makeRemote(
+  repo: string,
+  dir: string,
+): Promise<{ path: string; head(): Promise<string>; commit(files: Record<string, string>, message: string): Promise<string> }> {
   const remote = path.join(dir, 'remote.git');
   await exec('git', ['clone', '--quiet', repo, remote]);
-  const git = (args: string[]) => exec('git', ['-c', 'user.name=rsrun e2e', '-c', 'user.email=e2e@rsrun.invalid', ...args], { cwd: remote });
+  const git = (args: string[]) =>
+    exec('git', ['-c', 'user.name=rsrun e2e', '-c', 'user.email=e2e@rsrun.invalid', ...args], { cwd: remote });
   const head = async () => (await git(['rev-parse', 'HEAD'])).stdout.trim();
   return {
     path: remote,
@@ -148,7 +164,9 @@ export async function makeRemote(repo: string, dir: string): Promise<{ path: str
  */
 export async function seedImageNpmCache(repo: string, workspace: string): Promise<string> {
   const { createHash } = await import('node:crypto');
-  const lockHash = createHash('sha256').update(await readFile(path.join(workspace, 'package-lock.json'))).digest('hex');
+  const lockHash = createHash('sha256')
+    .update(await readFile(path.join(workspace, 'package-lock.json')))
+    .digest('hex');
   const target = path.join(workspace, 'docker', 'npm-cache');
   await mkdir(target, { recursive: true });
   const staged = path.join(repo, 'docker', 'npm-cache');

@@ -24,7 +24,16 @@ import { REGISTRY, REGISTRY_PASSWORD, REGISTRY_USER, requireDocker, requireRegis
 import { ExitCode } from '../../runner/errors';
 import { parseJenkinsfile, type Pipeline, type Step } from './jenkinsfile';
 import { antPattern, EMULATED_STEPS, interpolateGroovy, runBuild, type BuildResult } from './e2e-jenkins';
-import { bridgeAddress, createDatabases, makeRemote, S3_KEY, seedImageNpmCache, startS3, type Databases, type S3StandIn } from './e2e-stack';
+import {
+  bridgeAddress,
+  createDatabases,
+  makeRemote,
+  S3_KEY,
+  seedImageNpmCache,
+  startS3,
+  type Databases,
+  type S3StandIn,
+} from './e2e-stack';
 import { REPO } from './tools';
 
 const exec = promisify(execFile);
@@ -53,7 +62,14 @@ describe('infra: the Jenkinsfile executed end to end (Docker engine, registry, P
   let remote: Awaited<ReturnType<typeof makeRemote>>;
   const pgUrl = new URL(PG_URL);
   const passwordOf = (u: URL) => decodeURIComponent(u.password);
-  const builds: { number: string; commit: string; pipeline: Pipeline; result: BuildResult; imageRef: string | undefined; records: Record<string, unknown> }[] = [];
+  const builds: {
+    number: string;
+    commit: string;
+    pipeline: Pipeline;
+    result: BuildResult;
+    imageRef: string | undefined;
+    records: Record<string, unknown>;
+  }[] = [];
 
   before(async function () {
     docker = await requireDocker(this);
@@ -172,8 +188,13 @@ describe('infra: the Jenkinsfile executed end to end (Docker engine, registry, P
       consoleFile,
     });
     builds.push({ number, commit, pipeline, result, imageRef: inspected.imageRef, records: inspected.records });
-    const table = result.stages.map((st) => `        ${st.name.padEnd(22)} ${st.status.toUpperCase().padEnd(8)} ${(st.durationMs / 1000).toFixed(1).padStart(6)} s${st.reason ? `  (${st.reason})` : ''}`);
-    process.stdout.write(`${table.join('\n')}\n        post: ${result.post.map((p) => `${p.step} ${p.ok ? 'ok' : `FAILED ${p.detail}`}`).join('; ')}\n        Finished: ${result.result}\n`);
+    const table = result.stages.map(
+      (st) =>
+        `        ${st.name.padEnd(22)} ${st.status.toUpperCase().padEnd(8)} ${(st.durationMs / 1000).toFixed(1).padStart(6)} s${st.reason ? `  (${st.reason})` : ''}`,
+    );
+    process.stdout.write(
+      `${table.join('\n')}\n        post: ${result.post.map((p) => `${p.step} ${p.ok ? 'ok' : `FAILED ${p.detail}`}`).join('; ')}\n        Finished: ${result.result}\n`,
+    );
     return result;
   }
 
@@ -181,19 +202,37 @@ describe('infra: the Jenkinsfile executed end to end (Docker engine, registry, P
 
   it('runs every stage of the Jenkinsfile on main in order, each exiting 0', async function () {
     process.stdout.write(`      emulated Jenkins steps: ${EMULATED_STEPS.join(', ')}\n`);
-    process.stdout.write(`      substitution: Unit-test runner's \`npm test\` runs as \`npm test -- --grep "${UNIT_TEST_GREP}"\` (the whole suite contains this test)\n`);
+    process.stdout.write(
+      `      substitution: Unit-test runner's \`npm test\` runs as \`npm test -- --grep "${UNIT_TEST_GREP}"\` (the whole suite contains this test)\n`,
+    );
     const r = await build('1', await remote.head());
     const pipeline = builds.find((b) => b.number === '1')?.pipeline as Pipeline;
     const expected = pipeline.stages.map((st) => st.name);
-    expect(expected).to.include.members(['Checkout', 'Build image', 'Push image', 'Deploy + test: test', 'Approve prod', 'Deploy + test: prod']);
-    expect(r.stages.map((s) => `${s.name}:${s.status}`), failureDetail(r)).to.deep.equal(expected.map((n) => `${n}:passed`));
+    expect(expected).to.include.members([
+      'Checkout',
+      'Build image',
+      'Push image',
+      'Deploy + test: test',
+      'Approve prod',
+      'Deploy + test: prod',
+    ]);
+    expect(
+      r.stages.map((s) => `${s.name}:${s.status}`),
+      failureDetail(r),
+    ).to.deep.equal(expected.map((n) => `${n}:passed`));
     expect(r.commands.every((c) => c.exitCode === 0)).to.equal(true);
-    expect(r.post.every((p) => p.ok), JSON.stringify(r.post)).to.equal(true);
+    expect(
+      r.post.every((p) => p.ok),
+      JSON.stringify(r.post),
+    ).to.equal(true);
     expect(r.result).to.equal('SUCCESS');
     // The commands run were the file's, in its order (only the documented substitution differs).
-    const scripts = (steps: Step[]): string[] => steps.flatMap((st) => (st.kind === 'sh' ? [st.script] : st.kind === 'credentials' ? scripts(st.steps) : []));
+    const scripts = (steps: Step[]): string[] =>
+      steps.flatMap((st) => (st.kind === 'sh' ? [st.script] : st.kind === 'credentials' ? scripts(st.steps) : []));
     const fileCommands = [...pipeline.stages.flatMap((st) => scripts([...st.steps, ...st.always])), ...scripts(pipeline.always)];
-    const ran = r.commands.map((c) => (c.stage === 'Unit-test runner' && c.script === substitute(c.stage, 'npm test') ? 'npm test' : c.script));
+    const ran = r.commands.map((c) =>
+      c.stage === 'Unit-test runner' && c.script === substitute(c.stage, 'npm test') ? 'npm test' : c.script,
+    );
     expect(ran).to.deep.equal(fileCommands);
     // Published: lint JUnit and both deployments' reports; the prod plan and the reports archived.
     const published = r.junit.map((j) => j.file);
@@ -204,7 +243,10 @@ describe('infra: the Jenkinsfile executed end to end (Docker engine, registry, P
       const files = r.junit.filter((j) => j.stage === stage).map((j) => j.file);
       expect(files, `${stage} publishes ${files.join(', ') || 'nothing'}; all published: ${published.join(', ')}`).to.have.length(1);
     }
-    expect(published.filter((f, i) => published.indexOf(f) !== i), `published more than once: ${published.join(', ')}`).to.deep.equal([]);
+    expect(
+      published.filter((f, i) => published.indexOf(f) !== i),
+      `published more than once: ${published.join(', ')}`,
+    ).to.deep.equal([]);
     expect(r.archived).to.include('prod-plan.txt');
     // The bound registry password never reached the console, not even before masking.
     expect(r.rawConsole).not.to.include(REGISTRY_PASSWORD);
@@ -214,7 +256,9 @@ describe('infra: the Jenkinsfile executed end to end (Docker engine, registry, P
 
   it('pushed the image to the local registry under the digest the deploy stages ran', async () => {
     const b = builds.find((x) => x.number === '1');
-    expect(b?.imageRef, 'image-ref.txt from the Push image stage').to.match(new RegExp(`^${REGISTRY.replace(/\./g, '\\.')}/${IMAGE_REPOSITORY}@sha256:[0-9a-f]{64}$`));
+    expect(b?.imageRef, 'image-ref.txt from the Push image stage').to.match(
+      new RegExp(`^${REGISTRY.replace(/\./g, '\\.')}/${IMAGE_REPOSITORY}@sha256:[0-9a-f]{64}$`),
+    );
     const digest = (b?.imageRef as string).split('@')[1] as string;
     const res = await fetch(`http://${REGISTRY}/v2/${IMAGE_REPOSITORY}/manifests/${digest}`, {
       method: 'HEAD',
@@ -238,8 +282,15 @@ describe('infra: the Jenkinsfile executed end to end (Docker engine, registry, P
     expect(b?.records.test).to.have.nested.property('build.commit', b?.commit);
     const d = dbs as Databases;
     const applied = async (db: string) =>
-      (await d.query<{ version: string }>(db, 'SELECT version FROM rsrun.rsrun_history WHERE success AND version IS NOT NULL ORDER BY installed_rank')).map((r) => r.version);
-    const files = (await exec('git', ['ls-tree', '--name-only', `${b?.commit}:sql/migrations`], { cwd: remote.path })).stdout.split('\n').filter((f) => /^V/.test(f));
+      (
+        await d.query<{ version: string }>(
+          db,
+          'SELECT version FROM rsrun.rsrun_history WHERE success AND version IS NOT NULL ORDER BY installed_rank',
+        )
+      ).map((r) => r.version);
+    const files = (await exec('git', ['ls-tree', '--name-only', `${b?.commit}:sql/migrations`], { cwd: remote.path })).stdout
+      .split('\n')
+      .filter((f) => /^V/.test(f));
     const testVersions = await applied(d.test);
     expect(testVersions).to.have.length(files.length);
     expect(await applied(d.prod)).to.deep.equal(testVersions);
@@ -248,21 +299,27 @@ describe('infra: the Jenkinsfile executed end to end (Docker engine, registry, P
   it('shipped junit.xml, report.json and report.html of both environments to the S3 stand-in', async () => {
     const keys = await (s3 as S3StandIn).keys(`${S3_PREFIX}/`);
     if (keys.length === 0) {
-      expect.fail(`no report reached s3://${BUCKET}/${S3_PREFIX}/: the example project's rsrun.ini has no [s3], so the runner in the container must take the bucket and endpoint from the environment the build gives it (RSRUN_S3_BUCKET, RSRUN_S3_PREFIX, RSRUN_S3_ENDPOINT), and rsrun container run must forward them`);
+      expect.fail(
+        `no report reached s3://${BUCKET}/${S3_PREFIX}/: the example project's rsrun.ini has no [s3], so the runner in the container must take the bucket and endpoint from the environment the build gives it (RSRUN_S3_BUCKET, RSRUN_S3_PREFIX, RSRUN_S3_ENDPOINT), and rsrun container run must forward them`,
+      );
     }
     for (const env of ['test', 'prod']) {
       for (const file of ['junit.xml', 'report.json', 'report.html']) {
-        expect(keys.some((k) => k.startsWith(`${S3_PREFIX}/${env}/`) && k.endsWith(`/${file}`)), `${env} ${file} in s3://${BUCKET}/${S3_PREFIX}/ (keys: ${keys.length ? keys.join(', ') : 'none'})`).to.equal(true);
+        expect(
+          keys.some((k) => k.startsWith(`${S3_PREFIX}/${env}/`) && k.endsWith(`/${file}`)),
+          `${env} ${file} in s3://${BUCKET}/${S3_PREFIX}/ (keys: ${keys.length ? keys.join(', ') : 'none'})`,
+        ).to.equal(true);
       }
     }
   });
 
-  it('a push whose SQL test fails stops before the prod stages, with the test run\'s exit code', async () => {
+  it("a push whose SQL test fails stops before the prod stages, with the test run's exit code", async () => {
     const d = dbs as Databases;
     const commit = await remote.commit(
       {
         'sql/migrations/V9__e2e_marker.sql': 'CREATE TABLE sales.e2e_marker (id INTEGER NOT NULL);\n',
-        'sql/tests/e2e_failing.sql': '-- rsrun:test no customer exists (fails on purpose: the seed data has customers)\nSELECT customer_id FROM sales.customers;\n',
+        'sql/tests/e2e_failing.sql':
+          '-- rsrun:test no customer exists (fails on purpose: the seed data has customers)\nSELECT customer_id FROM sales.customers;\n',
       },
       'A SQL test that fails (jenkinsfile-e2e)',
     );
@@ -273,11 +330,15 @@ describe('infra: the Jenkinsfile executed end to end (Docker engine, registry, P
     for (const name of ['Plan prod', 'Approve prod', 'Deploy + test: prod']) expect(status[name], name).to.equal('skipped');
     expect(r.commands.some((c) => c.stage.includes('prod'))).to.equal(false);
     expect(r.result).to.equal('FAILURE');
-    expect(r.post.every((p) => p.ok), JSON.stringify(r.post)).to.equal(true);
+    expect(
+      r.post.every((p) => p.ok),
+      JSON.stringify(r.post),
+    ).to.equal(true);
     // The failing run's JUnit was still published (post always), with the failure in it.
     expect(r.junit.some((j) => j.stage === 'Deploy + test: test' && j.failures > 0)).to.equal(true);
     // Test got the new migration; prod did not.
-    const marker = (db: string) => d.query<{ n: string }>(db, "SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'e2e_marker'");
+    const marker = (db: string) =>
+      d.query<{ n: string }>(db, "SELECT count(*) AS n FROM information_schema.tables WHERE table_name = 'e2e_marker'");
     expect((await marker(d.test))[0]?.n).to.equal('1');
     expect((await marker(d.prod))[0]?.n).to.equal('0');
     const b = builds.find((x) => x.number === '2');
@@ -300,7 +361,9 @@ describe('infra: the Jenkins stand-in of the end-to-end test', () => {
   it("interpolates ${env.NAME} and ${env.NAME ?: 'default'} and refuses any other Groovy", () => {
     expect(interpolateGroovy("Reports: ${env.URL ?: 'see [s3]'}test/", { URL: 'http://x/' })).to.equal('Reports: http://x/test/');
     expect(interpolateGroovy("Reports: ${env.URL ?: 'see [s3]'}test/", {})).to.equal('Reports: see [s3]test/');
-    expect(interpolateGroovy('Plan: ${env.BUILD_URL}artifact/p.txt', { BUILD_URL: 'http://j/1/' })).to.equal('Plan: http://j/1/artifact/p.txt');
+    expect(interpolateGroovy('Plan: ${env.BUILD_URL}artifact/p.txt', { BUILD_URL: 'http://j/1/' })).to.equal(
+      'Plan: http://j/1/artifact/p.txt',
+    );
     expect(() => interpolateGroovy('${currentBuild.number}', {})).to.throw(/cannot interpolate \$\{currentBuild.number\}/);
   });
 });

@@ -22,8 +22,16 @@ describe('infra: Jenkinsfile stages', () => {
 
   it('runs the stages in the order of the delivery flow', () => {
     expect(declarative.stages.map((s) => s.name)).to.deep.equal([
-      'Checkout', 'Install runner', 'Unit-test runner', 'Lint SQL', 'Build image', 'Push image',
-      'Deploy + test: test', 'Plan prod', 'Approve prod', 'Deploy + test: prod',
+      'Checkout',
+      'Install runner',
+      'Unit-test runner',
+      'Lint SQL',
+      'Build image',
+      'Push image',
+      'Deploy + test: test',
+      'Plan prod',
+      'Approve prod',
+      'Deploy + test: prod',
     ]);
   });
 
@@ -49,9 +57,12 @@ describe('infra: Jenkinsfile stages', () => {
   });
 
   it('binds only the Docker Hub credential, around the push and the deploys that pull it, under the names rsrun reads', () => {
-    const bound = declarative.stages.flatMap((s) => s.steps.filter((x) => x.kind === 'credentials').map((x) => ({ stage: s.name, step: x })));
+    const bound = declarative.stages.flatMap((s) =>
+      s.steps.filter((x) => x.kind === 'credentials').map((x) => ({ stage: s.name, step: x })),
+    );
     expect(bound.map((b) => b.stage)).to.deep.equal(['Push image', 'Deploy + test: test', 'Deploy + test: prod']);
-    for (const b of bound) expect(b.step, b.stage).to.deep.include({ id: 'dockerhub', variables: [REGISTRY_USER_VAR, REGISTRY_PASSWORD_VAR] });
+    for (const b of bound)
+      expect(b.step, b.stage).to.deep.include({ id: 'dockerhub', variables: [REGISTRY_USER_VAR, REGISTRY_PASSWORD_VAR] });
   });
 
   it('publishes JUnit for lint and both deployments, and always cleans containers and the workspace', () => {

@@ -50,7 +50,7 @@ function skipSpace(s: string, i: number): number {
 /** Index just past the string literal starting at i. */
 function skipString(s: string, i: number): number {
   const triple = s.startsWith("'''", i) || s.startsWith('"""', i);
-  const quote = triple ? s.slice(i, i + 3) : s[i] ?? '';
+  const quote = triple ? s.slice(i, i + 3) : (s[i] ?? '');
   let j = i + quote.length;
   while (j < s.length && !s.startsWith(quote, j)) j += s[j] === '\\' ? 2 : 1;
   if (j >= s.length) throw new Error(`unterminated string at offset ${i}`);
@@ -154,7 +154,11 @@ function toSteps(calls: Call[], file: string): Step[] {
         steps.push({ kind: 'checkout' });
         break;
       case 'junit':
-        steps.push({ kind: 'junit', pattern: literal(namedArg(c.args, 'testResults') ?? c.args), allowEmpty: namedArg(c.args, 'allowEmptyResults') === 'true' });
+        steps.push({
+          kind: 'junit',
+          pattern: literal(namedArg(c.args, 'testResults') ?? c.args),
+          allowEmpty: namedArg(c.args, 'allowEmptyResults') === 'true',
+        });
         break;
       case 'archiveArtifacts':
         steps.push({ kind: 'archive', pattern: literal(namedArg(c.args, 'artifacts') ?? c.args) });
@@ -180,7 +184,9 @@ function toSteps(calls: Call[], file: string): Step[] {
         break;
       }
       default:
-        throw new Error(`${file}: step "${c.name}" is not one the pipeline harness can run; keep stages to sh/junit/archiveArtifacts/input/echo/withCredentials/timeout/cleanWs`);
+        throw new Error(
+          `${file}: step "${c.name}" is not one the pipeline harness can run; keep stages to sh/junit/archiveArtifacts/input/echo/withCredentials/timeout/cleanWs`,
+        );
     }
   }
   return steps;
@@ -219,7 +225,7 @@ function scripted(top: Call[], file: string): Pipeline {
         stages.push({
           name: literal(c.args),
           branch,
-          steps: toSteps(tryBlock ? tryBlock.body ?? [] : body, file),
+          steps: toSteps(tryBlock ? (tryBlock.body ?? []) : body, file),
           always: tryBlock ? toSteps(tryBlock.extra[0] ?? [], file) : [],
         });
       } else if (c.name === 'if') {

@@ -28,7 +28,12 @@ describe('infra lint: Jenkinsfiles (npm-groovy-lint)', function () {
     runTool(npmBin('npm-groovy-lint'), ['--noserver', '--config', 'jenkins/.groovylintrc.json', '--failon', 'warning', ...files]);
 
   before(async function () {
-    await requireService(this, 'npm-groovy-lint (Java 17)', () => probeTool('java', ['-version']), 'install a Java 17 runtime (scripts/setup-test-services.sh) and run npm ci');
+    await requireService(
+      this,
+      'npm-groovy-lint (Java 17)',
+      () => probeTool('java', ['-version']),
+      'install a Java 17 runtime (scripts/setup-test-services.sh) and run npm ci',
+    );
   });
 
   it('passes the declarative Jenkinsfile and its scripted twin without a warning', async () => {
@@ -52,14 +57,21 @@ describe('infra lint: Jenkinsfiles (npm-groovy-lint)', function () {
 
 describe('infra lint: docker-compose.yml (Docker Compose)', function () {
   before(async function () {
-    await requireService(this, 'docker-compose', () => probeTool('docker-compose', ['version']), "install Debian's docker-compose package (scripts/setup-test-services.sh)");
+    await requireService(
+      this,
+      'docker-compose',
+      () => probeTool('docker-compose', ['version']),
+      "install Debian's docker-compose package (scripts/setup-test-services.sh)",
+    );
   });
 
   async function composeConfig(composeFile: string) {
     const root = path.join(scratch, 'jenkins-root');
     await mkdir(path.join(root, 'config'), { recursive: true });
     await copyFile(path.join(REPO, 'jenkins/jenkins.env.example'), path.join(root, 'config', 'jenkins.env'));
-    return runTool('docker-compose', ['-f', composeFile, 'config'], { env: { ...process.env, RSRUN_JENKINS_ROOT: root, DOCKER_GID: '999' } });
+    return runTool('docker-compose', ['-f', composeFile, 'config'], {
+      env: { ...process.env, RSRUN_JENKINS_ROOT: root, DOCKER_GID: '999' },
+    });
   }
 
   it('validates, with config and secrets mounted read-only and history in a volume', async () => {
@@ -101,7 +113,12 @@ describe('infra lint: CloudFormation (cfn-lint)', () => {
 
 describe('infra lint: shell scripts (shellcheck)', function () {
   before(async function () {
-    await requireService(this, 'shellcheck', () => probeTool('shellcheck'), "install Debian's shellcheck package (scripts/setup-test-services.sh)");
+    await requireService(
+      this,
+      'shellcheck',
+      () => probeTool('shellcheck'),
+      "install Debian's shellcheck package (scripts/setup-test-services.sh)",
+    );
   });
 
   it('passes every shell script in the repository', async () => {
@@ -124,7 +141,12 @@ describe('infra lint: shell scripts (shellcheck)', function () {
 
 describe('infra lint: YAML (yamllint)', function () {
   before(async function () {
-    await requireService(this, 'yamllint', () => probeTool('yamllint', ['--version']), "install Debian's yamllint package (scripts/setup-test-services.sh)");
+    await requireService(
+      this,
+      'yamllint',
+      () => probeTool('yamllint', ['--version']),
+      "install Debian's yamllint package (scripts/setup-test-services.sh)",
+    );
   });
 
   it('passes every YAML file in the repository', async () => {

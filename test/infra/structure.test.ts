@@ -53,21 +53,26 @@ describe('infra structure: CloudFormation IAM policies', () => {
     expect(JSON.stringify(put?.Resource)).to.equal(JSON.stringify({ 'Fn::Sub': '${ReportBucket.Arn}/${ReportPrefix}/*' }));
     const [metrics] = byAction('cloudwatch:PutMetricData');
     expect(asArray(obj(obj(metrics?.Condition).StringEquals)['cloudwatch:namespace'])).to.deep.include({ Ref: 'MetricsNamespace' });
-    const secretArns = byAction('secretsmanager:GetSecretValue').flatMap((s) => asArray(s.Resource)).map((r) => String(obj(r)['Fn::Sub']));
+    const secretArns = byAction('secretsmanager:GetSecretValue')
+      .flatMap((s) => asArray(s.Resource))
+      .map((r) => String(obj(r)['Fn::Sub']));
     expect(secretArns).to.have.length(2);
     for (const arn of secretArns) expect(arn).to.match(/:secret:\$\{(Jenkins|Warehouse)SecretsPrefix\}\/\*$/);
-    const redshift = byAction('redshift:GetClusterCredentials').flatMap((s) => asArray(s.Resource)).map((r) => String(obj(r)['Fn::Sub']));
+    const redshift = byAction('redshift:GetClusterCredentials')
+      .flatMap((s) => asArray(s.Resource))
+      .map((r) => String(obj(r)['Fn::Sub']));
     expect(redshift.filter((arn) => arn.includes(':dbuser:'))).to.have.length(2);
-    for (const arn of redshift) expect(arn).to.match(/:(dbuser:\$\{(Test|Prod)ClusterIdentifier\}\/\$\{DeployDbUser\}|dbname:\$\{(Test|Prod)ClusterIdentifier\}\/\$\{DatabaseName\})$/);
+    for (const arn of redshift)
+      expect(arn).to.match(
+        /:(dbuser:\$\{(Test|Prod)ClusterIdentifier\}\/\$\{DeployDbUser\}|dbname:\$\{(Test|Prod)ClusterIdentifier\}\/\$\{DatabaseName\})$/,
+      );
   });
 
   it('hard-codes no account id, access key or address outside parameter defaults', async () => {
     const text = await readRepoFile('ec2/template.yaml');
     expect(text).to.not.match(/\b\d{12}\b/);
     expect(text).to.not.match(/\b(AKIA|ASIA)[0-9A-Z]{16}\b/);
-    const parameterDefaults = new Set(
-      Object.values(obj(template.Parameters)).flatMap((p) => String(obj(p).Default ?? '').split(',')),
-    );
+    const parameterDefaults = new Set(Object.values(obj(template.Parameters)).flatMap((p) => String(obj(p).Default ?? '').split(',')));
     const addresses = [...text.matchAll(/\b\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?/g)].map((m) => m[0]);
     for (const address of addresses) {
       expect(address === '0.0.0.0/0' || parameterDefaults.has(address), `${address} is hard-coded`).to.equal(true);
@@ -86,7 +91,10 @@ describe('infra structure: CloudWatch alarms match the metrics the runner publis
       finishedAt: new Date().toISOString(),
       durationMs: 10,
       migrations: [],
-      tests: [{ status: 'failed', durationMs: 1 }, { status: 'error', durationMs: 1 }],
+      tests: [
+        { status: 'failed', durationMs: 1 },
+        { status: 'error', durationMs: 1 },
+      ],
       summary: { migrationsApplied: 0, migrationsFailed: 1, total: 2, passed: 0, failed: 1, errors: 1, skipped: 0 },
     } as unknown as RunReport;
     return new Map(metricsFor(report).map((m) => [m.name, Object.keys(m.dimensions).sort()]));
@@ -96,17 +104,25 @@ describe('infra structure: CloudWatch alarms match the metrics the runner publis
     const template = parseCloudFormation(await readRepoFile('ec2/template.yaml'));
     const published = publishedMetrics();
     const alarms = Object.entries(obj(template.Resources)).filter(([, r]) => obj(r).Type === 'AWS::CloudWatch::Alarm');
-    expect(alarms.map(([name]) => name)).to.include.members(['ProdDeploymentFailedAlarm', 'ProdTestsFailedAlarm', 'NoSuccessfulProdDeploymentAlarm']);
+    expect(alarms.map(([name]) => name)).to.include.members([
+      'ProdDeploymentFailedAlarm',
+      'ProdTestsFailedAlarm',
+      'NoSuccessfulProdDeploymentAlarm',
+    ]);
     for (const [name, resource] of alarms) {
       const p = obj(obj(resource).Properties);
       const metrics = p.Metrics
-        ? asArray(p.Metrics).map((m) => obj(obj(obj(m).MetricStat).Metric)).filter((m) => m.MetricName !== undefined)
+        ? asArray(p.Metrics)
+            .map((m) => obj(obj(obj(m).MetricStat).Metric))
+            .filter((m) => m.MetricName !== undefined)
         : [p];
       expect(metrics.length, name).to.be.greaterThan(0);
       for (const m of metrics) {
         const metricName = String(m.MetricName);
         expect(published.has(metricName), `${name}: ${metricName} is not published by the runner`).to.equal(true);
-        const dims = asArray(m.Dimensions).map((d) => String(obj(d).Name)).sort();
+        const dims = asArray(m.Dimensions)
+          .map((d) => String(obj(d).Name))
+          .sort();
         expect(dims, name).to.deep.equal(published.get(metricName));
         expect(m.Namespace, name).to.deep.equal({ Ref: 'MetricsNamespace' });
       }

@@ -3,7 +3,12 @@ import { lintFiles, sourceFromText } from '../../runner/lint/lint';
 import type { LintSettings, LintSourceKind } from '../../runner/lint/types';
 
 const rulesOf = async (files: [string, LintSourceKind, string][], settings?: LintSettings) =>
-  (await lintFiles(files.map(([f, k, sql]) => sourceFromText(f, k, sql)), settings)).map((f) => `${f.file}:${f.line} ${f.rule}`);
+  (
+    await lintFiles(
+      files.map(([f, k, sql]) => sourceFromText(f, k, sql)),
+      settings,
+    )
+  ).map((f) => `${f.file}:${f.line} ${f.rule}`);
 const one = (sql: string, kind: LintSourceKind = 'versioned', settings?: LintSettings) => rulesOf([['V1__x.sql', kind, sql]], settings);
 
 describe('lint: transaction blocks (RS101-RS103)', () => {
@@ -11,7 +16,9 @@ describe('lint: transaction blocks (RS101-RS103)', () => {
     expect(await one('VACUUM DELETE ONLY s.t;')).to.deep.equal(['V1__x.sql:1 RS101']);
   });
   it('errors when such a statement is mixed with others', async () => {
-    expect(await one('INSERT INTO s.t VALUES (1);\nCREATE LIBRARY lib LANGUAGE plpythonu FROM \'s3://b/l.zip\';')).to.deep.equal(['V1__x.sql:2 RS102']);
+    expect(await one("INSERT INTO s.t VALUES (1);\nCREATE LIBRARY lib LANGUAGE plpythonu FROM 's3://b/l.zip';")).to.deep.equal([
+      'V1__x.sql:2 RS102',
+    ]);
   });
   it('is silent when the migration is declared -- rsrun:no-transaction', async () => {
     expect(await one('-- rsrun:no-transaction\nINSERT INTO s.t VALUES (1);\nVACUUM s.t;\nTRUNCATE s.u;')).to.deep.equal([]);
@@ -28,7 +35,10 @@ describe('lint: transaction blocks (RS101-RS103)', () => {
 describe('lint: risky changes (RS201-RS205)', () => {
   it('RS201 flags DROP TABLE / DROP COLUMN / DROP SCHEMA', async () => {
     expect(await one('DROP TABLE s.a, s.b;\nALTER TABLE s.c DROP COLUMN x;\nDROP SCHEMA old CASCADE;')).to.deep.equal([
-      'V1__x.sql:1 RS201', 'V1__x.sql:1 RS201', 'V1__x.sql:2 RS201', 'V1__x.sql:3 RS201',
+      'V1__x.sql:1 RS201',
+      'V1__x.sql:1 RS201',
+      'V1__x.sql:2 RS201',
+      'V1__x.sql:3 RS201',
     ]);
   });
   it('RS201 allows -- rsrun:allow-drop, undo scripts, temp tables and tables the same file created', async () => {
@@ -40,19 +50,41 @@ describe('lint: risky changes (RS201-RS205)', () => {
   });
   it('RS202 allows only growing a VARCHAR (ALTER COLUMN TYPE alone is also RS101: it refuses a transaction block)', async () => {
     const rulesOf202 = async (files: [string, LintSourceKind, string][]) => (await rulesOf(files)).filter((r) => !r.endsWith('RS101'));
-    expect(await rulesOf([['V2__b.sql', 'versioned', 'ALTER TABLE s.t ALTER COLUMN name TYPE VARCHAR(100);']])).to.deep.equal(['V2__b.sql:1 RS101']);
-    const create = ['V1__a.sql', 'versioned', 'CREATE TABLE s.t (name VARCHAR(50), n INT, code VARCHAR(5) DEFAULT \'x\');'] as [string, LintSourceKind, string];
-    expect(await rulesOf202([create, ['V2__b.sql', 'versioned', 'ALTER TABLE s.t ALTER COLUMN name TYPE VARCHAR(100);']])).to.deep.equal([]);
-    expect(await rulesOf202([create, ['V2__b.sql', 'versioned', 'ALTER TABLE s.t ALTER COLUMN name TYPE VARCHAR(10);']])).to.deep.equal(['V2__b.sql:1 RS202']);
-    expect(await rulesOf202([create, ['V2__b.sql', 'versioned', 'ALTER TABLE s.t ALTER COLUMN n TYPE BIGINT;']])).to.deep.equal(['V2__b.sql:1 RS202']);
-    expect(await rulesOf202([create, ['V2__b.sql', 'versioned', 'ALTER TABLE s.t ALTER COLUMN n TYPE VARCHAR(20);']])).to.deep.equal(['V2__b.sql:1 RS202']);
-    expect(await rulesOf202([create, ['V2__b.sql', 'versioned', 'ALTER TABLE s.t ALTER COLUMN code TYPE VARCHAR(10);']])).to.deep.equal(['V2__b.sql:1 RS202']);
+    expect(await rulesOf([['V2__b.sql', 'versioned', 'ALTER TABLE s.t ALTER COLUMN name TYPE VARCHAR(100);']])).to.deep.equal([
+      'V2__b.sql:1 RS101',
+    ]);
+    const create = ['V1__a.sql', 'versioned', "CREATE TABLE s.t (name VARCHAR(50), n INT, code VARCHAR(5) DEFAULT 'x');"] as [
+      string,
+      LintSourceKind,
+      string,
+    ];
+    expect(await rulesOf202([create, ['V2__b.sql', 'versioned', 'ALTER TABLE s.t ALTER COLUMN name TYPE VARCHAR(100);']])).to.deep.equal(
+      [],
+    );
+    expect(await rulesOf202([create, ['V2__b.sql', 'versioned', 'ALTER TABLE s.t ALTER COLUMN name TYPE VARCHAR(10);']])).to.deep.equal([
+      'V2__b.sql:1 RS202',
+    ]);
+    expect(await rulesOf202([create, ['V2__b.sql', 'versioned', 'ALTER TABLE s.t ALTER COLUMN n TYPE BIGINT;']])).to.deep.equal([
+      'V2__b.sql:1 RS202',
+    ]);
+    expect(await rulesOf202([create, ['V2__b.sql', 'versioned', 'ALTER TABLE s.t ALTER COLUMN n TYPE VARCHAR(20);']])).to.deep.equal([
+      'V2__b.sql:1 RS202',
+    ]);
+    expect(await rulesOf202([create, ['V2__b.sql', 'versioned', 'ALTER TABLE s.t ALTER COLUMN code TYPE VARCHAR(10);']])).to.deep.equal([
+      'V2__b.sql:1 RS202',
+    ]);
   });
   it('RS203 asks for a distribution/sort choice only when [lint] require_dist_sort is set', async () => {
     const on: LintSettings = { requireDistSort: true, disabled: new Set() };
     expect(await one('CREATE TABLE s.t (a INT);')).to.deep.equal([]);
     expect(await one('CREATE TABLE s.t (a INT);', 'versioned', on)).to.deep.equal(['V1__x.sql:1 RS203']);
-    expect(await one('CREATE TABLE s.t (a INT DISTKEY);\nCREATE TABLE s.u (a INT) SORTKEY AUTO;\nCREATE TEMP TABLE w (a INT);\nCREATE TABLE s.v (LIKE s.t);', 'versioned', on)).to.deep.equal([]);
+    expect(
+      await one(
+        'CREATE TABLE s.t (a INT DISTKEY);\nCREATE TABLE s.u (a INT) SORTKEY AUTO;\nCREATE TEMP TABLE w (a INT);\nCREATE TABLE s.v (LIKE s.t);',
+        'versioned',
+        on,
+      ),
+    ).to.deep.equal([]);
   });
   it('RS204 flags a schema-bound view over a table another migration drops', async () => {
     const files: [string, LintSourceKind, string][] = [
@@ -74,13 +106,17 @@ describe('lint: silencing', () => {
     expect(await one('-- rsrun:lint-disable RS009, RS001\nCREATE TABLE s.t (id SERIAL, d JSON);')).to.deep.equal([]);
   });
   it('lint-disable-next-statement silences only the next statement', async () => {
-    expect(await one('-- rsrun:lint-disable-next-statement RS009\nCREATE TABLE s.t (d JSON);\nCREATE TABLE s.u (d JSON);')).to.deep.equal(['V1__x.sql:3 RS009']);
+    expect(await one('-- rsrun:lint-disable-next-statement RS009\nCREATE TABLE s.t (d JSON);\nCREATE TABLE s.u (d JSON);')).to.deep.equal([
+      'V1__x.sql:3 RS009',
+    ]);
   });
   it('a directive for another rule does not silence', async () => {
     expect(await one('-- rsrun:lint-disable RS004\nCREATE TABLE s.t (d JSON);')).to.deep.equal(['V1__x.sql:2 RS009']);
   });
   it('[lint] disable silences a rule project-wide', async () => {
-    expect(await one('CREATE TABLE s.t (d JSON);', 'versioned', { requireDistSort: false, disabled: new Set(['RS009']) })).to.deep.equal([]);
+    expect(await one('CREATE TABLE s.t (d JSON);', 'versioned', { requireDistSort: false, disabled: new Set(['RS009']) })).to.deep.equal(
+      [],
+    );
   });
   it('an unknown rule id in a directive is reported (RS900)', async () => {
     expect(await one('-- rsrun:lint-disable RS999\nSELECT 1;')).to.deep.equal(['V1__x.sql:1 RS900']);
@@ -94,7 +130,7 @@ describe('lint: false-positive traps', () => {
       '-- CREATE TABLE t (id SERIAL); DROP TABLE t; VACUUM;',
       '/* json jsonb uuid RETURNING ARRAY[1] /* nested */ TRUNCATE */',
       'CREATE TABLE s."serial" ("json" VARCHAR(10), "oid_x" INT, "array" INT);',
-      "CREATE OR REPLACE PROCEDURE s.p() AS $body$ BEGIN TRUNCATE s.t; CREATE INDEX i ON t (a); DROP TABLE s.x; END $body$ LANGUAGE plpgsql;",
+      'CREATE OR REPLACE PROCEDURE s.p() AS $body$ BEGIN TRUNCATE s.t; CREATE INDEX i ON t (a); DROP TABLE s.x; END $body$ LANGUAGE plpgsql;',
       'SELECT "CREATE SEQUENCE", "nextval"(1) AS "on conflict" FROM s.t;',
     ].join('\n');
     expect(await one(sql, 'test')).to.deep.equal([]);

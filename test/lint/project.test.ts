@@ -15,10 +15,16 @@ describe('lintProject', () => {
     await mkdir(path.join(dir, 'migrations', 'core'), { recursive: true });
     await mkdir(path.join(dir, 'tests'), { recursive: true });
     await writeFile(path.join(dir, 'rsrun.ini'), '[project]\nname = lintdemo\n\n[lint]\nrequire_dist_sort = true\n');
-    await writeFile(path.join(dir, 'migrations', 'core', 'V1__orders.sql'), 'CREATE TABLE s.orders (\n  id BIGINT IDENTITY(1, 1),\n  tags TEXT[]\n) DISTSTYLE AUTO;\n');
+    await writeFile(
+      path.join(dir, 'migrations', 'core', 'V1__orders.sql'),
+      'CREATE TABLE s.orders (\n  id BIGINT IDENTITY(1, 1),\n  tags TEXT[]\n) DISTSTYLE AUTO;\n',
+    );
     await writeFile(path.join(dir, 'migrations', 'V2__vacuum.sql'), '-- rsrun:no-transaction\nVACUUM s.orders;\n');
-    await writeFile(path.join(dir, 'migrations', 'R__view.sql'), 'CREATE OR REPLACE VIEW s.v AS SELECT id FROM s.orders WITH NO SCHEMA BINDING;\n');
-    await writeFile(path.join(dir, 'tests', 'orders.sql'), "SELECT id FROM s.orders WHERE id::uuid IS NULL; -- uuid cast\n");
+    await writeFile(
+      path.join(dir, 'migrations', 'R__view.sql'),
+      'CREATE OR REPLACE VIEW s.v AS SELECT id FROM s.orders WITH NO SCHEMA BINDING;\n',
+    );
+    await writeFile(path.join(dir, 'tests', 'orders.sql'), 'SELECT id FROM s.orders WHERE id::uuid IS NULL; -- uuid cast\n');
   });
   after(async () => {
     await rm(dir, { recursive: true, force: true });
@@ -27,15 +33,25 @@ describe('lintProject', () => {
   it('lints migrations (V, R in sub-folders) and SQL tests with project-relative paths', async () => {
     const config = await loadConfig({ projectDir: dir }, {});
     const { findings, files } = await lintProjectFiles(config);
-    expect(files).to.have.members(['migrations/core/V1__orders.sql', 'migrations/V2__vacuum.sql', 'migrations/R__view.sql', 'tests/orders.sql']);
-    expect(findings.map((f) => `${f.file}:${f.line} ${f.rule}`)).to.have.members(['migrations/core/V1__orders.sql:3 RS003', 'tests/orders.sql:1 RS009']);
+    expect(files).to.have.members([
+      'migrations/core/V1__orders.sql',
+      'migrations/V2__vacuum.sql',
+      'migrations/R__view.sql',
+      'tests/orders.sql',
+    ]);
+    expect(findings.map((f) => `${f.file}:${f.line} ${f.rule}`)).to.have.members([
+      'migrations/core/V1__orders.sql:3 RS003',
+      'tests/orders.sql:1 RS009',
+    ]);
   });
 
   it('rejects an unknown [lint] option with a ConfigError', async () => {
     await writeFile(path.join(dir, 'rsrun.ini'), '[project]\nname = lintdemo\n\n[lint]\nrequire_distsort = true\n');
     const config = await loadConfig({ projectDir: dir }, {});
     let err: unknown;
-    await lintProject(config).catch((e: unknown) => { err = e; });
+    await lintProject(config).catch((e: unknown) => {
+      err = e;
+    });
     expect(err).to.be.instanceOf(ConfigError);
     expect((err as Error).message).to.contain('require_distsort');
   });
@@ -82,7 +98,9 @@ describe('lintGate (plan/deploy)', () => {
   it('throws an InputError (exit 2) when there are errors', async () => {
     await writeFile(path.join(dir, 'migrations', 'V1__a.sql'), 'CREATE INDEX i ON s.t (a);\n');
     let err: unknown;
-    await lintGate(await loadConfig({ projectDir: dir }, {}), undefined, () => undefined).catch((e: unknown) => { err = e; });
+    await lintGate(await loadConfig({ projectDir: dir }, {}), undefined, () => undefined).catch((e: unknown) => {
+      err = e;
+    });
     expect(err).to.be.instanceOf(InputError);
     expect((err as InputError).exitCode).to.equal(2);
     expect((err as Error).message).to.match(/lint found 1 error/);

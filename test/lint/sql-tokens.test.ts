@@ -11,8 +11,28 @@ describe('sql-tokens (PostgreSQL scanner)', () => {
     const sql = `CREATE TABLE "My ""T""" (id int) -- SERIAL here\n/* CREATE INDEX */ SELECT 'a''b', $f$ nextval('s') $f$, E'x\\'y', 1.5, $1::text;`;
     const ts = tokenizeSql(sql);
     expect(ts.map((t) => t.kind)).to.deep.equal([
-      'word', 'word', 'quoted-ident', 'punct', 'word', 'word', 'punct', 'comment', 'comment', 'word',
-      'string', 'punct', 'string', 'punct', 'string', 'punct', 'number', 'punct', 'param', 'operator', 'word', 'punct',
+      'word',
+      'word',
+      'quoted-ident',
+      'punct',
+      'word',
+      'word',
+      'punct',
+      'comment',
+      'comment',
+      'word',
+      'string',
+      'punct',
+      'string',
+      'punct',
+      'string',
+      'punct',
+      'number',
+      'punct',
+      'param',
+      'operator',
+      'word',
+      'punct',
     ]);
     expect(ts[2]?.value).to.equal('My "T"');
     expect(identName(ts[2]!)).to.equal('My "T"');
@@ -23,7 +43,7 @@ describe('sql-tokens (PostgreSQL scanner)', () => {
   });
 
   it('reports JavaScript offsets and 1-based lines, also after multi-byte characters', () => {
-    const sql = "SELECT 'é😀' AS \"ü\",\n  x\nFROM t";
+    const sql = 'SELECT \'é😀\' AS "ü",\n  x\nFROM t';
     const ts = tokenizeSql(sql);
     for (const t of ts) expect(sql.slice(t.start, t.end)).to.equal(t.text);
     expect(ts.find((t) => t.text === 'x')?.line).to.equal(2);

@@ -33,7 +33,11 @@ describe('createLogger', () => {
     logger.child({ runId: 'r1' }).warn('slow');
     await logger.close();
 
-    const lines = out.text().trim().split('\n').map((l) => JSON.parse(l));
+    const lines = out
+      .text()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => [l.level, l.message])).to.deep.equal([
       ['info', 'applied migration'],
       ['warn', 'slow'],
@@ -42,7 +46,10 @@ describe('createLogger', () => {
     expect(lines[1]).to.include({ runId: 'r1' });
     expect(Date.parse(lines[0].timestamp)).to.be.a('number').and.not.NaN;
 
-    const file = (await readFile(runLogPath, 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const file = (await readFile(runLogPath, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(file.map((l) => l.message)).to.deep.equal(['applied migration', 'statement text', 'slow']);
   });
 

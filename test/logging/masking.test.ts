@@ -30,7 +30,9 @@ describe('secret masking', () => {
   });
 
   it('masks the password of connection URLs it was never told about, keeping user and host', () => {
-    const out = createMasker().mask('cannot reach postgres://deployer:s3cr3t!@warehouse.example.com:5439/dev (timeout); also jdbc:redshift://u:pw2@h/db');
+    const out = createMasker().mask(
+      'cannot reach postgres://deployer:s3cr3t!@warehouse.example.com:5439/dev (timeout); also jdbc:redshift://u:pw2@h/db',
+    );
     expect(out).to.equal('cannot reach postgres://deployer:***@warehouse.example.com:5439/dev (timeout); also jdbc:redshift://u:***@h/db');
   });
 
@@ -39,8 +41,9 @@ describe('secret masking', () => {
     expect(m.mask('host=h port=5439 password=hunter22 dbname=dev')).to.equal('host=h port=5439 password=*** dbname=dev');
     expect(m.mask("PGPASSWORD='abc def' psql")).to.equal("PGPASSWORD='***' psql");
     expect(m.mask('GET /x?user=a&api_key=zzz999&y=1')).to.equal('GET /x?user=a&api_key=***&y=1');
-    expect(m.mask("CREDENTIALS 'aws_access_key_id=AKIAABCDEFGHIJKLMNOP;aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'"))
-      .to.equal("CREDENTIALS 'aws_access_key_id=***;aws_secret_access_key=***'");
+    expect(
+      m.mask("CREDENTIALS 'aws_access_key_id=AKIAABCDEFGHIJKLMNOP;aws_secret_access_key=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY'"),
+    ).to.equal("CREDENTIALS 'aws_access_key_id=***;aws_secret_access_key=***'");
     expect(m.mask('AWS_SESSION_TOKEN=IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQ')).to.equal('AWS_SESSION_TOKEN=***');
   });
 
@@ -73,7 +76,8 @@ describe('secret masking', () => {
 
   it('leaves ordinary text alone: commit hashes, checksums, SQL without secrets', () => {
     const m = createMasker(['ab']);
-    const text = 'commit 3f9a1c0e5b7d2a4c6e8f0a1b3c5d7e9f1a2b3c4d sha256 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 SELECT a, b FROM tab';
+    const text =
+      'commit 3f9a1c0e5b7d2a4c6e8f0a1b3c5d7e9f1a2b3c4d sha256 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 SELECT a, b FROM tab';
     expect(m.mask(text)).to.equal(text);
   });
 
@@ -106,7 +110,11 @@ describe('secret masking', () => {
 
   it('masks a MigrationError carrying a failing statement with an inline secret', () => {
     const m = createMasker(['Tr0ub4dor&3']);
-    const e = new MigrationError(`statement 2 failed: ALTER USER app PASSWORD 'Tr0ub4dor&3'`, { version: '3', file: 'V3__users.sql', line: 7 });
+    const e = new MigrationError(`statement 2 failed: ALTER USER app PASSWORD 'Tr0ub4dor&3'`, {
+      version: '3',
+      file: 'V3__users.sql',
+      line: 7,
+    });
     const out = m.maskDeep(e) as any;
     expect(JSON.stringify(out)).not.to.include('Tr0ub4dor');
     expect(out.file).to.equal('V3__users.sql');
@@ -114,7 +122,15 @@ describe('secret masking', () => {
   });
 
   it('recognises secret key names', () => {
-    for (const k of ['password', 'DWH_DB_PASSWORD', 'aws_secret_access_key', 'sessionToken', 'api-key', 'private_key', 'X-Amz-Security-Token']) {
+    for (const k of [
+      'password',
+      'DWH_DB_PASSWORD',
+      'aws_secret_access_key',
+      'sessionToken',
+      'api-key',
+      'private_key',
+      'X-Amz-Security-Token',
+    ]) {
       expect(isSecretKey(k), k).to.equal(true);
     }
     for (const k of ['user', 'host', 'aws_access_key_id', 'secret_keys', 'tokenizer', 'passwordless_mode']) {

@@ -10,7 +10,7 @@ describe('run artifacts', () => {
     const p = new TempProject();
     try {
       p.migration('V1__small.sql', 'create table t (a int);\n');
-      const line = "insert into t values (1); -- ünïcödé padding to make this line long enough\n";
+      const line = 'insert into t values (1); -- ünïcödé padding to make this line long enough\n';
       p.migration('V2__big.sql', line.repeat(Math.ceil((MAX_SCRIPT_COPY_BYTES + 1024) / Buffer.byteLength(line))));
       const set = await discoverMigrations(p.migrationsDir);
       const runDir = path.join(p.dir, 'run');
@@ -19,7 +19,12 @@ describe('run artifacts', () => {
       const big = readFileSync(path.join(runDir, 'sql/V2__big.sql'), 'utf8');
       expect(statSync(path.join(runDir, 'sql/V2__big.sql')).size).to.be.below(300 * 1024);
       const [head, note] = big.split('\n-- [rsrun] ');
-      expect((head as string).split('\n').slice(0, -1).every((l) => `${l}\n` === line)).to.equal(true);
+      expect(
+        (head as string)
+          .split('\n')
+          .slice(0, -1)
+          .every((l) => `${l}\n` === line),
+      ).to.equal(true);
       expect(note).to.match(/^V2__big\.sql is \d+ bytes; this run directory keeps its first \d+ bytes\./);
       expect(big).to.contain(`SHA-256 ${set.versioned[1]?.checksum}`);
       expect(readFileSync(path.join(runDir, 'history.json'), 'utf8').trim()).to.equal('[]');

@@ -7,11 +7,27 @@ import type { RunReport } from '../../runner/run/run-report';
 
 export function sampleReport(overrides: Partial<RunReport> = {}): RunReport {
   const migration = (version: string, status: 'applied' | 'failed', durationMs: number) => ({
-    migration: { version, description: `m${version}`, kind: 'versioned' as const, script: `V${version}__m.sql`, checksum: 'x', transactional: true, statementCount: 1 },
+    migration: {
+      version,
+      description: `m${version}`,
+      kind: 'versioned' as const,
+      script: `V${version}__m.sql`,
+      checksum: 'x',
+      transactional: true,
+      statementCount: 1,
+    },
     status,
     durationMs,
   });
-  const test = (name: string, status: 'passed' | 'failed' | 'error', durationMs: number) => ({ id: `s::${name}`, suite: 's', name, file: 't.sql', tags: [], status, durationMs });
+  const test = (name: string, status: 'passed' | 'failed' | 'error', durationMs: number) => ({
+    id: `s::${name}`,
+    suite: 's',
+    name,
+    file: 't.sql',
+    tags: [],
+    status,
+    durationMs,
+  });
   return {
     schemaVersion: 1,
     runId: '20260101T000000Z-abcdef',
@@ -51,9 +67,16 @@ describe('CloudWatch metrics', () => {
     const input = calls[0]!.args[0].input;
     expect(input.Namespace).to.equal('Rsrun/Test');
     const byName = Object.fromEntries((input.MetricData ?? []).map((d) => [d.MetricName, d]));
-    expect(Object.keys(byName).sort()).to.deep.equal(
-      ['DeploymentSuccess', 'MigrationDuration', 'MigrationsApplied', 'RunDuration', 'TestDuration', 'TestsErrored', 'TestsFailed', 'TestsPassed'],
-    );
+    expect(Object.keys(byName).sort()).to.deep.equal([
+      'DeploymentSuccess',
+      'MigrationDuration',
+      'MigrationsApplied',
+      'RunDuration',
+      'TestDuration',
+      'TestsErrored',
+      'TestsFailed',
+      'TestsPassed',
+    ]);
     expect(byName.DeploymentSuccess).to.include({ Value: 0, Unit: 'Count' });
     expect(byName.MigrationsApplied!.Value).to.equal(2);
     expect(byName.MigrationDuration).to.include({ Value: 150, Unit: 'Milliseconds' });
@@ -86,7 +109,11 @@ describe('CloudWatch metrics', () => {
     // Order is kept across requests.
     expect(cw.commandCalls(PutMetricDataCommand)[2]!.args[0].input.MetricData![0]!.MetricName).to.equal('M2000');
 
-    const big: StoredDatum[] = Array.from({ length: 300 }, (_, i) => ({ ...one, name: `M${i}`, dimensions: { Environment: 'e'.repeat(1000), Project: 'p'.repeat(1000) } }));
+    const big: StoredDatum[] = Array.from({ length: 300 }, (_, i) => ({
+      ...one,
+      name: `M${i}`,
+      dimensions: { Environment: 'e'.repeat(1000), Project: 'p'.repeat(1000) },
+    }));
     const split = batches(big);
     expect(split.length).to.be.greaterThan(1);
     for (const b of split) {

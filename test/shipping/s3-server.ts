@@ -14,7 +14,12 @@ import S3rver from 's3rver';
 export const AWS_CLI = '/usr/bin/aws';
 export const BUCKET = 'rsrun-reports';
 /** s3rver accepts these; the SDK's default chain reads them from the environment, like on Jenkins. */
-export const S3_ENV = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_REGION: 'us-east-1', AWS_EC2_METADATA_DISABLED: 'true' };
+export const S3_ENV = {
+  AWS_ACCESS_KEY_ID: 'S3RVER',
+  AWS_SECRET_ACCESS_KEY: 'S3RVER',
+  AWS_REGION: 'us-east-1',
+  AWS_EC2_METADATA_DISABLED: 'true',
+};
 
 export class LocalS3 {
   private server: S3rver | undefined;
@@ -33,7 +38,13 @@ export class LocalS3 {
 
   /** Starts (again) on the same port and data directory: objects stored before an outage are still there. */
   async resume(): Promise<void> {
-    this.server = new S3rver({ address: '127.0.0.1', port: this.port, silent: true, directory: this.dir, configureBuckets: [{ name: BUCKET }] });
+    this.server = new S3rver({
+      address: '127.0.0.1',
+      port: this.port,
+      silent: true,
+      directory: this.dir,
+      configureBuckets: [{ name: BUCKET }],
+    });
     const info = await this.server.run();
     this.port = info.port;
   }

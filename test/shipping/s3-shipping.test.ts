@@ -48,9 +48,18 @@ async function project(ini: string): Promise<Harness> {
  * A deploy as the CLI runs it, without a warehouse: RunContext, logger with run.log, the report
  * writers' finisher (stand-in for issue 3's writers), shipping after it. `during` runs mid-run.
  */
-async function deployRun(h: Harness, during: () => Promise<void> = async () => undefined): Promise<{ ctx: RunContext; errors: unknown[]; logger: ClosableLogger }> {
+async function deployRun(
+  h: Harness,
+  during: () => Promise<void> = async () => undefined,
+): Promise<{ ctx: RunContext; errors: unknown[]; logger: ClosableLogger }> {
   const ctx = await RunContext.start(h.config, 'deploy');
-  const logger = createLogger({ level: 'info', format: 'text', runLogPath: path.join(ctx.runDir, 'run.log'), secrets: h.config.secrets, stream: h.stderr });
+  const logger = createLogger({
+    level: 'info',
+    format: 'text',
+    runLogPath: path.join(ctx.runDir, 'run.log'),
+    secrets: h.config.secrets,
+    stream: h.stderr,
+  });
   ctx.addFinisher('reports', async (report) => {
     await writeFile(path.join(ctx.runDir, 'report.json'), JSON.stringify(report, null, 2));
     await writeFile(path.join(ctx.runDir, 'report.html'), `<!doctype html><title>${report.runId}</title><p>${report.status}</p>`);
@@ -58,7 +67,15 @@ async function deployRun(h: Harness, during: () => Promise<void> = async () => u
   });
   attachShipping(ctx, logger);
   logger.info('deploying', { target: `postgres://deployer:${SECRET}@127.0.0.1:5432/dev` });
-  const migration = { version: '1', description: 'init', kind: 'versioned' as const, script: 'V1__init.sql', checksum: 'c', transactional: true, statementCount: 1 };
+  const migration = {
+    version: '1',
+    description: 'init',
+    kind: 'versioned' as const,
+    script: 'V1__init.sql',
+    checksum: 'c',
+    transactional: true,
+    statementCount: 1,
+  };
   await mkdir(path.join(ctx.runDir, 'sql'));
   // The SQL that ran, including a secret a careless migration might carry: masked on upload.
   await writeFile(path.join(ctx.runDir, 'sql', 'V1__init.sql'), `CREATE TABLE t (id int);\n-- connect with ${SECRET}\n`);
@@ -91,7 +108,12 @@ describe('shipping to S3 (s3rver on loopback, read back with the AWS CLI)', func
   const projects: string[] = [];
 
   before(async function () {
-    await requireService(this, `Debian's AWS CLI (${AWS_CLI})`, () => access(AWS_CLI), 'run scripts/setup-test-services.sh (installs awscli)');
+    await requireService(
+      this,
+      `Debian's AWS CLI (${AWS_CLI})`,
+      () => access(AWS_CLI),
+      'run scripts/setup-test-services.sh (installs awscli)',
+    );
     // The SDK's default credential chain reads the environment, as on a Jenkins agent.
     for (const [k, v] of Object.entries(S3_ENV)) {
       savedEnv[k] = process.env[k];
@@ -111,7 +133,23 @@ describe('shipping to S3 (s3rver on loopback, read back with the AWS CLI)', func
   beforeEach(() => cw.reset());
 
   const ini = (extra = '') =>
-    ['[project]', 'name = shop', '', '[s3]', `bucket = ${BUCKET}`, 'prefix = ci/rsrun', `endpoint = ${s3.endpoint}`, 'region = us-east-1', 'force_path_style = true', extra, '', '[cloudwatch]', 'namespace = Rsrun/Test', 'region = us-east-1', ''].join('\n');
+    [
+      '[project]',
+      'name = shop',
+      '',
+      '[s3]',
+      `bucket = ${BUCKET}`,
+      'prefix = ci/rsrun',
+      `endpoint = ${s3.endpoint}`,
+      'region = us-east-1',
+      'force_path_style = true',
+      extra,
+      '',
+      '[cloudwatch]',
+      'namespace = Rsrun/Test',
+      'region = us-east-1',
+      '',
+    ].join('\n');
 
   it('a deploy uploads its run directory, the index and the metrics; the AWS CLI reads them back', async () => {
     cw.on(PutMetricDataCommand).resolves({});
@@ -123,7 +161,16 @@ describe('shipping to S3 (s3rver on loopback, read back with the AWS CLI)', func
     const base = `ci/rsrun/local/${ctx.runId}`;
     const listed = await s3.list('ci/rsrun/');
     expect([...listed.keys()].sort()).to.deep.equal(
-      [`${base}/history.json`, `${base}/junit.xml`, `${base}/report.html`, `${base}/report.json`, `${base}/run.log`, `${base}/sql/V1__init.sql`, 'ci/rsrun/local/index.html', 'ci/rsrun/local/index.json'].sort(),
+      [
+        `${base}/history.json`,
+        `${base}/junit.xml`,
+        `${base}/report.html`,
+        `${base}/report.json`,
+        `${base}/run.log`,
+        `${base}/sql/V1__init.sql`,
+        'ci/rsrun/local/index.html',
+        'ci/rsrun/local/index.json',
+      ].sort(),
     );
     const head = JSON.parse(await s3.aws('s3api', 'head-object', '--bucket', BUCKET, '--key', `${base}/report.html`));
     expect(head.ContentType).to.equal('text/html; charset=utf-8');
@@ -163,7 +210,9 @@ describe('shipping to S3 (s3rver on loopback, read back with the AWS CLI)', func
       expect(marker.lastError).to.match(/ECONNREFUSED/);
       expect(existsSync(path.join(ctx.runDir, PENDING_METRICS))).to.equal(true);
       const said = h.stderr.text();
-      expect(said).to.include(`s3://${BUCKET}/ci/rsrun is unreachable: run records kept in the local spool at ${ctx.runDir}; upload them later with \`rsrun ship\``);
+      expect(said).to.include(
+        `s3://${BUCKET}/ci/rsrun is unreachable: run records kept in the local spool at ${ctx.runDir}; upload them later with \`rsrun ship\``,
+      );
       expect(said).to.include(`CloudWatch is unreachable: 8 metrics kept in ${path.join(ctx.runDir, PENDING_METRICS)}`);
     } finally {
       await s3.resume();
@@ -174,7 +223,9 @@ describe('shipping to S3 (s3rver on loopback, read back with the AWS CLI)', func
     const logger = createLogger({ level: 'info', format: 'json', secrets: h.config.secrets, stream: capture() });
     const shipped = await shipRuns(h.config, logger);
     await logger.close();
-    expect(shipped.map((s) => [s.runId, Boolean(s.shipped), s.uploadError?.message, s.metricsError?.message])).to.deep.equal([[ctx.runId, true, undefined, undefined]]);
+    expect(shipped.map((s) => [s.runId, Boolean(s.shipped), s.uploadError?.message, s.metricsError?.message])).to.deep.equal([
+      [ctx.runId, true, undefined, undefined],
+    ]);
     expect(cw.commandCalls(PutMetricDataCommand)).to.have.length(1);
     expect(existsSync(path.join(ctx.runDir, PENDING_MARKER))).to.equal(false);
     expect(existsSync(path.join(ctx.runDir, PENDING_METRICS))).to.equal(false);

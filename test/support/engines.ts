@@ -43,11 +43,16 @@ export interface EngineDatabase {
 
 /** Skips (outside CI) or fails (in CI) the calling suite when the PostgreSQL server does not answer. */
 export async function requirePostgres(ctx: Mocha.Context): Promise<void> {
-  await requireService(ctx, `PostgreSQL at ${new URL(PG_URL).host}`, async () => {
-    const probe = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
-    await probe.connect();
-    await probe.end();
-  }, 'run scripts/start-postgres.sh or set RSRUN_TEST_PG_URL');
+  await requireService(
+    ctx,
+    `PostgreSQL at ${new URL(PG_URL).host}`,
+    async () => {
+      const probe = new pg.Client({ connectionString: PG_URL, connectionTimeoutMillis: 3000 });
+      await probe.connect();
+      await probe.end();
+    },
+    'run scripts/start-postgres.sh or set RSRUN_TEST_PG_URL',
+  );
 }
 
 export function envConfigFor(
@@ -100,7 +105,13 @@ export function describeEachEngine(title: string, body: (db: EngineDatabase) => 
       before(async function () {
         if (engine === 'embedded') {
           state.embedded = await startEmbedded({ dataDir: undefined, fresh: true, maxConnections: 128 });
-          state.conn = { host: state.embedded.host, port: state.embedded.port, user: state.embedded.user, password: undefined, database: state.embedded.database };
+          state.conn = {
+            host: state.embedded.host,
+            port: state.embedded.port,
+            user: state.embedded.user,
+            password: undefined,
+            database: state.embedded.database,
+          };
           return;
         }
         const url = new URL(PG_URL);
@@ -110,7 +121,13 @@ export function describeEachEngine(title: string, body: (db: EngineDatabase) => 
         state.admin = admin;
         const database = `rsrun_t_${randomBytes(6).toString('hex')}`;
         await admin.query(`CREATE DATABASE ${database}`);
-        state.conn = { host: url.hostname, port: Number(url.port || 5432), user: decodeURIComponent(url.username), password: decodeURIComponent(url.password), database };
+        state.conn = {
+          host: url.hostname,
+          port: Number(url.port || 5432),
+          user: decodeURIComponent(url.username),
+          password: decodeURIComponent(url.password),
+          database,
+        };
       });
 
       after(async function () {
@@ -129,17 +146,38 @@ export function describeEachEngine(title: string, body: (db: EngineDatabase) => 
       };
       const db: EngineDatabase = {
         engine,
-        get host() { return conn().host; },
-        get port() { return conn().port; },
-        get user() { return conn().user; },
-        get password() { return conn().password; },
-        get database() { return conn().database; },
+        get host() {
+          return conn().host;
+        },
+        get port() {
+          return conn().port;
+        },
+        get user() {
+          return conn().user;
+        },
+        get password() {
+          return conn().password;
+        },
+        get database() {
+          return conn().database;
+        },
         env: (overrides = {}) => envConfigFor(engine === 'embedded' ? 'local' : 'test', conn(), overrides),
         warehouse: (options = {}) => {
           const c = conn();
-          const dialect = dialectFor({ engine: engine === 'embedded' ? 'embedded' : 'postgres', emulateRedshift: options.emulateRedshift ?? false });
+          const dialect = dialectFor({
+            engine: engine === 'embedded' ? 'embedded' : 'postgres',
+            emulateRedshift: options.emulateRedshift ?? false,
+          });
           const w = new PgWarehouse(
-            { ...c, ssl: false, connectTimeoutMs: 10_000, statementTimeoutMs: 0, maxConnections: options.maxConnections ?? 8, applicationName: 'rsrun-test', queryGroup: undefined },
+            {
+              ...c,
+              ssl: false,
+              connectTimeoutMs: 10_000,
+              statementTimeoutMs: 0,
+              maxConnections: options.maxConnections ?? 8,
+              applicationName: 'rsrun-test',
+              queryGroup: undefined,
+            },
             dialect,
           );
           state.warehouses.push(w);

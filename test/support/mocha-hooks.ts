@@ -6,7 +6,9 @@ export const mochaHooks = {
   afterAll(): void {
     const skipped = skippedServices();
     if (skipped.length > 0) {
-      process.stdout.write(`\nSkipped for missing services (run scripts/setup-test-services.sh to enable):\n${skipped.map((s) => `  - ${s}`).join('\n')}\n`);
+      process.stdout.write(
+        `\nSkipped for missing services (run scripts/setup-test-services.sh to enable):\n${skipped.map((s) => `  - ${s}`).join('\n')}\n`,
+      );
     }
   },
 };

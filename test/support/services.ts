@@ -9,12 +9,7 @@ export const IN_CI = process.env.CI === 'true' || process.env.CI === '1';
 /**
  * Call from a `before` hook: `await requireService(this, 'PostgreSQL on 127.0.0.1:5432', probe, 'run scripts/start-postgres.sh')`.
  */
-export async function requireService(
-  ctx: Mocha.Context,
-  name: string,
-  probe: () => Promise<unknown>,
-  howToEnable: string,
-): Promise<void> {
+export async function requireService(ctx: Mocha.Context, name: string, probe: () => Promise<unknown>, howToEnable: string): Promise<void> {
   try {
     await probe();
   } catch (err) {

@@ -28,7 +28,8 @@ describeEachEngine('test execution', (db) => {
   it('rolls back what each test changed, whatever the order and concurrency', async () => {
     const files: Record<string, string> = {};
     for (let i = 0; i < 6; i++) {
-      files[`tests/t${i}.sql`] = `-- rsrun:expect scalar 2\nINSERT INTO ledger VALUES (${i + 10}, 'from test ${i}');\nSELECT COUNT(*) FROM ledger;\n`;
+      files[`tests/t${i}.sql`] =
+        `-- rsrun:expect scalar 2\nINSERT INTO ledger VALUES (${i + 10}, 'from test ${i}');\nSELECT COUNT(*) FROM ledger;\n`;
     }
     const { outcomes } = await run(db, files, { concurrency: 3 });
     expect(outcomes.map((o) => o.status)).to.deep.equal(new Array(6).fill('passed'));
@@ -37,9 +38,14 @@ describeEachEngine('test execution', (db) => {
   });
 
   it('reports broken isolation when a statement commits implicitly (TRUNCATE under Redshift rules)', async () => {
-    const { outcomes } = await run(db, {
-      'tests/truncate.sql': '-- rsrun:expect count 0\nTRUNCATE scratch_copy;\nSELECT * FROM scratch_copy;\n',
-    }, {}, true);
+    const { outcomes } = await run(
+      db,
+      {
+        'tests/truncate.sql': '-- rsrun:expect count 0\nTRUNCATE scratch_copy;\nSELECT * FROM scratch_copy;\n',
+      },
+      {},
+      true,
+    );
     const [o] = outcomes;
     expect(o?.isolationBroken).to.equal(true);
     expect(o?.message).to.match(/isolation broken: TRUNCATE commits the transaction/);
@@ -70,37 +76,55 @@ describeEachEngine('test execution', (db) => {
 
   if (db.engine === 'embedded') {
     it('reports a test over its timeout as an error (the in-process engine cannot interrupt it)', async () => {
-      const { outcomes } = await run(db, {
-        'tests/slow.sql': '-- rsrun:test slow\n-- rsrun:expect count 1\nSELECT pg_sleep(0.6);\n-- rsrun:test after\n-- rsrun:expect scalar 1\nSELECT 1;\n',
-      }, { timeoutMs: 200 });
-      expect(outcomes.map((o) => [o.name, o.status])).to.deep.equal([['after', 'passed'], ['slow', 'error']]);
+      const { outcomes } = await run(
+        db,
+        {
+          'tests/slow.sql':
+            '-- rsrun:test slow\n-- rsrun:expect count 1\nSELECT pg_sleep(0.6);\n-- rsrun:test after\n-- rsrun:expect scalar 1\nSELECT 1;\n',
+        },
+        { timeoutMs: 200 },
+      );
+      expect(outcomes.map((o) => [o.name, o.status])).to.deep.equal([
+        ['after', 'passed'],
+        ['slow', 'error'],
+      ]);
       expect(outcomes[1]?.message).to.match(/^timed out: took 0\.\ds, over the limit of 0\.2s/);
     });
   }
 });
 
-describeEachEngine('test execution on a PostgreSQL server', (db) => {
-  it('runs tests that sleep on the server in about total/concurrency', async () => {
-    const files: Record<string, string> = {};
-    // 10 tests x 0.4 s: 4 s one after another, about 0.8 s with 5 workers.
-    for (let i = 0; i < 10; i++) files[`tests/sleep${i}.sql`] = '-- rsrun:expect count 1\nSELECT pg_sleep(0.4);\n';
-    const { outcomes, elapsedMs } = await run(db, files, { concurrency: 5 });
-    expect(outcomes.every((o) => o.status === 'passed')).to.equal(true);
-    expect(elapsedMs).to.be.below(2500);
-  });
+describeEachEngine(
+  'test execution on a PostgreSQL server',
+  (db) => {
+    it('runs tests that sleep on the server in about total/concurrency', async () => {
+      const files: Record<string, string> = {};
+      // 10 tests x 0.4 s: 4 s one after another, about 0.8 s with 5 workers.
+      for (let i = 0; i < 10; i++) files[`tests/sleep${i}.sql`] = '-- rsrun:expect count 1\nSELECT pg_sleep(0.4);\n';
+      const { outcomes, elapsedMs } = await run(db, files, { concurrency: 5 });
+      expect(outcomes.every((o) => o.status === 'passed')).to.equal(true);
+      expect(elapsedMs).to.be.below(2500);
+    });
 
-  it('cancels a hung test on the server and reports it as an error', async () => {
-    const marker = `rsrun_hung_${Date.now()}`;
-    const { outcomes } = await run(db, {
-      'tests/hung.sql': `-- rsrun:test hung\n-- rsrun:timeout 500ms\nSELECT pg_sleep(60), '${marker}';\n-- rsrun:test next\n-- rsrun:expect scalar 1\nSELECT 1;\n`,
-    }, { concurrency: 1 });
-    const hung = outcomes.find((o) => o.name === 'hung');
-    expect(hung?.status).to.equal('error');
-    expect(hung?.message).to.equal('timed out after 0.5s; cancelled on the server (pg_cancel_backend)');
-    expect(hung?.durationMs).to.be.below(10_000);
-    expect(outcomes.find((o) => o.name === 'next')?.status).to.equal('passed');
-    const c = await db.client();
-    const still = await c.query("SELECT pid FROM pg_stat_activity WHERE query LIKE '%' || $1 || '%' AND pid <> pg_backend_pid()", [marker]);
-    expect(still.rows).to.deep.equal([]);
-  });
-}, ['postgres']);
+    it('cancels a hung test on the server and reports it as an error', async () => {
+      const marker = `rsrun_hung_${Date.now()}`;
+      const { outcomes } = await run(
+        db,
+        {
+          'tests/hung.sql': `-- rsrun:test hung\n-- rsrun:timeout 500ms\nSELECT pg_sleep(60), '${marker}';\n-- rsrun:test next\n-- rsrun:expect scalar 1\nSELECT 1;\n`,
+        },
+        { concurrency: 1 },
+      );
+      const hung = outcomes.find((o) => o.name === 'hung');
+      expect(hung?.status).to.equal('error');
+      expect(hung?.message).to.equal('timed out after 0.5s; cancelled on the server (pg_cancel_backend)');
+      expect(hung?.durationMs).to.be.below(10_000);
+      expect(outcomes.find((o) => o.name === 'next')?.status).to.equal('passed');
+      const c = await db.client();
+      const still = await c.query("SELECT pid FROM pg_stat_activity WHERE query LIKE '%' || $1 || '%' AND pid <> pg_backend_pid()", [
+        marker,
+      ]);
+      expect(still.rows).to.deep.equal([]);
+    });
+  },
+  ['postgres'],
+);

@@ -7,8 +7,18 @@ import { filterTests, selectTests, shardTests } from '../../runner/testing/selec
 import { parseSqlTests } from '../../runner/testing/sql-test-file';
 
 const tc = (id: string, tags: string[] = []): TestCase => ({
-  id, suite: id.split('::')[0] as string, name: id.split('::')[1] as string, file: 'f.sql', line: 1, tags, fixtures: [],
-  setup: [], query: { sql: 'SELECT 1', line: 1 }, expect: { kind: 'empty' }, timeoutMs: undefined, skip: undefined,
+  id,
+  suite: id.split('::')[0] as string,
+  name: id.split('::')[1] as string,
+  file: 'f.sql',
+  line: 1,
+  tags,
+  fixtures: [],
+  setup: [],
+  query: { sql: 'SELECT 1', line: 1 },
+  expect: { kind: 'empty' },
+  timeoutMs: undefined,
+  skip: undefined,
 });
 
 // 23 tests with deliberately uneven names, shuffled.
@@ -35,7 +45,12 @@ describe('shards', () => {
   it('balances recorded durations: shards differ by less than the longest remaining test', () => {
     const durations = new Map(suite.map((t, i) => [t.id, i === 0 ? 9000 : 100 + i * 37]));
     const shards = shardTests(suite, 3, durations);
-    expect(shards.flat().map((t) => t.id).sort()).to.deep.equal(suite.map((t) => t.id).sort());
+    expect(
+      shards
+        .flat()
+        .map((t) => t.id)
+        .sort(),
+    ).to.deep.equal(suite.map((t) => t.id).sort());
     const load = shards.map((s) => s.reduce((sum, t) => sum + (durations.get(t.id) as number), 0));
     // The 9 s test alone is more than a third; the two other shards split the rest evenly.
     expect(Math.max(...load)).to.equal(9000);
@@ -47,7 +62,12 @@ describe('shards', () => {
   it('places tests without a recorded duration too (counted as the median)', () => {
     const durations = new Map(suite.slice(0, 10).map((t) => [t.id, 500]));
     const shards = shardTests(suite, 4, durations);
-    expect(shards.flat().map((t) => t.id).sort()).to.deep.equal(suite.map((t) => t.id).sort());
+    expect(
+      shards
+        .flat()
+        .map((t) => t.id)
+        .sort(),
+    ).to.deep.equal(suite.map((t) => t.id).sort());
     expect(shards.map((s) => s.length).sort()).to.deep.equal([5, 6, 6, 6]);
   });
 
@@ -60,7 +80,10 @@ describe('shards', () => {
 
   it('filters by name (case-insensitive regex) and tags', () => {
     const all = [tc('orders.sql::Totals', ['smoke']), tc('orders.sql::refunds'), tc('customers.sql::emails', ['smoke'])];
-    expect(filterTests(all, { grep: 'totals|emails', tags: [] }).map((t) => t.id)).to.deep.equal(['orders.sql::Totals', 'customers.sql::emails']);
+    expect(filterTests(all, { grep: 'totals|emails', tags: [] }).map((t) => t.id)).to.deep.equal([
+      'orders.sql::Totals',
+      'customers.sql::emails',
+    ]);
     expect(filterTests(all, { grep: undefined, tags: ['smoke'] })).to.have.length(2);
     expect(() => filterTests(all, { grep: '(', tags: [] })).to.throw(InputError);
   });
@@ -86,8 +109,9 @@ describe('test file syntax errors name the file and line', () => {
   });
 
   it('a seed test without an expected result', () => {
-    expect(() => testsFromIni(parseConfigIni('[TESTSUITE_v01]\ntest0 = select 1;\ntest1 = select 2;\n[RESULTS]\ntest0 = 1\n', 't.ini'), 't.ini'))
-      .to.throw(InputError, 'no expected result for test1 of [TESTSUITE_v01]');
+    expect(() =>
+      testsFromIni(parseConfigIni('[TESTSUITE_v01]\ntest0 = select 1;\ntest1 = select 2;\n[RESULTS]\ntest0 = 1\n', 't.ini'), 't.ini'),
+    ).to.throw(InputError, 'no expected result for test1 of [TESTSUITE_v01]');
   });
 
   it('directive-like text inside a string literal is not a directive', async () => {

@@ -8,7 +8,10 @@ import { withConfig, withWarehouse } from '../runtime';
 export async function run(input: CommandInput): Promise<number> {
   return withConfig(input, (rt) =>
     withWarehouse(rt, async (wrt) => {
-      const row = await migratorFor(wrt, newRunId()).baseline(String(input.options.version), String(input.options.description ?? '<< baseline >>'));
+      const row = await migratorFor(wrt, newRunId()).baseline(
+        String(input.options.version),
+        String(input.options.description ?? '<< baseline >>'),
+      );
       if (input.options.json) printJson(row);
       else printLine(`baselined ${rt.config.env.name} at version ${row.version}: migrations up to it will not run`);
       return 0;

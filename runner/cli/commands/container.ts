@@ -9,7 +9,8 @@ export async function run(input: CommandInput): Promise<number> {
   const [action, ...runnerArgs] = input.operands;
   if (action !== 'run') throw new ConfigError(`unknown container action "${String(action)}"`, { hint: 'use rsrun container run' });
   const o = input.options;
-  if (typeof o.image !== 'string') throw new ConfigError('--image is required', { hint: 'pass the NAME@sha256:... that rsrun image push printed' });
+  if (typeof o.image !== 'string')
+    throw new ConfigError('--image is required', { hint: 'pass the NAME@sha256:... that rsrun image push printed' });
   const { loadConfig } = await import('../../config/load-config.js');
   const { connectDocker } = await import('../../container/docker-client.js');
   const { parseTimeout, progress } = await import('../../container/cli-options.js');

@@ -35,13 +35,23 @@ export async function run(input: CommandInput): Promise<number> {
         return 0;
       }
       printLine(`environment ${rt.config.env.name} (${wrt.opened.warehouse.label}), current version: ${state.current ?? 'none'}\n`);
-      printLine(formatTable(
-        ['rank', 'version', 'description', 'type', 'installed on', 'ms', 'state'],
-        [
-          ...applied.map((a) => [a.rank, a.version, a.description, a.type, a.installedOn.replace('T', ' ').slice(0, 19), a.executionMs, a.success ? 'success' : 'FAILED']),
-          ...pending.map((p) => ['', p.version, p.description, p.type, '', '', p.reason === 'new' ? 'pending' : `pending (${p.reason})`]),
-        ],
-      ));
+      printLine(
+        formatTable(
+          ['rank', 'version', 'description', 'type', 'installed on', 'ms', 'state'],
+          [
+            ...applied.map((a) => [
+              a.rank,
+              a.version,
+              a.description,
+              a.type,
+              a.installedOn.replace('T', ' ').slice(0, 19),
+              a.executionMs,
+              a.success ? 'success' : 'FAILED',
+            ]),
+            ...pending.map((p) => ['', p.version, p.description, p.type, '', '', p.reason === 'new' ? 'pending' : `pending (${p.reason})`]),
+          ],
+        ),
+      );
       for (const p of state.problems) printLine(`\nproblem: ${p}`);
       return 0;
     }),

@@ -18,7 +18,12 @@ export async function run(input: CommandInput): Promise<number> {
   }
   const config = await loadConfig(input.global);
   const { findings, files } = await lintProjectFiles(config);
-  const out = format === 'json' ? formatJson(findings, files) : format === 'junit' ? formatJunit(findings, files) : formatText(findings, files.length);
+  const out =
+    format === 'json'
+      ? formatJson(findings, files)
+      : format === 'junit'
+        ? formatJunit(findings, files)
+        : formatText(findings, files.length);
   process.stdout.write(out);
   if (typeof input.options.junit === 'string') {
     const target = path.resolve(input.options.junit);

@@ -36,11 +36,22 @@ export async function applyMigrations(rt: WarehouseRuntime & Pick<RunRuntime, 'c
   events.on('migration:finish', onFinish);
   try {
     const result = await migrator.migrate();
-    await writeRunArtifacts(rt.ctx.runDir, [...set.versioned, ...set.repeatable].filter((m) => appliedScripts.has(m.script)), result.history);
+    await writeRunArtifacts(
+      rt.ctx.runDir,
+      [...set.versioned, ...set.repeatable].filter((m) => appliedScripts.has(m.script)),
+      result.history,
+    );
     return result;
   } catch (err) {
-    const history = await migrator.state().then((s) => s.history).catch(() => undefined);
-    await writeRunArtifacts(rt.ctx.runDir, [...set.versioned, ...set.repeatable].filter((m) => appliedScripts.has(m.script)), history).catch(() => undefined);
+    const history = await migrator
+      .state()
+      .then((s) => s.history)
+      .catch(() => undefined);
+    await writeRunArtifacts(
+      rt.ctx.runDir,
+      [...set.versioned, ...set.repeatable].filter((m) => appliedScripts.has(m.script)),
+      history,
+    ).catch(() => undefined);
     throw err;
   } finally {
     events.off('migration:finish', onFinish);

@@ -23,7 +23,13 @@ export async function run(input: CommandInput): Promise<number> {
   const { auth } = await resolveRegistryAuth(image.registry);
   const docker = await connectDocker();
   const result = await runPipeline(docker, {
-    build: { ...image, contextDir, dockerfile: typeof o.dockerfile === 'string' ? o.dockerfile : 'docker/Dockerfile', version: VERSION, cache: o.cache !== false },
+    build: {
+      ...image,
+      contextDir,
+      dockerfile: typeof o.dockerfile === 'string' ? o.dockerfile : 'docker/Dockerfile',
+      version: VERSION,
+      cache: o.cache !== false,
+    },
     prepare: async () => {
       if (o.offlineDeps === false) return;
       const { stageNpmCache } = await import('../../container/npm-staging.js');

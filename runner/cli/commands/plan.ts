@@ -40,9 +40,18 @@ export async function run(input: CommandInput): Promise<number> {
         return 0;
       }
       printLine(`${items.length} migration(s) to apply:\n`);
-      printLine(formatTable(['version', 'description', 'type', 'statements', 'transaction'], items.map((i) => [
-        i.migration.version ?? '', i.migration.description, i.reason === 'new' ? i.migration.kind : `${i.migration.kind} (${i.reason})`, i.migration.statements.length, i.transactional ? 'yes' : 'no',
-      ])));
+      printLine(
+        formatTable(
+          ['version', 'description', 'type', 'statements', 'transaction'],
+          items.map((i) => [
+            i.migration.version ?? '',
+            i.migration.description,
+            i.reason === 'new' ? i.migration.kind : `${i.migration.kind} (${i.reason})`,
+            i.migration.statements.length,
+            i.transactional ? 'yes' : 'no',
+          ]),
+        ),
+      );
       // One write: a plan of thousands of statements should not cost thousands of syscalls.
       const sql: string[] = [];
       for (const i of items) {

@@ -18,7 +18,11 @@ export const REDSHIFT_NON_TRANSACTIONAL: readonly Rule[] = [
   // "You can't run VACUUM within a transaction block (BEGIN ... END)."
   { command: 'VACUUM', source: `${DG}r_VACUUM_command.html`, test: /^VACUUM\b/ },
   // "You can't run ALTER TABLE ... ALTER COLUMN ... TYPE within a transaction block" (alter column type).
-  { command: 'ALTER TABLE ... ALTER COLUMN ... TYPE', source: `${DG}r_ALTER_TABLE.html`, test: /^ALTER TABLE\b.*\bALTER (COLUMN )?\S+ TYPE\b/ },
+  {
+    command: 'ALTER TABLE ... ALTER COLUMN ... TYPE',
+    source: `${DG}r_ALTER_TABLE.html`,
+    test: /^ALTER TABLE\b.*\bALTER (COLUMN )?\S+ TYPE\b/,
+  },
   // "ALTER TABLE APPEND ... can't be run within a transaction block".
   { command: 'ALTER TABLE APPEND', source: `${DG}r_ALTER_TABLE_APPEND.html`, test: /^ALTER TABLE\b.*\bAPPEND FROM\b/ },
   // "CREATE EXTERNAL TABLE can't run within a transaction block (BEGIN … END)".

@@ -52,7 +52,14 @@ const sizeOf = (type: string, args: number[]): number | undefined => args[0] ?? 
 
 const colName = (t: SqlToken): string => (t.kind === 'quoted-ident' ? t.value : t.text.toLowerCase());
 
-export function checkRisky(v: StatementView, model: SchemaModel, createdHere: QualifiedName[], allowDrop: boolean, settings: LintSettings, report: Report): void {
+export function checkRisky(
+  v: StatementView,
+  model: SchemaModel,
+  createdHere: QualifiedName[],
+  allowDrop: boolean,
+  settings: LintSettings,
+  report: Report,
+): void {
   const ts = v.tokens;
   const file = v.source.file;
   const migration = v.source.kind !== 'test';
@@ -72,7 +79,11 @@ export function checkRisky(v: StatementView, model: SchemaModel, createdHere: Qu
     }
     const keyed = ts.some((t) => isWord(t, 'DISTSTYLE', 'DISTKEY', 'SORTKEY'));
     if (migration && settings.requireDistSort && !table.temp && !table.external && !table.like && !keyed) {
-      report('RS203', table.name.first, `table ${table.name.parts.join('.')} has no DISTSTYLE, DISTKEY or SORTKEY, and [lint] require_dist_sort asks for one (DISTSTYLE AUTO / SORTKEY AUTO state the choice explicitly)`);
+      report(
+        'RS203',
+        table.name.first,
+        `table ${table.name.parts.join('.')} has no DISTSTYLE, DISTKEY or SORTKEY, and [lint] require_dist_sort asks for one (DISTSTYLE AUTO / SORTKEY AUTO state the choice explicitly)`,
+      );
     }
     return;
   }
@@ -87,7 +98,11 @@ export function checkRisky(v: StatementView, model: SchemaModel, createdHere: Qu
       model.dropped.push({ name, file });
       const scratch = name.temp || createdHere.some((c) => sameTable(c, name));
       if (!scratch && !allowDrop && v.source.kind !== 'undo') {
-        report('RS201', name.first, `DROP TABLE ${name.parts.join('.')} deletes its data: if intended, add -- rsrun:allow-drop to the migration`);
+        report(
+          'RS201',
+          name.first,
+          `DROP TABLE ${name.parts.join('.')} deletes its data: if intended, add -- rsrun:allow-drop to the migration`,
+        );
       }
       if (!isSymbol(ts[name.end], ',')) break;
       k = name.end + 1;
@@ -127,7 +142,11 @@ export function checkRisky(v: StatementView, model: SchemaModel, createdHere: Qu
     const colTok = ts[c];
     const type = readType(ts, c + 1);
     if (colTok && type && !isWord(colTok, 'CONSTRAINT', 'PRIMARY', 'UNIQUE', 'FOREIGN', 'CHECK')) {
-      model.setColumn(name, colName(colTok), { type: type.name, size: sizeOf(type.name, type.args), hasDefault: ts.slice(type.end).some((a) => isWord(a, 'DEFAULT')) });
+      model.setColumn(name, colName(colTok), {
+        type: type.name,
+        size: sizeOf(type.name, type.args),
+        hasDefault: ts.slice(type.end).some((a) => isWord(a, 'DEFAULT')),
+      });
     }
     return;
   }
@@ -139,13 +158,25 @@ export function checkRisky(v: StatementView, model: SchemaModel, createdHere: Qu
     if (!target) return;
     const current = model.column(name, colName(colTok));
     if (!VARCHAR.has(target.name)) {
-      report('RS202', target.at, `Redshift can only change a VARCHAR column's size, not its type to ${target.name.toLowerCase()}: add a new column, copy, drop the old one and rename (or rebuild the table)`);
+      report(
+        'RS202',
+        target.at,
+        `Redshift can only change a VARCHAR column's size, not its type to ${target.name.toLowerCase()}: add a new column, copy, drop the old one and rename (or rebuild the table)`,
+      );
       return;
     }
     if (current && !VARCHAR.has(current.type)) {
-      report('RS202', target.at, `column ${colTok.text} is ${current.type.toLowerCase()}, not VARCHAR: Redshift cannot change its type in place; add a new column, copy, drop and rename`);
+      report(
+        'RS202',
+        target.at,
+        `column ${colTok.text} is ${current.type.toLowerCase()}, not VARCHAR: Redshift cannot change its type in place; add a new column, copy, drop and rename`,
+      );
     } else if (current && current.size !== undefined && target.args[0] !== undefined && target.args[0] < current.size) {
-      report('RS202', target.at, `column ${colTok.text} is VARCHAR(${current.size}): Redshift can only increase a VARCHAR's size, not shrink it to ${target.args[0]}`);
+      report(
+        'RS202',
+        target.at,
+        `column ${colTok.text} is VARCHAR(${current.size}): Redshift can only increase a VARCHAR's size, not shrink it to ${target.args[0]}`,
+      );
     } else if (current?.hasDefault) {
       report('RS202', target.at, `column ${colTok.text} has a DEFAULT: Redshift cannot alter the type of a column with a default value`);
     }
@@ -160,7 +191,8 @@ function checkView(v: StatementView, model: SchemaModel, report: Report): void {
   const view = ts.find((t) => isWord(t, 'VIEW')) as SqlToken;
   if (late) {
     for (const r of reads) {
-      if (r.parts.length === 1) report('RS205', r.first, `late-binding view reads "${r.parts[0]}" without a schema: write schema.${r.parts[0]}`);
+      if (r.parts.length === 1)
+        report('RS205', r.first, `late-binding view reads "${r.parts[0]}" without a schema: write schema.${r.parts[0]}`);
     }
     return;
   }
@@ -168,12 +200,20 @@ function checkView(v: StatementView, model: SchemaModel, report: Report): void {
 }
 
 /** RS204, once every migration is known: bound views over tables some other migration drops. */
-export function checkBoundViews(model: SchemaModel, emit: (file: string, line: number, statementIndex: number, message: string) => void): void {
+export function checkBoundViews(
+  model: SchemaModel,
+  emit: (file: string, line: number, statementIndex: number, message: string) => void,
+): void {
   for (const bv of model.boundViews) {
     for (const r of bv.reads) {
       const drop = model.dropped.find((d) => d.file !== bv.file && sameTable(d.name, r));
       if (drop) {
-        emit(bv.file, bv.line, bv.statementIndex, `view reads ${r.parts.join('.')}, which ${drop.file} drops or renames: make it late-binding (WITH NO SCHEMA BINDING, schema-qualified tables) so that migration does not fail or need CASCADE`);
+        emit(
+          bv.file,
+          bv.line,
+          bv.statementIndex,
+          `view reads ${r.parts.join('.')}, which ${drop.file} drops or renames: make it late-binding (WITH NO SCHEMA BINDING, schema-qualified tables) so that migration does not fail or need CASCADE`,
+        );
         break;
       }
     }

@@ -20,14 +20,26 @@ export function checkTransactions(v: StatementView, noTransaction: boolean, repo
   const refused = matchRule(REDSHIFT_NON_TRANSACTIONAL, sql);
   if (refused) {
     if (v.source.statements.length > 1) {
-      report('RS102', v.tokens[0], `${refused.command} cannot run inside a transaction block, and this migration has other statements: split it into its own migration, or declare -- rsrun:no-transaction if partial application is acceptable (${refused.source})`);
+      report(
+        'RS102',
+        v.tokens[0],
+        `${refused.command} cannot run inside a transaction block, and this migration has other statements: split it into its own migration, or declare -- rsrun:no-transaction if partial application is acceptable (${refused.source})`,
+      );
     } else {
-      report('RS101', v.tokens[0], `${refused.command} cannot run inside a transaction block: add -- rsrun:no-transaction to the migration (${refused.source})`);
+      report(
+        'RS101',
+        v.tokens[0],
+        `${refused.command} cannot run inside a transaction block: add -- rsrun:no-transaction to the migration (${refused.source})`,
+      );
     }
     return;
   }
   const commits = matchRule(REDSHIFT_IMPLICIT_COMMIT, sql);
   if (commits) {
-    report('RS103', v.tokens[0], `${commits.command} commits the migration's transaction, so it cannot roll back: use DELETE FROM, or declare -- rsrun:no-transaction (${commits.source})`);
+    report(
+      'RS103',
+      v.tokens[0],
+      `${commits.command} commits the migration's transaction, so it cannot roll back: use DELETE FROM, or declare -- rsrun:no-transaction (${commits.source})`,
+    );
   }
 }

@@ -23,21 +23,66 @@ const SERIAL = new Set(['SERIAL', 'BIGSERIAL', 'SMALLSERIAL', 'SERIAL2', 'SERIAL
 
 /** Types that hold data: flagged wherever a type is written (columns and casts). */
 const UNSUPPORTED_DATA_TYPES = new Set([
-  'BYTEA', 'JSON', 'JSONB', 'UUID', 'MONEY', 'XML', 'HSTORE', 'TXID_SNAPSHOT',
-  'BIT', 'BIT VARYING', 'VARBIT',
-  'INET', 'CIDR', 'MACADDR', 'MACADDR8',
-  'POINT', 'LINE', 'LSEG', 'BOX', 'PATH', 'POLYGON', 'CIRCLE',
-  'TSVECTOR', 'TSQUERY',
-  'INT4RANGE', 'INT8RANGE', 'NUMRANGE', 'TSRANGE', 'TSTZRANGE', 'DATERANGE',
-  'INT4MULTIRANGE', 'INT8MULTIRANGE', 'NUMMULTIRANGE', 'TSMULTIRANGE', 'TSTZMULTIRANGE', 'DATEMULTIRANGE',
+  'BYTEA',
+  'JSON',
+  'JSONB',
+  'UUID',
+  'MONEY',
+  'XML',
+  'HSTORE',
+  'TXID_SNAPSHOT',
+  'BIT',
+  'BIT VARYING',
+  'VARBIT',
+  'INET',
+  'CIDR',
+  'MACADDR',
+  'MACADDR8',
+  'POINT',
+  'LINE',
+  'LSEG',
+  'BOX',
+  'PATH',
+  'POLYGON',
+  'CIRCLE',
+  'TSVECTOR',
+  'TSQUERY',
+  'INT4RANGE',
+  'INT8RANGE',
+  'NUMRANGE',
+  'TSRANGE',
+  'TSTZRANGE',
+  'DATERANGE',
+  'INT4MULTIRANGE',
+  'INT8MULTIRANGE',
+  'NUMMULTIRANGE',
+  'TSMULTIRANGE',
+  'TSTZMULTIRANGE',
+  'DATEMULTIRANGE',
 ]);
 /**
  * Catalog types: unsupported as column types, but casts such as `'t'::regclass` run on the leader
  * node in catalog queries (c_sql-functions-leader-node), so only column definitions are flagged.
  */
 const UNSUPPORTED_COLUMN_ONLY = new Set([
-  'OID', 'REGCLASS', 'REGPROC', 'REGPROCEDURE', 'REGOPER', 'REGOPERATOR', 'REGTYPE', 'REGCONFIG', 'REGDICTIONARY', 'XID', 'CID', 'TID',
-  'NAME', '"char"', 'RECORD', 'VOID', 'ANYELEMENT', 'ANYARRAY',
+  'OID',
+  'REGCLASS',
+  'REGPROC',
+  'REGPROCEDURE',
+  'REGOPER',
+  'REGOPERATOR',
+  'REGTYPE',
+  'REGCONFIG',
+  'REGDICTIONARY',
+  'XID',
+  'CID',
+  'TID',
+  'NAME',
+  '"char"',
+  'RECORD',
+  'VOID',
+  'ANYELEMENT',
+  'ANYARRAY',
 ]);
 const SYSTEM_COLUMNS = new Set(['oid', 'tableoid', 'xmin', 'cmin', 'xmax', 'cmax', 'ctid']);
 const CATALOG = /^(pg_|stv_|stl_|svv_|svl_|sys_|information_schema$)/;
@@ -49,14 +94,26 @@ export function checkUnsupported(v: StatementView, report: Report): void {
 
   // Statement-level commands.
   const createKind = createObjectKind(ts);
-  if (createKind === 'SEQUENCE' || matchWords(ts, 0, 'ALTER', 'SEQUENCE') || matchWords(ts, 0, 'DROP', 'SEQUENCE')) report('RS002', head, 'sequences do not exist on Redshift: use an IDENTITY(seed, step) column');
+  if (createKind === 'SEQUENCE' || matchWords(ts, 0, 'ALTER', 'SEQUENCE') || matchWords(ts, 0, 'DROP', 'SEQUENCE'))
+    report('RS002', head, 'sequences do not exist on Redshift: use an IDENTITY(seed, step) column');
   if (createKind === 'INDEX') report('RS004', head, 'Redshift has no indexes: choose a SORTKEY (and DISTKEY) instead');
   if (createKind === 'TRIGGER') report('RS005', head, 'Redshift has no triggers: do the work in the load or a stored procedure');
   if (createKind === 'EXTENSION') report('RS008', head, 'CREATE EXTENSION is not supported on Redshift');
-  if (createKind === 'TYPE' || createKind === 'DOMAIN') report('RS010', head, `CREATE ${createKind} is not supported on Redshift (no enums, composite types or domains): use VARCHAR with informational checks in tests`);
-  if (createKind === 'TABLESPACE' || matchWords(ts, 0, 'DROP', 'TABLESPACE')) report('RS014', head, 'tablespaces are not supported on Redshift');
+  if (createKind === 'TYPE' || createKind === 'DOMAIN')
+    report(
+      'RS010',
+      head,
+      `CREATE ${createKind} is not supported on Redshift (no enums, composite types or domains): use VARCHAR with informational checks in tests`,
+    );
+  if (createKind === 'TABLESPACE' || matchWords(ts, 0, 'DROP', 'TABLESPACE'))
+    report('RS014', head, 'tablespaces are not supported on Redshift');
   if (createKind === 'COLLATION') report('RS015', head, 'user-defined collations are not supported on Redshift');
-  if (first === 'DO') report('RS011', head, 'DO blocks are not supported on Redshift: create a procedure (CREATE PROCEDURE ... LANGUAGE plpgsql) and CALL it');
+  if (first === 'DO')
+    report(
+      'RS011',
+      head,
+      'DO blocks are not supported on Redshift: create a procedure (CREATE PROCEDURE ... LANGUAGE plpgsql) and CALL it',
+    );
 
   const table = parseCreateTable(ts);
   if (table) checkCreateTable(v, table, report);
@@ -91,9 +148,14 @@ export function checkUnsupported(v: StatementView, report: Report): void {
   }
   if (generateSeries) {
     const userTables = referencedRelations(ts).filter((n) => !n.parts.some((p) => CATALOG.test(p)));
-    const writes = first === 'INSERT' || (table !== undefined && table.asSelect) || matchWords(ts, 0, 'SELECT') && ts.some((x) => isWord(x, 'INTO'));
+    const writes =
+      first === 'INSERT' || (table !== undefined && table.asSelect) || (matchWords(ts, 0, 'SELECT') && ts.some((x) => isWord(x, 'INTO')));
     if (userTables.length > 0 || writes) {
-      report('RS016', generateSeries, 'generate_series runs only on the leader node: combined with a user table it fails on Redshift; use a numbers table');
+      report(
+        'RS016',
+        generateSeries,
+        'generate_series runs only on the leader node: combined with a user table it fails on Redshift; use a numbers table',
+      );
     }
   }
 }
@@ -114,7 +176,8 @@ function checkCreateTable(v: StatementView, table: ReturnType<typeof parseCreate
   for (let i = 0; i < opts.length; i++) {
     const t = opts[i] as SqlToken;
     if (isWord(t, 'INHERITS')) report('RS013', t, 'table inheritance is not supported on Redshift');
-    else if (isWord(t, 'PARTITION') && isWord(opts[i + 1], 'BY')) report('RS013', t, 'table partitioning is not supported on Redshift: choose DISTKEY and SORTKEY instead');
+    else if (isWord(t, 'PARTITION') && isWord(opts[i + 1], 'BY'))
+      report('RS013', t, 'table partitioning is not supported on Redshift: choose DISTKEY and SORTKEY instead');
     else if (isWord(t, 'TABLESPACE')) report('RS014', t, 'tablespaces are not supported on Redshift');
     else if (isWord(t, 'AS')) break;
   }
@@ -170,7 +233,11 @@ function checkType(type: TypeRef | undefined, report: Report, where: 'column' | 
   }
   if (type.array) report('RS003', type.at, `array types (${type.at.text}[]) do not exist on Redshift: use SUPER or a child table`);
   if (UNSUPPORTED_DATA_TYPES.has(type.name) || (where === 'column' && UNSUPPORTED_COLUMN_ONLY.has(type.name))) {
-    report('RS009', type.at, `data type ${type.name.toLowerCase()} is not supported on Redshift${SUGGEST[type.name] ? `: ${SUGGEST[type.name]}` : ''}`);
+    report(
+      'RS009',
+      type.at,
+      `data type ${type.name.toLowerCase()} is not supported on Redshift${SUGGEST[type.name] ? `: ${SUGGEST[type.name]}` : ''}`,
+    );
   }
 }
 

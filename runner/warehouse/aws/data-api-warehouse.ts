@@ -13,13 +13,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Readable, Writable } from 'node:stream';
-import type {
-  ColumnMetadata,
-  DescribeStatementResponse,
-  Field,
-  RedshiftDataClient,
-  SqlParameter,
-} from '@aws-sdk/client-redshift-data';
+import type { ColumnMetadata, DescribeStatementResponse, Field, RedshiftDataClient, SqlParameter } from '@aws-sdk/client-redshift-data';
 import type { DialectAdapter } from '../../dialects/dialect';
 import { codeTokens, tokenizeSqlAsync } from '../../dialects/sql-tokens';
 import { ConfigError, ConnectionError } from '../../errors';
@@ -147,7 +141,8 @@ export class DataApiWarehouse implements Warehouse {
   ) {
     this.pollInitialMs = options.pollInitialMs ?? 100;
     this.pollMaxMs = options.pollMaxMs ?? 2000;
-    this.statementTimeoutMs = options.statementTimeoutMs && options.statementTimeoutMs > 0 ? options.statementTimeoutMs : DATA_API_MAX_WAIT_MS;
+    this.statementTimeoutMs =
+      options.statementTimeoutMs && options.statementTimeoutMs > 0 ? options.statementTimeoutMs : DATA_API_MAX_WAIT_MS;
     this.sessionKeepAliveSeconds = Math.min(options.sessionKeepAliveSeconds ?? 600, 24 * 3600);
     const where = target.workgroup ? `workgroup/${target.workgroup}` : `cluster/${target.clusterIdentifier}`;
     this.label = `${dialect.name}+data-api://${user}@${where}/${target.database}`;
@@ -172,13 +167,17 @@ export class DataApiWarehouse implements Warehouse {
         this.options.queryGroup === undefined
           ? "SELECT pg_backend_pid() AS pid, set_config('statement_timeout', $1, false) AS st"
           : "SELECT pg_backend_pid() AS pid, set_config('statement_timeout', $1, false) AS st, set_config('query_group', $2, false) AS qg",
-        this.options.queryGroup === undefined ? [String(this.options.statementTimeoutMs ?? 0)] : [String(this.options.statementTimeoutMs ?? 0), this.options.queryGroup],
+        this.options.queryGroup === undefined
+          ? [String(this.options.statementTimeoutMs ?? 0)]
+          : [String(this.options.statementTimeoutMs ?? 0), this.options.queryGroup],
       );
       session.backendPid = Number(init.rows[0]?.pid ?? 0);
       return session;
     } catch (err) {
       if (err instanceof DataApiStatementError) throw err;
-      throw err instanceof ConnectionError ? err : new ConnectionError(`cannot open a Data API session on ${this.label}: ${awsErrorText(err)}`, { cause: err, hint: DATA_API_HINT });
+      throw err instanceof ConnectionError
+        ? err
+        : new ConnectionError(`cannot open a Data API session on ${this.label}: ${awsErrorText(err)}`, { cause: err, hint: DATA_API_HINT });
     }
   }
 
@@ -246,7 +245,9 @@ export class DataApiWarehouse implements Warehouse {
     let nextToken: string | undefined;
     let columns: ColumnMetadata[] | undefined;
     do {
-      const page = await this.client.send(new this.sdk.GetStatementResultCommand({ Id: id, ...(nextToken ? { NextToken: nextToken } : {}) }));
+      const page = await this.client.send(
+        new this.sdk.GetStatementResultCommand({ Id: id, ...(nextToken ? { NextToken: nextToken } : {}) }),
+      );
       columns = page.ColumnMetadata ?? columns ?? [];
       const names = columns.map((c, i) => c.name ?? c.label ?? `?column?${i}`);
       const rows = (page.Records ?? []).map((record) => {
@@ -315,9 +316,11 @@ class DataApiSession implements Session {
     }
     const out = await this.send(() =>
       this.wh.client.send(
-        new (this.wh.sdk.BatchExecuteStatementCommand)({
+        new this.wh.sdk.BatchExecuteStatementCommand({
           Sqls: statements,
-          ...(this.sessionId ? { SessionId: this.sessionId } : { ...this.wh.targetParams(), ...(this.keepSession ? { SessionKeepAliveSeconds: this.wh.sessionKeepAliveSeconds } : {}) }),
+          ...(this.sessionId
+            ? { SessionId: this.sessionId }
+            : { ...this.wh.targetParams(), ...(this.keepSession ? { SessionKeepAliveSeconds: this.wh.sessionKeepAliveSeconds } : {}) }),
         }),
       ),
     );
@@ -340,10 +343,17 @@ class DataApiSession implements Session {
   }
 
   async copyTo(_sql: string, _sink: Writable): Promise<void> {
-    throw new ConfigError('COPY ... TO STDOUT is not available over the Redshift Data API', { hint: "use UNLOAD ('select ...') TO 's3://...' or transport = pg" });
+    throw new ConfigError('COPY ... TO STDOUT is not available over the Redshift Data API', {
+      hint: "use UNLOAD ('select ...') TO 's3://...' or transport = pg",
+    });
   }
 
-  async stream<R = Row>(sql: string, params: readonly unknown[], onRows: (rows: R[], fields: string[]) => boolean | void, chunkSize = 1000): Promise<void> {
+  async stream<R = Row>(
+    sql: string,
+    params: readonly unknown[],
+    onRows: (rows: R[], fields: string[]) => boolean | void,
+    chunkSize = 1000,
+  ): Promise<void> {
     const { sql: text, parameters } = await toNamedParameters(sql, params);
     const id = await this.execute(text, parameters);
     const described = await this.track(sql, () => this.wh.waitFor(id, text, this.backendPid));
@@ -371,10 +381,12 @@ class DataApiSession implements Session {
   private async execute(sql: string, parameters: SqlParameter[]): Promise<string> {
     const out = await this.send(() =>
       this.wh.client.send(
-        new (this.wh.sdk.ExecuteStatementCommand)({
+        new this.wh.sdk.ExecuteStatementCommand({
           Sql: sql,
           ...(parameters.length > 0 ? { Parameters: parameters } : {}),
-          ...(this.sessionId ? { SessionId: this.sessionId } : { ...this.wh.targetParams(), ...(this.keepSession ? { SessionKeepAliveSeconds: this.wh.sessionKeepAliveSeconds } : {}) }),
+          ...(this.sessionId
+            ? { SessionId: this.sessionId }
+            : { ...this.wh.targetParams(), ...(this.keepSession ? { SessionKeepAliveSeconds: this.wh.sessionKeepAliveSeconds } : {}) }),
         }),
       ),
     );
@@ -445,7 +457,10 @@ export async function openDataApiWarehouse(
     const r = await session.query<{ u: string }>('SELECT current_user AS u');
     user = r.rows[0]?.u ?? target.dbUser ?? '?';
   } catch (err) {
-    throw new ConnectionError(`cannot run statements through the Data API on ${probe.label}: ${awsErrorText(err)}`, { cause: err, hint: DATA_API_HINT });
+    throw new ConnectionError(`cannot run statements through the Data API on ${probe.label}: ${awsErrorText(err)}`, {
+      cause: err,
+      hint: DATA_API_HINT,
+    });
   }
   return new DataApiWarehouse(client, sdk, target, dialect, user, options);
 }

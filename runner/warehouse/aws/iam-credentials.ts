@@ -45,9 +45,12 @@ export function iamDurationSeconds(env: Pick<EnvironmentConfig, 'name' | 'raw'>)
   if (raw === undefined || raw.trim() === '') return MIN_DURATION;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < MIN_DURATION || value > MAX_DURATION) {
-    throw new ConfigError(`iam_duration_seconds = ${raw} in environment ${env.name} is not a whole number of seconds between ${MIN_DURATION} and ${MAX_DURATION}`, {
-      hint: 'GetClusterCredentials and GetCredentials accept 900 to 3600 seconds',
-    });
+    throw new ConfigError(
+      `iam_duration_seconds = ${raw} in environment ${env.name} is not a whole number of seconds between ${MIN_DURATION} and ${MAX_DURATION}`,
+      {
+        hint: 'GetClusterCredentials and GetCredentials accept 900 to 3600 seconds',
+      },
+    );
   }
   return value;
 }
@@ -83,7 +86,11 @@ export async function fetchIamCredentials(env: IamEnv, clients: IamClients = {})
       } else {
         api = 'redshift:GetClusterCredentialsWithIAM';
         const out = await client.send(
-          new sdk.GetClusterCredentialsWithIAMCommand({ ClusterIdentifier: env.clusterIdentifier, DbName: env.database, DurationSeconds: durationSeconds }),
+          new sdk.GetClusterCredentialsWithIAMCommand({
+            ClusterIdentifier: env.clusterIdentifier,
+            DbName: env.database,
+            DurationSeconds: durationSeconds,
+          }),
         );
         credentials = { user: out.DbUser, password: out.DbPassword, expiresAt: out.Expiration };
       }

@@ -18,7 +18,9 @@ export function dataApiTarget(env: EnvironmentConfig): DataApiTarget {
     });
   }
   if (env.auth === 'secret' && !env.secretId) {
-    throw new ConfigError(`environment ${env.name} has auth = secret but no secret_id`, { hint: 'set secret_id to the secret name or ARN' });
+    throw new ConfigError(`environment ${env.name} has auth = secret but no secret_id`, {
+      hint: 'set secret_id to the secret name or ARN',
+    });
   }
   return {
     clusterIdentifier: env.clusterIdentifier,

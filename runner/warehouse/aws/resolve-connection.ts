@@ -83,17 +83,23 @@ export async function discoverEndpoint(
     }
   } catch (err) {
     if (err instanceof ConfigError) throw err;
-    throw new ConnectionError(`cannot look up the endpoint of ${env.workgroup ? `workgroup ${env.workgroup}` : `cluster ${env.clusterIdentifier}`} for environment ${env.name}: ${awsErrorText(err)}`, {
-      cause: err,
-      hint: env.workgroup
-        ? 'the runner needs redshift-serverless:GetWorkgroup, or set host and port in the environment'
-        : 'the runner needs redshift:DescribeClusters, or set host and port in the environment',
-    });
+    throw new ConnectionError(
+      `cannot look up the endpoint of ${env.workgroup ? `workgroup ${env.workgroup}` : `cluster ${env.clusterIdentifier}`} for environment ${env.name}: ${awsErrorText(err)}`,
+      {
+        cause: err,
+        hint: env.workgroup
+          ? 'the runner needs redshift-serverless:GetWorkgroup, or set host and port in the environment'
+          : 'the runner needs redshift:DescribeClusters, or set host and port in the environment',
+      },
+    );
   }
   if (!address || !port) {
-    throw new ConnectionError(`${env.workgroup ? `workgroup ${env.workgroup}` : `cluster ${env.clusterIdentifier}`} has no endpoint yet (still creating, paused or deleted?)`, {
-      hint: 'wait until it is available, or set host and port in the environment',
-    });
+    throw new ConnectionError(
+      `${env.workgroup ? `workgroup ${env.workgroup}` : `cluster ${env.clusterIdentifier}`} has no endpoint yet (still creating, paused or deleted?)`,
+      {
+        hint: 'wait until it is available, or set host and port in the environment',
+      },
+    );
   }
   return { host: address, port };
 }

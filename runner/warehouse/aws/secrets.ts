@@ -39,7 +39,9 @@ export function parseRedshiftSecret(text: string, secretId: string): RedshiftSec
     });
   }
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {
-    throw new ConfigError(`secret ${secretId} is not a JSON object`, { hint: 'the secret must be an object with at least a "password" key' });
+    throw new ConfigError(`secret ${secretId} is not a JSON object`, {
+      hint: 'the secret must be an object with at least a "password" key',
+    });
   }
   const record = data as Record<string, unknown>;
   const password = optionalString(record['password']);
@@ -82,7 +84,9 @@ export async function fetchRedshiftSecret(env: SecretEnv, client?: SecretsManage
     });
   }
   if (text === undefined) {
-    throw new ConfigError(`secret ${env.secretId} has no SecretString (binary secrets are not supported)`, { hint: 'store the credentials as a JSON string secret' });
+    throw new ConfigError(`secret ${env.secretId} has no SecretString (binary secrets are not supported)`, {
+      hint: 'store the credentials as a JSON string secret',
+    });
   }
   const secret = parseRedshiftSecret(text, env.secretId);
   registerSecret(secret.password);
@@ -107,7 +111,11 @@ function setInSection(env: Pick<EnvironmentConfig, 'raw'>, field: keyof typeof I
  * (a field counts as set when its INI key has a value); the password always comes from the secret.
  */
 export function applySecret(env: EnvironmentConfig, secret: RedshiftSecret): EnvironmentConfig {
-  const fill = <K extends keyof typeof INI_KEYS>(field: K, current: EnvironmentConfig[K], value: EnvironmentConfig[K] | undefined): EnvironmentConfig[K] =>
+  const fill = <K extends keyof typeof INI_KEYS>(
+    field: K,
+    current: EnvironmentConfig[K],
+    value: EnvironmentConfig[K] | undefined,
+  ): EnvironmentConfig[K] =>
     value !== undefined && (current === undefined || current === '' || !setInSection(env, field)) ? value : current;
   return {
     ...env,

@@ -30,7 +30,19 @@ interface Stmt {
   sql: string;
 }
 
-const TYPE_NAMES: Record<number, string> = { 16: 'bool', 20: 'int8', 21: 'int2', 23: 'int4', 25: 'text', 700: 'float4', 701: 'float8', 1043: 'varchar', 1114: 'timestamp', 1184: 'timestamptz', 1700: 'numeric' };
+const TYPE_NAMES: Record<number, string> = {
+  16: 'bool',
+  20: 'int8',
+  21: 'int2',
+  23: 'int4',
+  25: 'text',
+  700: 'float4',
+  701: 'float8',
+  1043: 'varchar',
+  1114: 'timestamp',
+  1184: 'timestamptz',
+  1700: 'numeric',
+};
 
 function toField(value: unknown, type: string): Field {
   if (value === null) return { isNull: true };
@@ -60,7 +72,12 @@ export class FakeDataApi {
     this.mock.on(BatchExecuteStatementCommand).callsFake(async (input) => {
       const { client, sessionId } = await this.session(input.SessionId, input.SessionKeepAliveSeconds);
       const parent = this.start((input.Sqls ?? []).join(';\n'), client, sessionId);
-      parent.subs = (input.Sqls ?? []).map((sql: string, i: number): Stmt => ({ id: `${parent.id}:${i + 1}`, status: 'STARTED', pid: parent.pid, sql }));
+      parent.subs = (input.Sqls ?? []).map((sql: string, i: number): Stmt => ({
+        id: `${parent.id}:${i + 1}`,
+        status: 'STARTED',
+        pid: parent.pid,
+        sql,
+      }));
       void this.runBatch(parent, client, sessionId === undefined);
       return { Id: parent.id, ...(sessionId ? { SessionId: sessionId } : {}) };
     });
@@ -77,7 +94,14 @@ export class FakeDataApi {
         ResultRows: s.result?.rowCount ?? 0,
         RedshiftPid: s.pid,
         SessionId: s.sessionId,
-        SubStatements: s.subs?.map((sub) => ({ Id: sub.id, Status: sub.status, Error: sub.error, HasResultSet: (sub.result?.fields.length ?? 0) > 0, ResultRows: sub.result?.rowCount ?? 0, QueryString: sub.sql })),
+        SubStatements: s.subs?.map((sub) => ({
+          Id: sub.id,
+          Status: sub.status,
+          Error: sub.error,
+          HasResultSet: (sub.result?.fields.length ?? 0) > 0,
+          ResultRows: sub.result?.rowCount ?? 0,
+          QueryString: sub.sql,
+        })),
       };
     });
     this.mock.on(GetStatementResultCommand).callsFake(async ({ Id, NextToken }) => {
@@ -103,7 +127,10 @@ export class FakeDataApi {
 
   /** Every Data API call the client made, by command name. */
   calls(name: string): unknown[] {
-    return this.mock.calls().filter((c) => (c.args[0] as { constructor: { name: string } }).constructor.name === name).map((c) => (c.args[0] as { input: unknown }).input);
+    return this.mock
+      .calls()
+      .filter((c) => (c.args[0] as { constructor: { name: string } }).constructor.name === name)
+      .map((c) => (c.args[0] as { input: unknown }).input);
   }
 
   async close(): Promise<void> {
@@ -116,12 +143,21 @@ export class FakeDataApi {
   }
 
   private start(sql: string, client: pg.Client, sessionId: string | undefined): Stmt {
-    const stmt: Stmt = { id: `stmt-${++this.seq}`, status: 'STARTED', pid: (client as unknown as { processID: number }).processID, sql, ...(sessionId ? { sessionId } : {}) };
+    const stmt: Stmt = {
+      id: `stmt-${++this.seq}`,
+      status: 'STARTED',
+      pid: (client as unknown as { processID: number }).processID,
+      sql,
+      ...(sessionId ? { sessionId } : {}),
+    };
     this.statements.set(stmt.id, stmt);
     return stmt;
   }
 
-  private async session(id: string | undefined, keepAlive: number | undefined): Promise<{ client: pg.Client; sessionId: string | undefined }> {
+  private async session(
+    id: string | undefined,
+    keepAlive: number | undefined,
+  ): Promise<{ client: pg.Client; sessionId: string | undefined }> {
     if (id !== undefined) {
       const client = this.sessions.get(id);
       if (!client) throw Object.assign(new Error(`Session ${id} is not available`), { name: 'ValidationException' });

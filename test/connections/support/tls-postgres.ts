@@ -57,11 +57,58 @@ export async function startTlsPostgres(): Promise<TlsPostgres> {
   const sudo = (cmd: string, args: string[]) => (asRoot ? run('runuser', ['-u', 'postgres', '--', cmd, ...args]) : run(cmd, args));
   try {
     // Test CA, a server certificate for localhost signed by it, and an unrelated CA.
-    await openssl(dir, 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=rsrun test CA');
-    await openssl(dir, 'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'other-ca.key', '-out', 'other-ca.crt', '-days', '2', '-subj', '/CN=rsrun other CA');
+    await openssl(
+      dir,
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      'ca.key',
+      '-out',
+      'ca.crt',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=rsrun test CA',
+    );
+    await openssl(
+      dir,
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      'other-ca.key',
+      '-out',
+      'other-ca.crt',
+      '-days',
+      '2',
+      '-subj',
+      '/CN=rsrun other CA',
+    );
     await openssl(dir, 'req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost');
     await writeFile(path.join(dir, 'san.ext'), 'subjectAltName=DNS:localhost\n');
-    await openssl(dir, 'x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.crt', '-days', '2', '-extfile', 'san.ext');
+    await openssl(
+      dir,
+      'x509',
+      '-req',
+      '-in',
+      'server.csr',
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      'server.crt',
+      '-days',
+      '2',
+      '-extfile',
+      'san.ext',
+    );
 
     const password = `pw-${Math.random().toString(36).slice(2)}`;
     await writeFile(path.join(dir, 'pwfile'), `${password}\n`);
@@ -69,7 +116,16 @@ export async function startTlsPostgres(): Promise<TlsPostgres> {
     if (asRoot) await run('chown', ['-R', 'postgres', dir]);
     await chmod(path.join(dir, 'server.key'), 0o600);
     const data = path.join(dir, 'data');
-    await sudo(path.join(bin, 'initdb'), ['-D', data, '-U', 'rsrun', `--pwfile=${path.join(dir, 'pwfile')}`, '--auth-local=trust', '--auth-host=scram-sha-256', '--no-sync']);
+    await sudo(path.join(bin, 'initdb'), [
+      '-D',
+      data,
+      '-U',
+      'rsrun',
+      `--pwfile=${path.join(dir, 'pwfile')}`,
+      '--auth-local=trust',
+      '--auth-host=scram-sha-256',
+      '--no-sync',
+    ]);
     const port = await freePort();
     await appendFile(
       path.join(data, 'postgresql.conf'),

@@ -20,10 +20,26 @@ export const COMPAT_SCHEMA = 'rsrun_compat';
 
 /** Lower-case names called as `rsrun_compat.name(...)` after rewriting. */
 export const COMPAT_FUNCTIONS = new Set([
-  'getdate', 'nvl2', 'dateadd', 'datediff', 'date_part', 'date_trunc', 'convert_timezone', 'trunc',
-  'strtol', 'charindex', 'add_months', 'last_day', 'months_between', 'json_extract_path_text',
-  'json_extract_array_element_text', 'json_array_length', 'is_valid_json', 'is_valid_json_array',
-  'json_parse', 'json_serialize',
+  'getdate',
+  'nvl2',
+  'dateadd',
+  'datediff',
+  'date_part',
+  'date_trunc',
+  'convert_timezone',
+  'trunc',
+  'strtol',
+  'charindex',
+  'add_months',
+  'last_day',
+  'months_between',
+  'json_extract_path_text',
+  'json_extract_array_element_text',
+  'json_array_length',
+  'is_valid_json',
+  'is_valid_json_array',
+  'json_parse',
+  'json_serialize',
 ]);
 
 const S = COMPAT_SCHEMA;

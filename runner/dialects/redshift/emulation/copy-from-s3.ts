@@ -90,7 +90,11 @@ export function copyFromS3(ctx: RewriteContext, store: ObjectStore, loadWith: Lo
   const source = stringValue(ctx.tok(fromAt + 1)) as string;
   const where = { file: ctx.where.file, line: ctx.where.line };
   if (!source.startsWith('s3://')) {
-    throw ctx.unsupported(fromAt + 1, `COPY from "${source.split('/')[0]}//..."`, 'only s3:// sources are emulated (from the local object store or the [s3] endpoint)');
+    throw ctx.unsupported(
+      fromAt + 1,
+      `COPY from "${source.split('/')[0]}//..."`,
+      'only s3:// sources are emulated (from the local object store or the [s3] endpoint)',
+    );
   }
   const { bucket, key } = parseS3Url(source, where);
   const options = parseOptions(ctx, fromAt + 2);
@@ -123,7 +127,11 @@ export function copyFromS3(ctx: RewriteContext, store: ObjectStore, loadWith: Lo
   };
   if (plan.csv && (plan.removeQuotes || plan.escape)) {
     const o = options.get(plan.escape ? 'ESCAPE' : 'REMOVEQUOTES') as ParsedOption;
-    throw ctx.invalid(o.at, `CSV cannot be used with ${plan.escape ? 'ESCAPE' : 'REMOVEQUOTES'}`, 'Redshift rejects this combination (copy-parameters-data-format)');
+    throw ctx.invalid(
+      o.at,
+      `CSV cannot be used with ${plan.escape ? 'ESCAPE' : 'REMOVEQUOTES'}`,
+      'Redshift rejects this combination (copy-parameters-data-format)',
+    );
   }
   return {
     kind: 'action',
@@ -135,7 +143,11 @@ export function copyFromS3(ctx: RewriteContext, store: ObjectStore, loadWith: Lo
 function checkDateFormat(ctx: RewriteContext, o: ParsedOption | undefined, name: string, accepted: string[]): void {
   if (!o || o.value === undefined) return;
   if (!accepted.includes(o.value.toUpperCase())) {
-    throw ctx.unsupported(o.at, `${name} '${o.value}'`, `locally only ${accepted.map((a) => `'${a.toLowerCase()}'`).join(', ')} are understood; store dates in ISO form or load into VARCHAR and convert with TO_DATE`);
+    throw ctx.unsupported(
+      o.at,
+      `${name} '${o.value}'`,
+      `locally only ${accepted.map((a) => `'${a.toLowerCase()}'`).join(', ')} are understood; store dates in ISO form or load into VARCHAR and convert with TO_DATE`,
+    );
   }
 }
 
@@ -146,7 +158,13 @@ interface TargetColumn {
   identity: boolean;
 }
 
-async function runCopy(session: Session, store: ObjectStore, plan: CopyPlan, where: { file?: string; line?: number }, loadWith: LoadMethod): Promise<void> {
+async function runCopy(
+  session: Session,
+  store: ObjectStore,
+  plan: CopyPlan,
+  where: { file?: string; line?: number },
+  loadWith: LoadMethod,
+): Promise<void> {
   const columns = await targetColumns(session, plan, where);
   const keys = await objectKeys(store, plan, where);
   const rows: Array<Array<string | null>> = [];
@@ -157,7 +175,11 @@ async function runCopy(session: Session, store: ObjectStore, plan: CopyPlan, whe
       try {
         data = gunzipSync(data);
       } catch (err) {
-        throw new InputError(`s3://${plan.bucket}/${key} is not gzip data`, { ...where, cause: err, hint: 'remove GZIP or compress the file' });
+        throw new InputError(`s3://${plan.bucket}/${key} is not gzip data`, {
+          ...where,
+          cause: err,
+          hint: 'remove GZIP or compress the file',
+        });
       }
     }
     const records = splitRecords(data.toString('utf8'), plan);
@@ -170,10 +192,13 @@ async function runCopy(session: Session, store: ObjectStore, plan: CopyPlan, whe
     });
   }
   if (errors.length > plan.maxError) {
-    throw new InputError(`Load into table '${plan.table}' failed: ${errors.length} bad record(s), MAXERROR is ${plan.maxError}: ${errors.slice(0, 3).join('; ')}`, {
-      ...where,
-      hint: 'fix the data, or raise MAXERROR to skip bad records',
-    });
+    throw new InputError(
+      `Load into table '${plan.table}' failed: ${errors.length} bad record(s), MAXERROR is ${plan.maxError}: ${errors.slice(0, 3).join('; ')}`,
+      {
+        ...where,
+        hint: 'fix the data, or raise MAXERROR to skip bad records',
+      },
+    );
   }
   const columnList = columns.map((c) => quoteIdent(c.name)).join(', ');
   if (loadWith === 'copy') {
@@ -220,7 +245,11 @@ async function targetColumns(session: Session, plan: CopyPlan, where: { file?: s
   return plan.columns.map((written) => {
     const name = written.startsWith('"') ? written.slice(1, -1).replace(/""/g, '"') : written.toLowerCase();
     const c = all.find((x) => x.name === name);
-    if (!c) throw new InputError(`column "${written}" of the COPY column list is not in ${plan.table}`, { ...where, hint: 'fix the column list' });
+    if (!c)
+      throw new InputError(`column "${written}" of the COPY column list is not in ${plan.table}`, {
+        ...where,
+        hint: 'fix the column list',
+      });
     return c;
   });
 }
@@ -233,23 +262,37 @@ async function objectKeys(store: ObjectStore, plan: CopyPlan, where: { file?: st
     try {
       manifest = JSON.parse(text) as typeof manifest;
     } catch (err) {
-      throw new InputError(`manifest s3://${plan.bucket}/${plan.key} is not JSON`, { ...where, cause: err, hint: 'see loading-data-files-using-manifest for the layout' });
+      throw new InputError(`manifest s3://${plan.bucket}/${plan.key} is not JSON`, {
+        ...where,
+        cause: err,
+        hint: 'see loading-data-files-using-manifest for the layout',
+      });
     }
     const keys: string[] = [];
     for (const entry of manifest.entries ?? []) {
       const { bucket, key } = parseS3Url(entry.url ?? '', where);
       if (bucket !== plan.bucket) {
-        throw new InputError(`manifest entry ${entry.url} is in another bucket than the manifest`, { ...where, hint: 'the local emulation reads one bucket per COPY' });
+        throw new InputError(`manifest entry ${entry.url} is in another bucket than the manifest`, {
+          ...where,
+          hint: 'the local emulation reads one bucket per COPY',
+        });
       }
       const exists = (await store.list(bucket, key)).includes(key);
-      if (!exists && entry.mandatory) throw new InputError(`mandatory manifest entry ${entry.url} does not exist`, { ...where, hint: `put the object into the store (${store.label})` });
+      if (!exists && entry.mandatory)
+        throw new InputError(`mandatory manifest entry ${entry.url} does not exist`, {
+          ...where,
+          hint: `put the object into the store (${store.label})`,
+        });
       if (exists) keys.push(key);
     }
     return keys;
   }
   const keys = await store.list(plan.bucket, plan.key);
   if (keys.length === 0) {
-    throw new InputError(`The specified S3 prefix 's3://${plan.bucket}/${plan.key}' does not exist`, { ...where, hint: `put the data file into the object store (${store.label})` });
+    throw new InputError(`The specified S3 prefix 's3://${plan.bucket}/${plan.key}' does not exist`, {
+      ...where,
+      hint: `put the data file into the object store (${store.label})`,
+    });
   }
   return keys;
 }
@@ -305,7 +348,11 @@ function splitRecords(text: string, plan: CopyPlan): string[][] {
 }
 
 /** One CSV line for PostgreSQL, or the reason the record is rejected. */
-function toRow(fields: string[], columns: TargetColumn[], plan: CopyPlan): { ok: true; values: Array<string | null> } | { ok: false; reason: string } {
+function toRow(
+  fields: string[],
+  columns: TargetColumn[],
+  plan: CopyPlan,
+): { ok: true; values: Array<string | null> } | { ok: false; reason: string } {
   if (fields.length > columns.length || (fields.length < columns.length && !plan.fillRecord)) {
     return { ok: false, reason: `expected ${columns.length} fields, found ${fields.length}` };
   }

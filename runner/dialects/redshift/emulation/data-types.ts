@@ -94,7 +94,11 @@ export function rewriteType(ctx: RewriteContext, i: number, context: TypeContext
     case 'GEOMETRY':
     case 'GEOGRAPHY':
     case 'HLLSKETCH':
-      throw ctx.unsupported(i, `the ${w} data type`, `keep ${w} columns out of what runs locally (e.g. in a migration marked for Redshift only), or store the value as VARBYTE/VARCHAR`);
+      throw ctx.unsupported(
+        i,
+        `the ${w} data type`,
+        `keep ${w} columns out of what runs locally (e.g. in a migration marked for Redshift only), or store the value as VARBYTE/VARCHAR`,
+      );
     case 'DOUBLE':
       return ctx.isWord(i + 1, 'PRECISION') ? i + 2 : i + 1;
     case 'TIMESTAMP':

@@ -145,7 +145,11 @@ function listagg(ctx: RewriteContext, i: number): number {
     orderBy = ` ${ctx.text(close + 4, wgClose - 1)}`;
     end = wgClose;
     if (ctx.isWord(end + 1, 'OVER')) {
-      throw ctx.unsupported(i, 'LISTAGG ... WITHIN GROUP (ORDER BY ...) OVER (...)', 'aggregate with GROUP BY and join back, or drop WITHIN GROUP from the window form');
+      throw ctx.unsupported(
+        i,
+        'LISTAGG ... WITHIN GROUP (ORDER BY ...) OVER (...)',
+        'aggregate with GROUP BY and join back, or drop WITHIN GROUP from the window form',
+      );
     }
     if (distinct && orderBy) {
       // PostgreSQL requires DISTINCT aggregates to order by the aggregated value itself.
@@ -160,7 +164,11 @@ function median(ctx: RewriteContext, i: number): number {
   const open = i + 1;
   const close = ctx.close(open);
   if (ctx.isWord(close + 1, 'OVER')) {
-    throw ctx.unsupported(i, 'MEDIAN(...) OVER (...)', 'PostgreSQL has no ordered-set window aggregates: compute the median per group with GROUP BY and join back');
+    throw ctx.unsupported(
+      i,
+      'MEDIAN(...) OVER (...)',
+      'PostgreSQL has no ordered-set window aggregates: compute the median per group with GROUP BY and join back',
+    );
   }
   const inner = ctx.text(open + 1, close - 1);
   return replaceWhole(ctx, i, close, `percentile_cont(0.5) WITHIN GROUP (ORDER BY ${inner})`);

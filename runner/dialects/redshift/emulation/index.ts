@@ -66,7 +66,12 @@ export async function createRewriterForConfig(config: ResolvedConfig): Promise<S
   return createRedshiftEmulation({ s3Store, loadWith: config.env.engine === 'embedded' ? 'insert' : 'copy' });
 }
 
-export function rewriteStatement(statement: string, where: StatementLocation, store: ObjectStore, loadWith: LoadMethod = 'copy'): RewrittenStatement[] {
+export function rewriteStatement(
+  statement: string,
+  where: StatementLocation,
+  store: ObjectStore,
+  loadWith: LoadMethod = 'copy',
+): RewrittenStatement[] {
   const tokens = codeTokens(tokenizeSql(statement, where.file));
   if (tokens.length === 0) return [{ kind: 'sql', sql: statement }];
   const ctx = new RewriteContext(statement, tokens, where);

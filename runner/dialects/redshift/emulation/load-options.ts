@@ -15,9 +15,29 @@ export interface ParsedOption {
 
 /** Options taking one argument (string, number or word), possibly after AS. */
 const WITH_VALUE = new Set([
-  'IAM_ROLE', 'CREDENTIALS', 'ACCESS_KEY_ID', 'SECRET_ACCESS_KEY', 'SESSION_TOKEN', 'MASTER_SYMMETRIC_KEY',
-  'REGION', 'DELIMITER', 'IGNOREHEADER', 'NULL', 'DATEFORMAT', 'TIMEFORMAT', 'MAXERROR', 'QUOTE',
-  'COMPROWS', 'READRATIO', 'ENCODING', 'EXTENSION', 'FIXEDWIDTH', 'KMS_KEY_ID', 'ROWGROUPSIZE', 'JSON', 'AVRO',
+  'IAM_ROLE',
+  'CREDENTIALS',
+  'ACCESS_KEY_ID',
+  'SECRET_ACCESS_KEY',
+  'SESSION_TOKEN',
+  'MASTER_SYMMETRIC_KEY',
+  'REGION',
+  'DELIMITER',
+  'IGNOREHEADER',
+  'NULL',
+  'DATEFORMAT',
+  'TIMEFORMAT',
+  'MAXERROR',
+  'QUOTE',
+  'COMPROWS',
+  'READRATIO',
+  'ENCODING',
+  'EXTENSION',
+  'FIXEDWIDTH',
+  'KMS_KEY_ID',
+  'ROWGROUPSIZE',
+  'JSON',
+  'AVRO',
 ]);
 /** Options whose argument is optional. */
 const OPTIONAL_VALUE = new Set(['ACCEPTINVCHARS', 'COMPUPDATE', 'STATUPDATE', 'PARALLEL', 'JSON', 'AVRO', 'MANIFEST']);

@@ -20,7 +20,8 @@ export interface ObjectStore {
 /** `s3://bucket/key/prefix` → parts; InputError for anything else. */
 export function parseS3Url(url: string, where: { file?: string; line?: number } = {}): { bucket: string; key: string } {
   const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(url);
-  if (!m) throw new InputError(`"${url}" is not an s3://bucket/key URL`, { ...where, hint: "write the object location as 's3://bucket/prefix'" });
+  if (!m)
+    throw new InputError(`"${url}" is not an s3://bucket/key URL`, { ...where, hint: "write the object location as 's3://bucket/prefix'" });
   return { bucket: m[1] as string, key: m[2] as string };
 }
 
@@ -75,7 +76,10 @@ export class LocalDirectoryStore implements ObjectStore {
 
   /** For tests and messages: does the object exist? */
   async exists(bucket: string, key: string): Promise<boolean> {
-    return stat(this.fileOf(bucket, key)).then((s) => s.isFile(), () => false);
+    return stat(this.fileOf(bucket, key)).then(
+      (s) => s.isFile(),
+      () => false,
+    );
   }
 
   private fileOf(bucket: string, key: string): string {

@@ -30,7 +30,10 @@ export class S3ObjectStore implements ObjectStore {
       const out = await client.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: key }));
       return Buffer.from(await (out.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray());
     } catch (err) {
-      throw new InputError(`cannot read s3://${bucket}/${key} from ${this.label}`, { cause: err, hint: 'check that the object exists and the credentials can read it' });
+      throw new InputError(`cannot read s3://${bucket}/${key} from ${this.label}`, {
+        cause: err,
+        hint: 'check that the object exists and the credentials can read it',
+      });
     }
   }
 
@@ -44,7 +47,10 @@ export class S3ObjectStore implements ObjectStore {
       try {
         out = await client.send(new sdk.ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
       } catch (err) {
-        throw new InputError(`cannot list s3://${bucket}/${prefix} on ${this.label}`, { cause: err, hint: 'check the bucket name, endpoint and credentials' });
+        throw new InputError(`cannot list s3://${bucket}/${prefix} on ${this.label}`, {
+          cause: err,
+          hint: 'check the bucket name, endpoint and credentials',
+        });
       }
       for (const o of out.Contents ?? []) if (o.Key !== undefined) keys.push(o.Key);
       if (!out.IsTruncated || !out.NextContinuationToken) break;
@@ -58,7 +64,10 @@ export class S3ObjectStore implements ObjectStore {
     try {
       await client.send(new sdk.PutObjectCommand({ Bucket: bucket, Key: key, Body: body }));
     } catch (err) {
-      throw new InputError(`cannot write s3://${bucket}/${key} on ${this.label}`, { cause: err, hint: 'check the bucket and that the credentials can write to it' });
+      throw new InputError(`cannot write s3://${bucket}/${key} on ${this.label}`, {
+        cause: err,
+        hint: 'check the bucket and that the credentials can write to it',
+      });
     }
   }
 

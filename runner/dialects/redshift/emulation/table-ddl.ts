@@ -12,16 +12,39 @@ import type { RewriteContext } from './rewrite-context';
 // Compression encodings Redshift accepts (c_Compression_encodings); an unknown one is an error
 // on Redshift, so it is one here too.
 const ENCODINGS = new Set([
-  'RAW', 'AZ64', 'BYTEDICT', 'DELTA', 'DELTA32K', 'LZO', 'MOSTLY8', 'MOSTLY16', 'MOSTLY32',
-  'RUNLENGTH', 'TEXT255', 'TEXT32K', 'ZSTD', 'AUTO',
+  'RAW',
+  'AZ64',
+  'BYTEDICT',
+  'DELTA',
+  'DELTA32K',
+  'LZO',
+  'MOSTLY8',
+  'MOSTLY16',
+  'MOSTLY32',
+  'RUNLENGTH',
+  'TEXT255',
+  'TEXT32K',
+  'ZSTD',
+  'AUTO',
 ]);
 
 /**
  * Column-level words that begin a new attribute. Used to find where a DEFAULT expression ends.
  */
 const COLUMN_ATTRIBUTE_STARTS = new Set([
-  'ENCODE', 'DISTKEY', 'SORTKEY', 'IDENTITY', 'GENERATED', 'DEFAULT', 'COLLATE', 'NOT', 'NULL',
-  'PRIMARY', 'UNIQUE', 'REFERENCES', 'CONSTRAINT',
+  'ENCODE',
+  'DISTKEY',
+  'SORTKEY',
+  'IDENTITY',
+  'GENERATED',
+  'DEFAULT',
+  'COLLATE',
+  'NOT',
+  'NULL',
+  'PRIMARY',
+  'UNIQUE',
+  'REFERENCES',
+  'CONSTRAINT',
 ]);
 
 /** Result of a statement-level rewrite that leaves nothing to run (e.g. ALTER DISTSTYLE). */
@@ -56,7 +79,11 @@ function createTable(ctx: RewriteContext, at: number): void {
   }
   i = tableAttributes(ctx, i, columns);
   if (i < ctx.tokens.length && !ctx.isWord(i, 'AS')) {
-    throw ctx.invalid(i, `unexpected "${ctx.tok(i)?.text}" in CREATE TABLE`, 'see r_CREATE_TABLE_NEW for the table attributes Redshift accepts');
+    throw ctx.invalid(
+      i,
+      `unexpected "${ctx.tok(i)?.text}" in CREATE TABLE`,
+      'see r_CREATE_TABLE_NEW for the table attributes Redshift accepts',
+    );
   }
 }
 
@@ -86,7 +113,11 @@ function tableElements(ctx: RewriteContext, open: number): string[] {
       return;
     }
     if (ctx.isWord(from, 'CHECK') || ctx.isWord(from, 'EXCLUDE')) {
-      throw ctx.invalid(from, `${first.upper} constraints are not supported by Redshift`, 'remove the constraint (c_unsupported-postgresql-features)');
+      throw ctx.invalid(
+        from,
+        `${first.upper} constraints are not supported by Redshift`,
+        'remove the constraint (c_unsupported-postgresql-features)',
+      );
     }
     columns.push(first.kind === 'quoted-ident' ? first.value : first.text.toLowerCase());
     columnDefinition(ctx, from, to);
@@ -104,7 +135,11 @@ function columnDefinition(ctx: RewriteContext, from: number, to: number): void {
     if (w === 'ENCODE') {
       const codec = ctx.tok(i + 1);
       if (!codec || !ENCODINGS.has(codec.upper)) {
-        throw ctx.invalid(i, `unknown compression encoding "${codec?.text ?? ''}"`, `use one of ${[...ENCODINGS].join(', ')} (c_Compression_encodings)`);
+        throw ctx.invalid(
+          i,
+          `unknown compression encoding "${codec?.text ?? ''}"`,
+          `use one of ${[...ENCODINGS].join(', ')} (c_Compression_encodings)`,
+        );
       }
       ctx.remove(i, i + 1);
       i += 2;
@@ -115,7 +150,13 @@ function columnDefinition(ctx: RewriteContext, from: number, to: number): void {
       // IDENTITY(seed, step): values are generated and cannot be inserted explicitly (r_CREATE_TABLE_NEW),
       // which is PostgreSQL's GENERATED ALWAYS.
       i = identity(ctx, i, i + 1, 'ALWAYS');
-    } else if (w === 'GENERATED' && ctx.isWord(i + 1, 'BY') && ctx.isWord(i + 2, 'DEFAULT') && ctx.isWord(i + 3, 'AS') && ctx.isWord(i + 4, 'IDENTITY')) {
+    } else if (
+      w === 'GENERATED' &&
+      ctx.isWord(i + 1, 'BY') &&
+      ctx.isWord(i + 2, 'DEFAULT') &&
+      ctx.isWord(i + 3, 'AS') &&
+      ctx.isWord(i + 4, 'IDENTITY')
+    ) {
       i = identity(ctx, i, i + 5, 'BY DEFAULT');
     } else if (w === 'COLLATE') {
       if (ctx.isWord(i + 1, 'CASE_SENSITIVE')) ctx.remove(i, i + 1);
@@ -147,7 +188,11 @@ function columnDefinition(ctx: RewriteContext, from: number, to: number): void {
     } else if (w === 'NULL') {
       i++;
     } else {
-      throw ctx.invalid(i, `unexpected "${t.text}" in the definition of column "${ctx.tok(from)?.text}"`, 'see r_CREATE_TABLE_NEW for the column attributes Redshift accepts');
+      throw ctx.invalid(
+        i,
+        `unexpected "${t.text}" in the definition of column "${ctx.tok(from)?.text}"`,
+        'see r_CREATE_TABLE_NEW for the column attributes Redshift accepts',
+      );
     }
   }
 }
@@ -230,7 +275,8 @@ function createMaterializedView(ctx: RewriteContext, at: number): void {
     ctx.remove(i, i + 2);
     i += 3;
   }
-  if (!ctx.isWord(i, 'AS')) throw ctx.invalid(i, 'expected AS query in CREATE MATERIALIZED VIEW', 'see materialized-view-create-sql-command');
+  if (!ctx.isWord(i, 'AS'))
+    throw ctx.invalid(i, 'expected AS query in CREATE MATERIALIZED VIEW', 'see materialized-view-create-sql-command');
 }
 
 function alterTable(ctx: RewriteContext, at: number): typeof NOTHING_TO_RUN | void {

@@ -36,7 +36,8 @@ export function unloadToS3(ctx: RewriteContext, store: ObjectStore, rewriteSql: 
     throw ctx.invalid(0, "UNLOAD needs ('select ...') TO 's3://...'", 'see r_UNLOAD');
   }
   const partition = ctx.tokens.findIndex((t, i) => t.kind === 'word' && t.upper === 'PARTITION' && ctx.isWord(i + 1, 'BY'));
-  if (partition >= 0) throw ctx.unsupported(partition, 'UNLOAD ... PARTITION BY', 'unload each partition with its own WHERE clause and prefix');
+  if (partition >= 0)
+    throw ctx.unsupported(partition, 'UNLOAD ... PARTITION BY', 'unload each partition with its own WHERE clause and prefix');
   const target = stringValue(ctx.tok(5));
   if (target === undefined) throw ctx.invalid(5, "UNLOAD needs TO 's3://bucket/prefix'", 'see r_UNLOAD');
   const where = { file: ctx.where.file, line: ctx.where.line };
