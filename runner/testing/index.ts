@@ -8,12 +8,13 @@ import type { TestOutcome } from '../events';
 import type { Logger } from '../logging/logger';
 import type { RunContext } from '../run/run-context';
 import type { Warehouse } from '../warehouse/warehouse';
-import { discoverTests } from './discover';
 import { executeTests } from './run-tests';
 import { readDurations, selectTests } from './select';
+import { loadTestSuite } from './suite';
 
 export type { TestCase, Expectation } from './model';
 export { discoverTests } from './discover';
+export { loadTestSuite } from './suite';
 export { selectTests, shardTests, readDurations } from './select';
 
 export interface RunTestsOptions {
@@ -31,7 +32,7 @@ export async function runTests(options: RunTestsOptions): Promise<TestOutcome[]>
   const settings = config.tests;
   // Connecting (TLS, SCRAM) overlaps with reading the test files; failures surface in the workers.
   const warm = config.env.engine === 'embedded' ? Promise.resolve() : warmUp(options.warehouse, Math.max(1, settings.concurrency));
-  const all = await discoverTests(config.project);
+  const all = await loadTestSuite(config.project);
   await warm;
   const durations = settings.durationsFrom ? await readDurations(settings.durationsFrom) : undefined;
   const selected = selectTests(all, {

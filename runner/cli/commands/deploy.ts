@@ -16,6 +16,8 @@ export async function run(input: CommandInput): Promise<number> {
       const migrations = await discoverMigrations(rt.config.project.migrationsDir);
       const { lintGate } = await import('../../lint/gate.js');
       await lintGate(rt.config, rt.ctx.events, undefined, migrations);
+      // A malformed test or fixture is exit 2 before anything is applied (testing/suite.ts).
+      if (input.options.tests !== false) await (await import('../../testing/index.js')).loadTestSuite(rt.config.project);
       return withWarehouse(rt, async (wrt) => {
         // A failed migration throws here, so tests never run against a half-deployed warehouse.
         await applyMigrations({ ...wrt, ctx: rt.ctx }, migrations);
