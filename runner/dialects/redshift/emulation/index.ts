@@ -20,6 +20,7 @@ import { rewriteExpressions } from './expressions';
 import { LocalDirectoryStore, type ObjectStore } from './object-store';
 import { RewriteContext } from './rewrite-context';
 import { NOTHING_TO_RUN, rewriteTableDdl } from './table-ddl';
+import { guardProcedureBody, guardTransactionRules } from './transaction-guard';
 import { unloadToS3 } from './unload-to-s3';
 
 export type { ObjectStore } from './object-store';
@@ -74,7 +75,11 @@ export function rewriteStatement(
 ): RewrittenStatement[] {
   const tokens = codeTokens(tokenizeSql(statement, where.file));
   if (tokens.length === 0) return [{ kind: 'sql', sql: statement }];
-  const ctx = new RewriteContext(statement, tokens, where);
+  return guardTransactionRules(statement, rewriteTokens(new RewriteContext(statement, tokens, where), store, loadWith));
+}
+
+function rewriteTokens(ctx: RewriteContext, store: ObjectStore, loadWith: LoadMethod): RewrittenStatement[] {
+  const where = ctx.where;
   if (isS3Copy(ctx)) return [copyFromS3(ctx, store, loadWith)];
   if (ctx.isWord(0, 'UNLOAD')) return [unloadToS3(ctx, store, (sql) => rewriteSql(sql, where))];
   if (rewriteTableDdl(ctx) === NOTHING_TO_RUN) return [];
@@ -114,6 +119,7 @@ function rewriteRoutineBody(ctx: RewriteContext): void {
     }
     const inner = new RewriteContext(body, bodyTokens, ctx.where);
     rewriteExpressions(inner);
+    guardProcedureBody(ctx, inner);
     if (inner.changed) ctx.replace(i, i, `${tag}${inner.apply()}${tag}`);
   });
 }
