@@ -24,6 +24,8 @@ export interface RunTestsOptions {
   /** Used when `config.env.emulateRedshift` is true. */
   rewriter?: StatementRewriter;
   logger: Logger;
+  /** Fills a disposable database (`-- rsrun:isolation database`) before its test, e.g. with the project's migrations. */
+  prepareDatabase?: (warehouse: Warehouse) => Promise<void>;
 }
 
 /** Discovers, selects (grep, tags, shard) and runs the project's tests; outcomes in id order. */
@@ -55,6 +57,9 @@ export async function runTests(options: RunTestsOptions): Promise<TestOutcome[]>
     timeoutMs: settings.timeoutMs,
     rewriter: config.env.emulateRedshift ? options.rewriter : undefined,
     embedded: config.env.engine === 'embedded',
+    // PG_CANCEL_BACKEND may not cancel a query inside a transaction block on Redshift (timeouts.ts).
+    terminateInTransaction: config.env.engine === 'redshift' || config.env.emulateRedshift,
+    ...(options.prepareDatabase ? { prepareDatabase: options.prepareDatabase } : {}),
   });
 }
 

@@ -116,6 +116,10 @@ export class PgWarehouse implements Warehouse {
     await this.pool.end();
   }
 
+  forDatabase(database: string): PgWarehouse {
+    return new PgWarehouse({ ...this.options, database, maxConnections: 2 }, this.dialect);
+  }
+
   /** A short-lived connection outside the pool, so a cancel never waits for a pool slot. */
   private async adminQuery(sql: string, params: unknown[]): Promise<void> {
     const client = new pg.Client({
@@ -216,20 +220,24 @@ class PgSession implements Session {
     chunkSize = 1000,
   ): Promise<void> {
     const cursor = this.client.query(new Cursor<R>(sql, [...params]));
-    try {
-      for (;;) {
-        const { rows, fields } = await new Promise<{ rows: R[]; fields: string[] }>((resolve, reject) => {
+    for (;;) {
+      let chunk: { rows: R[]; fields: string[] };
+      try {
+        chunk = await new Promise((resolve, reject) => {
           cursor.read(chunkSize, (err, rows, result) => {
-            if (err) reject(this.translate(err));
+            if (err) reject(err);
             else resolve({ rows, fields: (result?.fields ?? []).map((f) => f.name) });
           });
         });
-        if (rows.length === 0) break;
-        if (onRows(rows, fields) === false) break;
+      } catch (err) {
+        // No close(): the cursor already synced after the error, and on a connection the server
+        // ended (a test terminated for its time) close() would wait for a ReadyForQuery forever.
+        await this.settle();
+        throw this.translate(err);
       }
-    } finally {
-      await cursor.close();
+      if (chunk.rows.length === 0 || onRows(chunk.rows, chunk.fields) === false) break;
     }
+    await cursor.close();
   }
 
   inTransaction(): boolean {

@@ -6,6 +6,7 @@ import { parseDuration, parseInteger } from '../../config/values';
 import { parseShard } from '../../config/load-config';
 import type { TestSettings } from '../../config/types';
 import type { TestOutcome } from '../../events';
+import { migratorFor } from '../migrator-for';
 import { printJson } from '../output';
 import type { CommandInput } from '../program';
 import { asRecordedRun, withWarehouse, type RunOutcome, type RunRuntime, type WarehouseRuntime } from '../runtime';
@@ -34,6 +35,10 @@ export async function runSuite(rt: WarehouseRuntime & Pick<RunRuntime, 'ctx'>): 
     ctx: rt.ctx,
     logger: rt.logger,
     ...(rt.rewriter ? { rewriter: rt.rewriter } : {}),
+    // `-- rsrun:isolation database`: the disposable database gets the project's migrations first.
+    prepareDatabase: async (scratch) => {
+      await migratorFor({ ...rt, opened: { warehouse: scratch, dispose: () => scratch.close() } }, rt.ctx.runId).migrate();
+    },
   });
   const bad = tests.filter((t) => t.status === 'failed' || t.status === 'error');
   return { outcome: bad.length ? { status: 'failed', exitCode: 1 } : { status: 'passed', exitCode: 0 }, tests };
