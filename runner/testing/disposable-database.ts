@@ -17,8 +17,6 @@ export interface DisposableDatabaseOptions {
   rewriter: StatementRewriter | undefined;
   /** Fills the new database before the test (the project's migrations). */
   prepare: ((warehouse: Warehouse) => Promise<void>) | undefined;
-  /** The embedded engine is one PostgreSQL backend: it cannot connect to a second database. */
-  embedded: boolean;
 }
 
 export async function executeInDisposableDatabase(
@@ -28,7 +26,8 @@ export async function executeInDisposableDatabase(
   db: DisposableDatabaseOptions,
 ): Promise<ExecutionResult> {
   const forDatabase = db.warehouse.forDatabase?.bind(db.warehouse);
-  if (db.embedded || !forDatabase) {
+  // A single backend (the embedded engine) runs one database: it cannot connect to a second one.
+  if (db.warehouse.dialect.singleBackend || !forDatabase) {
     return failureResult(
       test,
       new SetupFailure(

@@ -33,7 +33,8 @@ export async function runTests(options: RunTestsOptions): Promise<TestOutcome[]>
   const { config, logger } = options;
   const settings = config.tests;
   // Connecting (TLS, SCRAM) overlaps with reading the test files; failures surface in the workers.
-  const warm = config.env.engine === 'embedded' ? Promise.resolve() : warmUp(options.warehouse, Math.max(1, settings.concurrency));
+  // (A single backend serialises connects anyway.)
+  const warm = options.warehouse.dialect.singleBackend ? Promise.resolve() : warmUp(options.warehouse, Math.max(1, settings.concurrency));
   const all = await loadTestSuite(config.project);
   await warm;
   const durations = settings.durationsFrom ? await readDurations(settings.durationsFrom) : undefined;
@@ -56,9 +57,9 @@ export async function runTests(options: RunTestsOptions): Promise<TestOutcome[]>
     concurrency,
     timeoutMs: settings.timeoutMs,
     rewriter: config.env.emulateRedshift ? options.rewriter : undefined,
-    embedded: config.env.engine === 'embedded',
-    // PG_CANCEL_BACKEND may not cancel a query inside a transaction block on Redshift (timeouts.ts).
-    terminateInTransaction: config.env.engine === 'redshift' || config.env.emulateRedshift,
+    // PG_CANCEL_BACKEND may not cancel a query inside a transaction block on Redshift, and a local
+    // engine emulating Redshift behaves the same (timeouts.ts).
+    terminateInTransaction: options.warehouse.dialect.needsTerminateForCancel || config.env.emulateRedshift,
     ...(options.prepareDatabase ? { prepareDatabase: options.prepareDatabase } : {}),
   });
 }

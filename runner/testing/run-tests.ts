@@ -11,7 +11,7 @@
 import type { StatementRewriter } from '../dialects/rewriter';
 import type { RunEventBus, TestOutcome } from '../events';
 import type { Logger } from '../logging/logger';
-import { backoffDelay } from '../warehouse/retry';
+import { backoffDelay } from '../retry';
 import { REDSHIFT_MAX_STATEMENT_BYTES, type Session, type Warehouse } from '../warehouse/warehouse';
 import { executeInDisposableDatabase } from './disposable-database';
 import { executeTest, type ExecuteOptions, type ExecutionResult } from './execute';
@@ -33,11 +33,11 @@ const SERIALIZATION_ATTEMPTS = 3;
 export async function executeTests(tests: TestCase[], options: ExecuteAllOptions): Promise<TestOutcome[]> {
   const outcomes = new Map<string, TestOutcome>();
   const exclusive = (t: TestCase) => !t.skip && t.isolation !== 'transaction';
-  // The embedded engine is one backend behind a socket server that interleaves protocol messages of
+  // A single backend (the embedded engine behind its socket server) interleaves protocol messages of
   // different connections outside a transaction, so an extended-protocol query (Parse/Bind/Execute)
   // of one session can lose its unnamed statement to another's. There the workers take turns: a
   // test (BEGIN..ROLLBACK) or a connect runs alone. It is serial anyway (embedded.ts).
-  const gate = options.embedded ? serialGate() : <T>(work: () => Promise<T>) => work();
+  const gate = options.warehouse.dialect.singleBackend ? serialGate() : <T>(work: () => Promise<T>) => work();
   await runQueue(
     tests.filter((t) => !exclusive(t)),
     options.concurrency,
@@ -108,12 +108,13 @@ async function openSession(options: ExecuteAllOptions): Promise<Session> {
 }
 
 function dispatch(session: Session, test: TestCase, options: ExecuteAllOptions): Promise<ExecutionResult> {
+  const dialect = options.warehouse.dialect;
   const exec: ExecuteOptions = {
-    dialect: options.warehouse.dialect,
+    dialect,
     rewriter: options.rewriter,
-    copyFromStdin: !options.embedded && options.warehouse.dialect.name !== 'redshift',
-    sqlCursor: options.embedded,
-    deferRollback: !options.embedded,
+    copyFromStdin: dialect.supportsCopyFromStdin,
+    sqlCursor: dialect.singleBackend,
+    deferRollback: !dialect.singleBackend,
     maxStatementBytes: options.warehouse.maxStatementBytes ?? REDSHIFT_MAX_STATEMENT_BYTES,
   };
   if (test.isolation === 'none') return executeUnisolated(session, test, exec);
@@ -122,7 +123,6 @@ function dispatch(session: Session, test: TestCase, options: ExecuteAllOptions):
       warehouse: options.warehouse,
       rewriter: options.rewriter,
       prepare: options.prepareDatabase,
-      embedded: options.embedded,
     });
   }
   return executeTest(session, test, exec);

@@ -20,8 +20,6 @@ export interface TimeoutOptions {
   logger: Logger;
   /** Per-test timeout (ms); 0 = none. A test's `-- rsrun:timeout` overrides it. */
   timeoutMs: number;
-  /** In-process engine: nothing to cancel. */
-  embedded: boolean;
   /** Redshift's rules: terminate a test inside a transaction block directly. */
   terminateInTransaction: boolean;
   /** How long a cancelled statement gets to stop before its session is terminated. */
@@ -44,13 +42,13 @@ export async function withTimeout(
   );
   const crashed = (err: unknown): ExecutionResult => ({ status: 'error', sql: shownSql(test), message: `error: ${messageOf(err)}` });
 
-  if (!limit || options.embedded) {
+  if (!limit || !options.warehouse.dialect.supportsServerCancel) {
     const done = await work;
     if (done.failed !== undefined) return { result: crashed(done.failed), sessionBroken: true };
     const took = performance.now() - started;
     const result = done.result as ExecutionResult;
     if (limit && took > limit) {
-      const message = `timed out: took ${seconds(took)}, over the limit of ${seconds(limit)} (the embedded engine runs statements in-process and cannot interrupt them; on a server the statement is cancelled)`;
+      const message = `timed out: took ${seconds(took)}, over the limit of ${seconds(limit)} (this engine runs statements in-process and cannot interrupt them; on a server the statement is cancelled)`;
       return { result: { ...result, status: 'error', message }, sessionBroken: false };
     }
     return { result, sessionBroken: false };
