@@ -15,7 +15,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Session } from '../../../warehouse/warehouse';
-import { transactionGuardSql } from './transaction-guard';
+import { redshiftRulesSql } from './redshift-rules-sql';
 
 export const COMPAT_SCHEMA = 'rsrun_compat';
 
@@ -284,7 +284,7 @@ $f$ SELECT ${S}.json_or_null(j, true) IS NOT NULL AND json_typeof(${S}.json_or_n
 -- SUPER is emulated as jsonb (data-types.ts): JSON_PARSE / JSON_SERIALIZE convert (r_json_parse, r_json_serialize).
 CREATE OR REPLACE FUNCTION ${S}.json_parse(j text) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $f$ SELECT j::jsonb $f$;
 CREATE OR REPLACE FUNCTION ${S}.json_serialize(v jsonb) RETURNS text LANGUAGE sql IMMUTABLE AS $f$ SELECT v::text $f$;
-${transactionGuardSql(S)}`;
+${redshiftRulesSql(S)}`;
 
 export const COMPAT_VERSION = `rsrun compat ${createHash('sha256').update(INSTALL_SQL).digest('hex').slice(0, 16)}`;
 

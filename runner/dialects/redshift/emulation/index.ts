@@ -20,6 +20,7 @@ import { rewriteExpressions } from './expressions';
 import { LocalDirectoryStore, type ObjectStore } from './object-store';
 import { RewriteContext } from './rewrite-context';
 import { NOTHING_TO_RUN, rewriteTableDdl } from './table-ddl';
+import { leaderNodeRefusal } from './leader-node';
 import { guardProcedureBody, guardTransactionRules } from './transaction-guard';
 import { unloadToS3 } from './unload-to-s3';
 
@@ -75,6 +76,8 @@ export function rewriteStatement(
 ): RewrittenStatement[] {
   const tokens = codeTokens(tokenizeSql(statement, where.file));
   if (tokens.length === 0) return [{ kind: 'sql', sql: statement }];
+  const refusal = leaderNodeRefusal(tokens);
+  if (refusal) return [refusal];
   return guardTransactionRules(statement, rewriteTokens(new RewriteContext(statement, tokens, where), store, loadWith));
 }
 
