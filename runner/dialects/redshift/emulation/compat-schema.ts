@@ -17,7 +17,8 @@ import { createHash } from 'node:crypto';
 import type { Session } from '../../../warehouse/warehouse';
 import { redshiftRulesSql } from './redshift-rules-sql';
 
-export const COMPAT_SCHEMA = 'rsrun_compat';
+import { COMPAT_SCHEMA } from './compat-schema-name';
+export { COMPAT_SCHEMA };
 
 /** Lower-case names called as `rsrun_compat.name(...)` after rewriting. */
 export const COMPAT_FUNCTIONS = new Set([

@@ -21,6 +21,8 @@ import { LocalDirectoryStore, type ObjectStore } from './object-store';
 import { RewriteContext } from './rewrite-context';
 import { NOTHING_TO_RUN, rewriteTableDdl } from './table-ddl';
 import { leaderNodeRefusal } from './leader-node';
+import { rewriteSystemRelations } from './system-views';
+import { tableDesignStep } from './table-design';
 import { guardProcedureBody, guardTransactionRules } from './transaction-guard';
 import { unloadToS3 } from './unload-to-s3';
 
@@ -85,10 +87,14 @@ function rewriteTokens(ctx: RewriteContext, store: ObjectStore, loadWith: LoadMe
   const where = ctx.where;
   if (isS3Copy(ctx)) return [copyFromS3(ctx, store, loadWith)];
   if (ctx.isWord(0, 'UNLOAD')) return [unloadToS3(ctx, store, (sql) => rewriteSql(sql, where))];
-  if (rewriteTableDdl(ctx) === NOTHING_TO_RUN) return [];
+  // Read before the DDL rewrite removes DISTSTYLE/SORTKEY/ENCODE; recorded right after the DDL.
+  const design = tableDesignStep(ctx);
+  const recorded: RewrittenStatement[] = design ? [{ kind: 'sql', sql: design }] : [];
+  if (rewriteTableDdl(ctx) === NOTHING_TO_RUN) return recorded;
   rewriteExpressions(ctx);
+  rewriteSystemRelations(ctx);
   if (isRoutineDefinition(ctx)) rewriteRoutineBody(ctx);
-  return [{ kind: 'sql', sql: ctx.apply() }];
+  return [{ kind: 'sql', sql: ctx.apply() }, ...recorded];
 }
 
 /** Rewrites a statement that must stay one plain SQL statement (the query inside UNLOAD). */
@@ -122,6 +128,7 @@ function rewriteRoutineBody(ctx: RewriteContext): void {
     }
     const inner = new RewriteContext(body, bodyTokens, ctx.where);
     rewriteExpressions(inner);
+    rewriteSystemRelations(inner);
     guardProcedureBody(ctx, inner);
     if (inner.changed) ctx.replace(i, i, `${tag}${inner.apply()}${tag}`);
   });

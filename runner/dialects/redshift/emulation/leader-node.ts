@@ -7,7 +7,7 @@
 import { leaderNodeViolation } from '../../../lint/checks/leader-node';
 import type { RewrittenStatement } from '../../rewriter';
 import type { SqlToken } from '../../sql-tokens';
-import { COMPAT_SCHEMA } from './compat-schema';
+import { COMPAT_SCHEMA } from './compat-schema-name';
 import { sqlString } from './sql-literals';
 
 /** Installed with the compat schema: raises the cluster's INFO and ERROR for `call`. */

@@ -4,8 +4,9 @@
  * refusal, the system views.
  */
 import { leaderNodeSql } from './leader-node';
+import { systemViewsSql } from './system-views';
 import { transactionGuardSql } from './transaction-guard';
 
 export function redshiftRulesSql(schema: string): string {
-  return [transactionGuardSql(schema), leaderNodeSql(schema)].join('\n');
+  return [transactionGuardSql(schema), leaderNodeSql(schema), systemViewsSql(schema)].join('\n');
 }

@@ -24,7 +24,7 @@ import {
   matchRule,
   refusalOf,
 } from '../transaction-rules';
-import { COMPAT_SCHEMA } from './compat-schema';
+import { COMPAT_SCHEMA } from './compat-schema-name';
 import { refusedInTransactionBlock, TRUNCATE_COMMIT_PROCEDURE } from './redshift-errors';
 import type { RewriteContext } from './rewrite-context';
 import { sqlString } from './sql-literals';
