@@ -5,6 +5,7 @@
  */
 import type { RunReport, RunSummary } from '../run/run-report';
 import { ShippingError } from '../errors';
+import { htmlEscape } from '../reports/markup';
 import type { RunStore } from './store';
 import { joinKey } from './store';
 
@@ -100,8 +101,7 @@ function parseIndex(body: Buffer): RunIndex | undefined {
   }
 }
 
-const escapeHtml = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+const escapeHtml = htmlEscape;
 
 export function renderIndexHtml(index: RunIndex): string {
   const rows = index.runs
