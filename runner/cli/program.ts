@@ -5,6 +5,7 @@
  */
 import { Command, Option } from 'commander';
 import { VERSION } from '../version';
+import { DEFAULT_BASELINE_DESCRIPTION, DEFAULT_LINT_FORMAT, LINT_FORMATS } from './defaults';
 import { configureContainerCommand, configureImageCommand, configurePipelineCommand } from '../container/command-options';
 
 /** Global flags, parsed once; `config/load-config.ts` resolves them into a ResolvedConfig. */
@@ -120,7 +121,7 @@ export function buildProgram(onRun: (loader: Loader, input: CommandInput) => Pro
     (cmd) => {
       json(cmd);
       cmd.requiredOption('--version <version>', 'baseline version: migrations up to it count as applied');
-      cmd.option('--description <text>', 'history description', '<< baseline >>');
+      cmd.option('--description <text>', 'history description', DEFAULT_BASELINE_DESCRIPTION);
     },
   );
   add(
@@ -138,7 +139,7 @@ export function buildProgram(onRun: (loader: Loader, input: CommandInput) => Pro
     () => import('./commands/lint.js'),
     (cmd) =>
       cmd
-        .option('--format <format>', 'text | json | junit', 'text')
+        .option('--format <format>', LINT_FORMATS.join(' | '), DEFAULT_LINT_FORMAT)
         .option('--junit <file>', 'also write JUnit XML for Jenkins to this file'),
   );
   add(
