@@ -4,23 +4,13 @@
  * load nothing heavy.
  */
 import { Command, Option } from 'commander';
+import type { ConfigFlags } from '../config/types';
 import { VERSION } from '../version';
 import { configureContainerCommand, configureImageCommand, configurePipelineCommand } from '../container/command-options';
 
 /** Global flags, parsed once; `config/load-config.ts` resolves them into a ResolvedConfig. */
-export interface GlobalFlags {
-  config?: string;
-  env?: string;
-  projectDir?: string;
-  reportsDir?: string;
-  logLevel?: string;
-  logFormat?: string;
+export interface GlobalFlags extends ConfigFlags {
   json?: boolean;
-  host?: string;
-  port?: string;
-  database?: string;
-  user?: string;
-  fresh?: boolean;
 }
 
 export interface CommandInput {

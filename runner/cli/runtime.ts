@@ -24,6 +24,7 @@ export interface Runtime {
 export async function withConfig<T>(input: CommandInput, fn: (rt: Runtime) => Promise<T>, options: LoadOptions = {}): Promise<T> {
   const config = await loadConfig(input.global, process.env, options);
   const logger = createLogger({ level: config.logLevel, format: config.logFormat, secrets: config.secrets });
+  for (const warning of config.warnings) logger.warn(warning);
   try {
     return await fn({ config, logger });
   } finally {
@@ -76,7 +77,7 @@ export async function asRecordedRun(
   body: (rt: RunRuntime) => Promise<RunOutcome>,
   options: RecordedRunOptions = {},
 ): Promise<number> {
-  const config = await loadConfig(input.global, process.env, options);
+  const config = await loadConfig(input.global, process.env, { ...options, provenance: true });
   const ctx = await RunContext.start(config, command);
   const logger = createLogger({
     level: config.logLevel,
@@ -85,6 +86,7 @@ export async function asRecordedRun(
     runLogPath: path.join(ctx.runDir, 'run.log'),
   });
   logger.info(`run ${ctx.runId}: ${command} on environment ${config.env.name}`, { runId: ctx.runId, project: config.project.name });
+  for (const warning of config.warnings) logger.warn(warning);
   await attachFinishers(ctx, logger);
   let outcome: RunOutcome;
   let failure: unknown;

@@ -213,7 +213,7 @@ async function readIniChangesets(file: string, rel: string): Promise<Migration[]
   const text = await readText(file);
   let doc;
   try {
-    doc = parseIni(text, file);
+    doc = parseIni(text, file, 'configparser');
   } catch (err) {
     if (err instanceof ConfigError)
       throw new InputError(err.message, {
@@ -225,12 +225,10 @@ async function readIniChangesets(file: string, rel: string): Promise<Migration[]
     throw err;
   }
   const out: Migration[] = [];
-  for (const [section, keys] of doc.sections) {
-    if (section === '') continue;
-    const sectionLine = doc.lines.get(section) ?? 1;
+  // The seed sample's Python reads these files with configparser: the same values, line numbers kept.
+  for (const { name: section, line: sectionLine, entries } of doc.sections) {
     const numbered: { n: number; stmt: SqlStatement }[] = [];
-    for (const [key, value] of Object.entries(keys)) {
-      const line = doc.lines.get(`${section}\0${key}`) ?? sectionLine;
+    for (const { key, value, line } of entries) {
       if (!/^query\d+$/i.test(key)) {
         throw new InputError(`unexpected key "${key}" in changeset [${section}]`, {
           file,
