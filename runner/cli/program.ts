@@ -93,6 +93,16 @@ export function buildProgram(onRun: (loader: Loader, input: CommandInput) => Pro
   };
   const json = (cmd: Command) => cmd.option('--json', 'print machine-readable JSON on stdout');
 
+  add(
+    'init [dir]',
+    'write a new project (rsrun.ini, an example migration and test, .gitignore), or adopt a Flyway or seed-sample layout in place',
+    () => import('./commands/init.js'),
+    (cmd) =>
+      cmd
+        .option('--from-flyway <dir>', "adopt a Flyway project: flyway.conf's url/user become [env.flyway], its SQL stays in place")
+        .option('--from-seed <dir>', "adopt the seed sample's layout: changeset INI, test_cases.ini and dw_config.ini read in place")
+        .option('--name <name>', 'project name (default: the folder name)'),
+  );
   add('plan', 'show pending migrations and their SQL; changes nothing', () => import('./commands/plan.js'), json);
   add('migrate', 'apply pending migrations', () => import('./commands/migrate.js'), json);
   add('info', 'list applied and pending migrations', () => import('./commands/info.js'), json);
