@@ -9,7 +9,7 @@ import { ConfigError, messageOf } from '../errors';
 import { readFlywayProject } from './from-flyway';
 import { readSeedProject } from './from-seed';
 import { writePlan, type InitPlan, type WrittenPlan } from './plan';
-import { EXAMPLE_MIGRATION, EXAMPLE_TEST, rsrunIni } from './templates';
+import { EXAMPLE_MIGRATION, EXAMPLE_TEST, rsrunIni, type IniParts } from './templates';
 
 export interface InitOptions {
   /** Absolute directory to initialise (created when missing). */
@@ -79,26 +79,26 @@ function flywayPlan(dir: string, name: string, flywayDir: string): InitPlan {
         ].join('\n'),
       ]
     : [];
-  return {
+  return iniPlan(
     dir,
-    files: [
-      {
-        path: 'rsrun.ini',
-        content: rsrunIni({
-          name,
-          project: [
-            ['migrations', rel(dir, flyway.migrations)],
-            ['tests', 'tests'],
-          ],
-          sections,
-          notes: [`Adopted from ${rel(dir, flyway.conf)}: the SQL files stay in ${rel(dir, flyway.migrations)}/.`],
-        }),
-        what: `settings: migrations in ${rel(dir, flyway.migrations)}/${flyway.env ? ', [env.flyway] from flyway.url' : ''}`,
-      },
-    ],
-    dirs: ['tests'],
-    notes: flyway.notes,
-  };
+    {
+      name,
+      project: [
+        ['migrations', rel(dir, flyway.migrations)],
+        ['tests', 'tests'],
+      ],
+      sections,
+      notes: [`Adopted from ${rel(dir, flyway.conf)}: the SQL files stay in ${rel(dir, flyway.migrations)}/.`],
+    },
+    `settings: migrations in ${rel(dir, flyway.migrations)}/${flyway.env ? ', [env.flyway] from flyway.url' : ''}`,
+    ['tests'],
+    flyway.notes,
+  );
+}
+
+/** An adopted project: one rsrun.ini pointing at files that stay where they are. */
+function iniPlan(dir: string, parts: IniParts, what: string, dirs: string[], notes: string[]): InitPlan {
+  return { dir, files: [{ path: 'rsrun.ini', content: rsrunIni(parts), what }], dirs, notes };
 }
 
 function seedPlan(dir: string, name: string, seedDir: string): InitPlan {
@@ -119,23 +119,18 @@ function seedPlan(dir: string, name: string, seedDir: string): InitPlan {
       (s) => `COPY reads ${s} on the cluster; locally from seeds/s3/${s.slice('s3://'.length)}* (put a sample of those files there).`,
     ),
   ];
-  return {
+  return iniPlan(
     dir,
-    files: [
-      {
-        path: 'rsrun.ini',
-        content: rsrunIni({
-          name,
-          project,
-          local: [['local_s3_dir', 'seeds/s3', "COPY ... FROM 's3://bucket/key' reads seeds/s3/bucket/key locally"]],
-          notes: [`Adopted from the seed sample's layout in ${rel(dir, seedDir)}/: its files are read in place, unchanged.`],
-        }),
-        what: 'settings: the seed files referenced in place',
-      },
-    ],
-    dirs: ['seeds/s3', ...(seed.tests ? [] : ['tests'])],
+    {
+      name,
+      project,
+      local: [['local_s3_dir', 'seeds/s3', "COPY ... FROM 's3://bucket/key' reads seeds/s3/bucket/key locally"]],
+      notes: [`Adopted from the seed sample's layout in ${rel(dir, seedDir)}/: its files are read in place, unchanged.`],
+    },
+    'settings: the seed files referenced in place',
+    ['seeds/s3', ...(seed.tests ? [] : ['tests'])],
     notes,
-  };
+  );
 }
 
 /**
