@@ -132,6 +132,14 @@ async function attachFinishers(ctx: RunContext, logger: ClosableLogger): Promise
   ctx.addFinisher('flush log', () => logger.flush());
   const { attachShipping } = await import('../shipping/index.js');
   attachShipping(ctx, logger);
+  const keep = ctx.config.project.keepRuns;
+  if (keep !== undefined) {
+    // After shipping, so this run's own directory is no longer pending; it is the newest anyway.
+    const { pruneRuns } = await import('../shipping/prune-runs.js');
+    ctx.addFinisher('prune runs', async () => {
+      await pruneRuns(ctx.config.project.reportsDir, keep);
+    });
+  }
 }
 
 function printSummary(report: RunReport, ctx: RunContext, config: ResolvedConfig, out: (line: string) => void): void {

@@ -19,6 +19,8 @@ describe('provenance of a run', function () {
   before(() => {
     p = new TempProject('rsrun-provenance-');
     p.migration('V1__t.sql', 'CREATE TABLE t (id INT);\n');
+    // Also exercises [project] keep_runs: after each run, only the newest run directory stays.
+    p.write('rsrun.ini', '[project]\nkeep_runs = 1\n');
     const git = (...args: string[]) => execFileSync('git', ['-C', p.dir, ...args], { encoding: 'utf8' }).trim();
     git('init', '--quiet', '--initial-branch', 'feature/lineage');
     git('add', '.');
@@ -54,5 +56,6 @@ describe('provenance of a run', function () {
     });
     expect(r.code, r.stderr).to.equal(0);
     expect(latestReport().build).to.include({ commit: 'c0ffee', branch: 'main', author: 'jenkins' });
+    expect(readdirSync(path.join(p.dir, 'reports')).filter((d) => /^\d{8}T/.test(d))).to.have.length(1);
   });
 });
