@@ -86,6 +86,7 @@ export const ENV_KEYS = {
   host: {
     type: 'string',
     default: (ctx) => (ctx.engine === 'embedded' ? '127.0.0.1' : undefined),
+    defaultText: 'required, except for embedded and with IAM, a secret or the Data API',
     env: envVars('host'),
     doc: 'server host (`--host`)',
   },
