@@ -16,6 +16,7 @@
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -40,6 +41,26 @@ for (const entry of existsSync(dist) ? readdirSync(dist) : []) {
   if (entry !== 'pgdata') rmSync(path.join(dist, entry), { recursive: true, force: true });
 }
 
+/**
+ * pg asks "is this a Cloudflare Worker?" when it is first required, by constructing a fetch
+ * `Response`: that loads Node's undici, ~25-50 ms of every command's start-up. rsrun runs on Node
+ * only, so in the bundle the question has its answer. If pg changes the function, the build says
+ * so and leaves pg as it is.
+ */
+const pgNotOnCloudflare = {
+  name: 'pg-not-on-cloudflare',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]pg[\\/]lib[\\/]stream\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const marker = 'function isCloudflareRuntime() {';
+      if (!source.includes(marker)) {
+        return { contents: source, loader: 'js', warnings: [{ text: `${marker} not found: pg's Cloudflare check stays (slower start-up)` }] };
+      }
+      return { contents: source.replace(marker, `${marker}\n  return false // rsrun: Node only (scripts/build.mjs)\n`), loader: 'js' };
+    });
+  },
+};
+
 await build({
   entryPoints: [path.join(root, 'runner', 'cli', 'main.ts')],
   outfile: path.join(dist, 'rsrun.js'),
@@ -52,6 +73,7 @@ await build({
   // Names kept: error classes and stack traces stay readable.
   keepNames: true,
   logLevel: 'warning',
+  plugins: [pgNotOnCloudflare],
 });
 
 if (!args.has('--no-template')) {
