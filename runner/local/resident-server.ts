@@ -29,7 +29,6 @@ export async function serveResident(options: ResidentOptions, onReady: (info: Se
     fresh: options.fresh,
     // Several commands at once, each with its pool (tests: concurrency + 1).
     maxConnections: 64,
-    tierUp: true,
     socketDir: dir,
   });
   const info: ServerInfo = {

@@ -29,8 +29,6 @@ export interface EmbeddedOptions {
   /** Delete the data directory first. */
   fresh: boolean;
   maxConnections?: number;
-  /** Let V8 recompile hot WebAssembly with TurboFan (worth it for a long-lived server only). */
-  tierUp?: boolean;
   /**
    * Listen on a Unix socket in this directory instead of a loopback TCP port: only the owner of
    * the project's files can connect (the engine trusts every client). Ignored where unsupported.
@@ -58,10 +56,10 @@ export function unixSocketPath(dir: string | undefined): string | undefined {
  * (its compiled code and compile threads cost ~45 MiB and most of a core during the first second;
  * the SQL a command runs is short, and Liftoff code ran the same workload within 10 %).
  */
-async function openEngine(dataDir: string | undefined, tierUp: boolean) {
+async function openEngine(dataDir: string | undefined) {
   // V8 reads its WebAssembly flags when a module is compiled, so setting it before PGlite compiles
   // its engine takes effect (Node 20 has no other way: NODE_OPTIONS refuses V8 flags).
-  if (!tierUp) setFlagsFromString('--liftoff-only');
+  setFlagsFromString('--liftoff-only');
   const { PGlite } = await import('@electric-sql/pglite');
   const template = dataDir === undefined || !hasCluster(dataDir) ? await ensureTemplate() : undefined;
   const startParams = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
@@ -109,7 +107,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
 
   let db: Awaited<ReturnType<typeof openEngine>>;
   try {
-    db = await openEngine(options.dataDir, options.tierUp ?? false);
+    db = await openEngine(options.dataDir);
   } catch (err) {
     if (releaseLock) await releaseLock();
     throw err;
