@@ -169,6 +169,17 @@ export function buildProgram(onRun: (loader: Loader, input: CommandInput) => Pro
     },
   );
   add(
+    'local <action>',
+    'start | stop | status the resident local server that keeps the embedded warehouse running between commands',
+    () => import('./commands/local.js'),
+    (cmd) => {
+      json(cmd);
+      cmd.option('--idle-timeout <duration>', 'start: stop after this long with no client (default 15m)');
+      // For `serve`, the server process `start` launches.
+      cmd.addOption(new Option('--state-dir <dir>').hideHelp()).addOption(new Option('--env-name <name>').hideHelp());
+    },
+  );
+  add(
     'image <action>',
     'build | push the runner image (Docker engine API); prints the refs / the pushed digest',
     () => import('./commands/image.js'),
