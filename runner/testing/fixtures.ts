@@ -9,13 +9,11 @@ import { createReadStream } from 'node:fs';
 import { open, readFile } from 'node:fs/promises';
 import { parse as parseCsv } from 'csv-parse/sync';
 import type { DialectAdapter } from '../dialects/dialect';
+import { insertBatches } from '../warehouse/statement-batches';
 import type { Session } from '../warehouse/warehouse';
 import { quoteQualified } from './ini-tests';
 import type { CsvFixture } from './model';
 import { parseCsvCells } from './sql-test-file';
-
-// Redshift and PostgreSQL accept at most 32767 / 65535 bind parameters per statement.
-const MAX_PARAMS = 30_000;
 
 export interface FixtureLoading {
   dialect: DialectAdapter;
@@ -40,38 +38,6 @@ export async function loadFixture(session: Session, fixture: CsvFixture, options
     await session.query(prefix + values, batch.flat());
   }
   return rows.length;
-}
-
-/**
- * Consecutive rows per INSERT, each batch within `maxBytes` (statement text plus parameter values,
- * UTF-8) and MAX_PARAMS parameters. A single row larger than the limit still goes alone: the
- * warehouse then names the problem.
- */
-export function insertBatches(
-  rows: (string | null)[][],
-  width: number,
-  prefixBytes: number,
-  maxBytes: number,
-): Generator<(string | null)[][], void, undefined> {
-  return (function* () {
-    let batch: (string | null)[][] = [];
-    let bytes = prefixBytes;
-    let params = 0;
-    for (const row of rows) {
-      // "($n, $n+1), " costs up to 8 bytes a placeholder; values count as their UTF-8 length.
-      const rowBytes = width * 8 + 4 + row.reduce((sum, v) => sum + (v === null ? 4 : Buffer.byteLength(v)), 0);
-      if (batch.length > 0 && (bytes + rowBytes > maxBytes || params + width > MAX_PARAMS)) {
-        yield batch;
-        batch = [];
-        bytes = prefixBytes;
-        params = 0;
-      }
-      batch.push(row);
-      bytes += rowBytes;
-      params += width;
-    }
-    if (batch.length > 0) yield batch;
-  })();
 }
 
 async function readCsvHeader(file: string): Promise<string[]> {

@@ -48,6 +48,8 @@ export interface Session {
   ): Promise<void>;
   /** True when the session is inside a transaction block (BEGIN issued and not yet ended). */
   inTransaction(): boolean;
+  /** The largest statement this session's transport accepts (UTF-8 bytes); undefined: REDSHIFT_MAX_STATEMENT_BYTES. */
+  readonly maxStatementBytes?: number;
   /** Give the session back; `broken` discards it (after a timeout, a cancel, a protocol error). */
   release(broken?: boolean): Promise<void>;
 }
