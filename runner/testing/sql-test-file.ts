@@ -112,50 +112,74 @@ export async function parseSqlTests(text: string, absFile: string, relFile: stri
         current = newBlock(rest, line);
         blocks.push(current);
         break;
-      case 'tags':
-      case 'tag':
-        current.tags.push(...rest.split(/[\s,]+/).filter(Boolean));
-        break;
-      case 'fixture': {
-        const [table, file] = restWords;
-        if (!table || !file || restWords.length !== 2)
-          fail(line, '`-- rsrun:fixture` needs a table and a CSV file', 'write `-- rsrun:fixture schema.table ../seeds/file.csv`');
-        current.fixtures.push({
-          table: table as string,
-          file: path.resolve(path.dirname(absFile), file as string),
-          declaredAt: { file: relFile, line },
-        });
-        break;
-      }
-      case 'timeout':
-        current.timeoutMs = parseDuration(rest, { key: '-- rsrun:timeout', source: `${relFile}:${line}`, file: relFile, line });
-        break;
-      case 'skip':
-        current.skip = rest || 'skipped';
-        break;
-      case 'setup':
-      case 'teardown':
-        if (rest) fail(line, `\`-- rsrun:${word}\` takes no value`, `put the ${word} statements on the lines after it`);
-        current.section = word.toLowerCase() as 'setup' | 'teardown';
-        break;
-      case 'isolation':
-        if (!ISOLATIONS.includes(rest.toLowerCase() as Isolation))
-          fail(
-            line,
-            `unknown isolation "${rest}"`,
-            'write `-- rsrun:isolation transaction` (the default), `none` (with -- rsrun:setup / -- rsrun:teardown) or `database`',
-          );
-        current.isolation = rest.toLowerCase() as Isolation;
-        break;
       case 'expect':
         if (current.expect) fail(line, 'a test has one `-- rsrun:expect`; start another test with `-- rsrun:test <name>`');
         current.expect = await parseExpect(rest, line, lines, absFile, relFile, fail);
         break;
       default:
-        fail(line, `unknown directive "-- rsrun:${word}"`, 'known: test, expect, tags, fixture, timeout, skip, isolation, setup, teardown');
+        applySetting(current, { word, rest, restWords, line, absFile, relFile }, fail);
     }
   }
+  return toTestCases(blocks, fileBlock, relFile, fail);
+}
 
+interface Directive {
+  word: string;
+  rest: string;
+  restWords: string[];
+  line: number;
+  absFile: string;
+  relFile: string;
+}
+
+type Fail = (line: number, message: string, hint?: string) => never;
+
+/** The directives that set something on the current test (or on the whole file before the first test). */
+function applySetting(current: Block, d: Directive, fail: Fail): void {
+  const { word, rest, restWords, line } = d;
+  switch (word.toLowerCase()) {
+    case 'tags':
+    case 'tag':
+      current.tags.push(...rest.split(/[\s,]+/).filter(Boolean));
+      return;
+    case 'fixture': {
+      const [table, file] = restWords;
+      if (!table || !file || restWords.length !== 2)
+        fail(line, '`-- rsrun:fixture` needs a table and a CSV file', 'write `-- rsrun:fixture schema.table ../seeds/file.csv`');
+      current.fixtures.push({
+        table: table as string,
+        file: path.resolve(path.dirname(d.absFile), file as string),
+        declaredAt: { file: d.relFile, line },
+      });
+      return;
+    }
+    case 'timeout':
+      current.timeoutMs = parseDuration(rest, { key: '-- rsrun:timeout', source: `${d.relFile}:${line}`, file: d.relFile, line });
+      return;
+    case 'skip':
+      current.skip = rest || 'skipped';
+      return;
+    case 'setup':
+    case 'teardown':
+      if (rest) fail(line, `\`-- rsrun:${word}\` takes no value`, `put the ${word} statements on the lines after it`);
+      current.section = word.toLowerCase() as 'setup' | 'teardown';
+      return;
+    case 'isolation':
+      if (!ISOLATIONS.includes(rest.toLowerCase() as Isolation))
+        fail(
+          line,
+          `unknown isolation "${rest}"`,
+          'write `-- rsrun:isolation transaction` (the default), `none` (with -- rsrun:setup / -- rsrun:teardown) or `database`',
+        );
+      current.isolation = rest.toLowerCase() as Isolation;
+      return;
+    default:
+      fail(line, `unknown directive "-- rsrun:${word}"`, 'known: test, expect, tags, fixture, timeout, skip, isolation, setup, teardown');
+  }
+}
+
+/** One TestCase per `-- rsrun:test` block, or one for the whole file; file-level settings apply to each. */
+function toTestCases(blocks: Block[], fileBlock: Block, relFile: string, fail: Fail): TestCase[] {
   const suite = relFile.split(path.sep).join('/');
   const defaultName = path.basename(relFile, path.extname(relFile));
   const fileLevel = blocks.length > 0;

@@ -48,6 +48,11 @@ WHERE a.pid IS NOT NULL AND coalesce(a.backend_type, 'client backend') IN ('clie
 const START = `(a.backend_start AT TIME ZONE 'UTC')::timestamp`;
 
 export function systemViewsSql(s: string): string {
+  return [designSql(s), sessionsSql(s), catalogSql(s), tableInfoSql(s)].join('\n');
+}
+
+/** The design metadata table and the functions table-design.ts calls. */
+function designSql(s: string): string {
   return `
 CREATE TABLE IF NOT EXISTS ${s}.table_design (
   relid oid PRIMARY KEY,
@@ -101,7 +106,11 @@ BEGIN
     encodings = CASE WHEN p_column IS NULL THEN encodings ELSE encodings || jsonb_build_object(p_column, p_codec) END
   WHERE relid = rel;
 END $f$;
+`;
+}
 
+function sessionsSql(s: string): string {
+  return `
 CREATE OR REPLACE VIEW ${s}.stv_sessions AS
 SELECT ${START} AS starttime, a.pid::integer AS process,
   coalesce(a.usename::text, current_user::text)::character(50) AS user_name,
@@ -115,7 +124,12 @@ SELECT coalesce(a.usesysid, (SELECT r.oid FROM pg_catalog.pg_roles r WHERE r.rol
   coalesce(a.datname::text, current_database()::text)::character(50) AS database_name,
   'active'::character(9) AS status, 0::integer AS session_timeout, ${START} AS start_time, NULL::timestamp AS end_time
 ${SESSIONS};
+`;
+}
 
+/** PG_TABLE_DEF, SVV_TABLES, SVV_COLUMNS: the catalog as Redshift's views show it. */
+function catalogSql(s: string): string {
+  return `
 CREATE OR REPLACE VIEW ${s}.pg_table_def AS
 SELECT n.nspname AS schemaname, c.relname AS tablename, a.attname AS "column",
   pg_catalog.format_type(a.atttypid, a.atttypmod)::text AS type,
@@ -152,8 +166,6 @@ SELECT c.table_catalog::text AS table_catalog, c.table_schema::text AS table_sch
   pg_catalog.col_description(to_regclass(quote_ident(c.table_schema) || '.' || quote_ident(c.table_name)), c.dtd_identifier::integer)::text AS remarks
 FROM information_schema.columns c
 WHERE c.table_schema <> '${s}' AND c.table_schema NOT LIKE 'pg\\_toast%' AND c.table_schema NOT LIKE 'pg\\_temp%';
-
-${tableInfoSql(s)}
 `;
 }
 
