@@ -17,6 +17,7 @@ import { printJson, printLine } from './output';
 export async function withConfig<T>(input: CommandInput, fn: (rt: Runtime) => Promise<T>, options: LoadOptions = {}): Promise<T> {
   const config = await loadConfig(input.global, process.env, options);
   const logger = createLogger({ level: config.logLevel, format: config.logFormat, secrets: config.secrets });
+  for (const warning of config.warnings) logger.warn(warning);
   try {
     return await fn({ config, logger });
   } finally {
@@ -39,7 +40,7 @@ export async function asRecordedRun(
   body: (rt: RunRuntime) => Promise<RunOutcome>,
   options: RecordedRunOptions = {},
 ): Promise<number> {
-  const config = await loadConfig(input.global, process.env, options);
+  const config = await loadConfig(input.global, process.env, { ...options, provenance: true });
   const ctx = await RunContext.start(config, command);
   const logger = createLogger({
     level: config.logLevel,
@@ -48,6 +49,7 @@ export async function asRecordedRun(
     runLogPath: path.join(ctx.runDir, 'run.log'),
   });
   logger.info(`run ${ctx.runId}: ${command} on environment ${config.env.name}`, { runId: ctx.runId, project: config.project.name });
+  for (const warning of config.warnings) logger.warn(warning);
   await attachFinishers(ctx, logger);
   let outcome: RunOutcome;
   let failure: unknown;
@@ -96,6 +98,14 @@ async function attachFinishers(ctx: RunContext, logger: ClosableLogger): Promise
   ctx.addFinisher('flush log', () => logger.flush());
   const { attachShipping } = await import('../shipping/index.js');
   attachShipping(ctx, logger);
+  const keep = ctx.config.project.keepRuns;
+  if (keep !== undefined) {
+    // After shipping, so this run's own directory is no longer pending; it is the newest anyway.
+    const { pruneRuns } = await import('../shipping/prune-runs.js');
+    ctx.addFinisher('prune runs', async () => {
+      await pruneRuns(ctx.config.project.reportsDir, keep);
+    });
+  }
 }
 
 function printSummary(report: RunReport, ctx: RunContext, config: ResolvedConfig, out: (line: string) => void): void {

@@ -35,7 +35,9 @@ describe('rsrun CLI on bad input', function () {
     p.write('rsrun.ini', '[env.test]\nhost = ${NOT_SET_ANYWHERE}\n');
     const r = await run('--env', 'test', 'info');
     expect(r.code).to.equal(2);
-    expect(r.stderr).to.match(/rsrun\.ini:2: env\.test\.host .*NOT_SET_ANYWHERE is not set/);
+    expect(r.stderr).to.match(/rsrun\.ini:2: env\.test\.host: environment variable NOT_SET_ANYWHERE is not set/);
+    // One location per error (issue 15): the file and line are not repeated inside the message.
+    expect(r.stderr.match(/rsrun\.ini/g)).to.have.length(1);
   });
 
   for (const [name, files, fragment] of [
