@@ -13,18 +13,21 @@ export function migratorFor(rt: WarehouseRuntime, runId: string, events?: RunEve
     env: rt.config.env,
     runId,
     logger: rt.logger,
-    leaseTtlSeconds: leaseTtlSeconds(rt.config.project),
     ...(rt.rewriter ? { rewriter: rt.rewriter } : {}),
     ...(events ? { events } : {}),
     ...(migrations ? { migrations } : {}),
+    leaseTtlSeconds: leaseTtlSeconds(rt.config.project),
   });
 }
 
-/** `[project] lock_ttl`: the lease is renewed every third of it, so under a second would only spin. */
-function leaseTtlSeconds(project: Pick<ProjectConfig, 'lockTtlMs'>): number {
+/**
+ * `[project] lock_ttl`: how long the deployment lease lasts without renewal (renewed every third of
+ * it while a run holds it), so it must leave room for a renewal round trip.
+ */
+function leaseTtlSeconds(project: ProjectConfig): number {
   if (project.lockTtlMs < 1000) {
-    throw new ConfigError(`[project] lock_ttl is ${project.lockTtlMs} ms: it must be at least one second`, {
-      hint: 'e.g. lock_ttl = 60s; the lease is renewed every third of it while a deploy runs',
+    throw new ConfigError(`lock_ttl (${project.lockTtlMs} ms) is shorter than one second`, {
+      hint: 'use e.g. lock_ttl = 60s in [project]',
     });
   }
   return project.lockTtlMs / 1000;
