@@ -49,7 +49,17 @@ export async function openWarehouse(
       maxConnections: (options.maxConnections ?? 8) + 2,
     });
     const warehouse = new PgWarehouse(
-      { ...common, host: server.host, port: server.port, database: server.database, user: server.user, password: undefined, ssl: false },
+      {
+        ...common,
+        host: server.host,
+        port: server.port,
+        database: server.database,
+        user: server.user,
+        password: undefined,
+        ssl: false,
+        // Reports show where the data lives (`embedded: .rsrun/local`), not a port that changes every run.
+        label: `embedded: ${path.join(path.basename(project.stateDir), env.name)}`,
+      },
       dialect,
     );
     return {
