@@ -172,6 +172,16 @@ export function buildProgram(onRun: (loader: Loader, input: CommandInput) => Pro
     json,
   );
   add(
+    'report <action>',
+    "url: print a link to a run's report in the report site (presigned with [s3]); the newest run unless --run",
+    () => import('./commands/report.js'),
+    (cmd) =>
+      cmd
+        .option('--run <run-id>', 'the run (default: the newest of --env)')
+        .option('--file <name>', 'a file of the run folder instead of report.html (run.log, junit.xml, sql/...)')
+        .option('--expires <duration>', 'how long a presigned link stays valid (1s to 168h)', '1h'),
+  );
+  add(
     'image <action>',
     'build | push the runner image (Docker engine API); prints the refs / the pushed digest',
     () => import('./commands/image.js'),

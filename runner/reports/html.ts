@@ -99,13 +99,14 @@ function summaryCards(report: RunReport): string {
   const s = report.summary;
   const reverted = report.migrations.filter((m) => migrationStatus(m) === 'reverted').length;
   const card = (n: number, label: string, cls: string) => `<div class="card ${n > 0 ? cls : ''}"><b>${n}</b><span>${label}</span></div>`;
+  // A run without tests (migrate, undo) shows no row of zeros about them.
+  const tests = report.tests.length
+    ? [card(s.passed, 'tests passed', 'good'), card(s.failed, 'tests failed', 'bad'), card(s.errors, 'tests errored', 'warn'), card(s.skipped, 'tests skipped', '')]
+    : [];
   return `<section class="cards" aria-label="summary">
-${card(s.passed, 'tests passed', 'good')}
-${card(s.failed, 'tests failed', 'bad')}
-${card(s.errors, 'tests errored', 'warn')}
-${card(s.skipped, 'tests skipped', '')}
+${tests.join('\n')}
 ${reverted ? card(reverted, 'migrations reverted', '') : ''}
-${!reverted || s.migrationsApplied > reverted ? card(s.migrationsApplied - reverted, 'migrations applied', 'good') : ''}
+${(!reverted && (report.migrations.length || report.command !== 'test')) || s.migrationsApplied > reverted ? card(s.migrationsApplied - reverted, 'migrations applied', 'good') : ''}
 ${s.migrationsFailed ? card(s.migrationsFailed, 'migrations failed', 'bad') : ''}
 </section>`;
 }

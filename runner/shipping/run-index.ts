@@ -264,6 +264,15 @@ async function environmentSummary(store: RunStore, project: string, env: string,
     ...(lastTests && s ? { lastTests: { ...refOf(lastTests), passed: s.passed, total: s.total, failed: s.failed + s.errors } } : {}),
     failing: problems.failing.length,
     flaky: problems.flaky.length,
+    recent: index.runs
+      .slice(0, 20)
+      .map((r) => ({
+        runId: r.runId,
+        status: r.status,
+        command: r.command,
+        startedAt: r.startedAt,
+        ...(r.report ? { report: r.report } : {}),
+      })),
   };
 }
 

@@ -108,6 +108,17 @@ export class S3Store implements RunStore {
     }
   }
 
+  /**
+   * A GET link to `key` signed with the caller's credentials, valid `seconds` (at most 7 days, and
+   * no longer than the credentials themselves): https://docs.aws.amazon.com/AmazonS3/latest/userguide/ShareObjectPreSignedURL.html
+   */
+  async presignGet(key: string, seconds: number): Promise<string> {
+    const { getSignedUrl } = await loadAwsModule(() => import('@aws-sdk/s3-request-presigner'));
+    return getSignedUrl(this.client, new this.sdk.GetObjectCommand({ Bucket: this.config.bucket, Key: this.key(key) }), {
+      expiresIn: seconds,
+    });
+  }
+
   close(): void {
     this.client.destroy();
   }

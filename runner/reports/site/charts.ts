@@ -14,11 +14,12 @@ const PLOT_H = H - M.top - M.bottom;
 export const STATUS_COLORS: Record<string, string> = { passed: '#2da44e', failed: '#cf222e', error: '#bf8700', incomplete: '#8c959f' };
 
 /** 1, 2, 5 × 10^n steps giving at most ~4 gridlines up to `max`. */
-export function niceTicks(max: number, count = 4): number[] {
+export function niceTicks(max: number, count = 4, integer = false): number[] {
   if (!(max > 0)) return [0, 1];
-  const raw = max / count;
+  const raw = integer ? Math.max(1, max / count) : max / count;
   const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = ([1, 2, 2.5, 5, 10].find((m) => m * mag >= raw) ?? 10) * mag;
+  const steps = integer && mag < 10 ? [1, 2, 5, 10] : [1, 2, 2.5, 5, 10];
+  const step = (steps.find((m) => m * mag >= raw) ?? 10) * mag;
   const ticks: number[] = [];
   for (let v = 0; v <= max + step * 0.999; v += step) ticks.push(Number(v.toPrecision(12)));
   return ticks;
@@ -50,7 +51,7 @@ export interface DayBar {
 /** Stacked bars, one per day, by run status. */
 export function runsPerDayChart(days: DayBar[], statuses: string[]): string {
   const total = (d: DayBar) => statuses.reduce((a, s) => a + (d.counts[s] ?? 0), 0);
-  const ticks = niceTicks(Math.max(1, ...days.map(total)));
+  const ticks = niceTicks(Math.max(1, ...days.map(total)), 4, true);
   const top = ticks[ticks.length - 1] as number;
   const slot = PLOT_W / Math.max(1, days.length);
   const bw = Math.max(2, Math.min(22, slot * 0.7));
@@ -97,10 +98,10 @@ export interface Series {
 }
 
 /** Lines over the same x positions (runs, oldest left); a missing point breaks its line. */
-export function lineChart(title: string, series: Series[], format: (v: number) => string, fixedMax?: number): string {
+export function lineChart(title: string, series: Series[], format: (v: number) => string, options: { max?: number; integer?: boolean } = {}): string {
   const n = Math.max(0, ...series.map((s) => s.points.length));
   const values = series.flatMap((s) => s.points.filter((p): p is LinePoint => p !== undefined).map((p) => p.y));
-  const ticks = niceTicks(fixedMax ?? Math.max(1, ...values));
+  const ticks = niceTicks(options.max ?? Math.max(1, ...values), 4, options.integer);
   const top = ticks[ticks.length - 1] as number;
   const x = (i: number) => M.left + (n <= 1 ? PLOT_W / 2 : (i / (n - 1)) * PLOT_W);
   const y = (v: number) => M.top + PLOT_H - (Math.min(v, top) / top) * PLOT_H;

@@ -12,7 +12,7 @@ import { currentProblems, markerFor } from './test-history';
 import { trendCharts } from './trends';
 
 const CSS = `
-.state .card b { font-size: 24px; } .state .card b.v { font-size: 30px; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
+.state .card b { font-size: 24px; } .state #last-deploy b { font-size: 20px; line-height: 1.5; } .state .card b.v { font-size: 30px; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; }
 .state .card b a { color: inherit; }
 table.tests td { vertical-align: middle; } table.tests td.strip-cell { white-space: nowrap; }
 `;
@@ -28,7 +28,7 @@ function stateCards(index: RunIndex, failing: number, settings: SiteSettings): s
   return `<section class="cards state" aria-label="current state">
 <div class="card" id="current-version"><span>Applied version</span><b class="v">${e(s.version ?? '—')}</b><small>${since || (s.version ? '' : 'no migration applied yet')}</small></div>
 <div class="card${d ? '' : ' warn'}" id="last-deploy"><span>Last successful deploy</span><b>${d ? runLink(d, e(formatTime(d.finishedAt ?? d.startedAt))) : 'none yet'}</b><small>${deployMeta}</small></div>
-<div class="card${last && last.status !== 'passed' ? ' bad' : ''}" id="latest-run"><span>Latest run</span><b>${last ? runLink(last, badge(last.status)) : '—'}</b><small>${last ? `${e(last.command)} · ${e(formatTime(last.startedAt))}` : ''}</small></div>
+<div class="card${last && last.status !== 'passed' ? ' bad' : ' good'}" id="latest-run"><span>Latest run</span><b>${last ? runLink(last, e(last.status)) : '—'}</b><small>${last ? `${e(last.command)} · ${e(formatTime(last.startedAt))}` : ''}</small></div>
 <div class="card ${failing > 0 ? 'bad' : 'good'}" id="failing-now"><span>Tests failing now</span><b>${failing}</b><small>${index.total} run${index.total === 1 ? '' : 's'} recorded</small></div>
 </section>`;
 }

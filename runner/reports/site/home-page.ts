@@ -38,6 +38,18 @@ const CSS = `
 
 const link = (env: string, r: RunRef | undefined, text: string) => (r?.report ? `<a href="${e(`${env}/${r.report}`)}">${text}</a>` : text);
 
+/** The newest runs as squares, oldest left, each linking to its report. */
+function recentStrip(s: SiteEnvironment): string {
+  const cells = [...(s.recent ?? [])]
+    .reverse()
+    .map((r) => {
+      const title = e(`${r.command} ${r.runId}: ${r.status}`);
+      return r.report ? `<a class="${e(r.status)}" href="${e(`${s.name}/${r.report}`)}" title="${title}"></a>` : `<span class="${e(r.status)}" title="${title}"></span>`;
+    })
+    .join('');
+  return cells ? `<span class="strip">${cells}</span>` : '';
+}
+
 function envCard(s: SiteEnvironment, repositoryUrl: string | undefined): string {
   const st = s.state;
   const last = st.lastRun;
@@ -45,7 +57,8 @@ function envCard(s: SiteEnvironment, repositoryUrl: string | undefined): string 
   const t = s.lastTests;
   const bad = (last && last.status !== 'passed') || s.failing > 0;
   const rows = [
-    ['Latest run', last ? `${link(s.name, last, badge(last.status))} ${e(last.command)} · ${e(formatTime(last.startedAt))}` : 'none'],
+    ['Latest run', last ? `${link(s.name, last, `${e(last.command)} · ${e(formatTime(last.startedAt))}`)}` : 'none'],
+    ['Recent', recentStrip(s)],
     ['Last deploy', d ? `${link(s.name, d, e(formatTime(d.finishedAt ?? d.startedAt)))}${d.commit ? ` · ${commitLink(repositoryUrl, d.commit)}` : ''}${d.author ? ` · ${e(d.author)}` : ''}` : 'none yet'],
     ['Tests', t ? `${link(s.name, t, `${t.passed}/${t.total} passed`)}${t.failed ? ` · <b class="f">${t.failed} failing</b>` : ''}` : 'no test run yet'],
     ['Flaky', s.flaky ? `<b class="f">${s.flaky}</b> test${s.flaky === 1 ? '' : 's'}` : 'none'],

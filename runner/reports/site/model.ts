@@ -119,6 +119,8 @@ export interface SiteEnvironment {
   lastTests?: RunRef & { passed: number; total: number; failed: number };
   failing: number;
   flaky: number;
+  /** The newest runs (at most 20), newest first, for the home page's strip. */
+  recent?: Pick<RunIndexEntry, 'runId' | 'status' | 'command' | 'startedAt' | 'report'>[];
 }
 
 export interface SiteIndex {

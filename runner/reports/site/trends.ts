@@ -59,18 +59,17 @@ export function trendCharts(runs: RunIndexEntry[]): string {
   const migrationMs = deploys.map((r) =>
     r.migrationMs === undefined ? undefined : point(r, r.migrationMs, `migrations took ${duration(r.migrationMs)}`),
   );
-  const unit = Math.max(0, ...deploys.map((r) => r.durationMs as number)) >= 10_000 ? 1000 : 1;
   return `<div class="charts">
 ${runsPerDayChart(dayBars(runs), STATUSES)}
-${lineChart('Test pass rate', [{ name: 'pass rate', color: '#1a7f37', points: rate }], (v) => `${v}%`, 100)}
+${lineChart('Test pass rate', [{ name: 'pass rate', color: '#1a7f37', points: rate }], (v) => `${v}%`, { max: 100 })}
 ${lineChart(
   'Deploy and migration duration',
   [
     { name: 'deploy', color: '#0969da', points: deployMs },
     { name: 'migrations', color: '#8250df', points: migrationMs },
   ],
-  (v) => (unit === 1000 ? `${v / 1000} s` : `${v} ms`),
+  (v) => (v === 0 ? '0' : v >= 1000 ? `${v / 1000} s` : `${v} ms`),
 )}
-${lineChart('Tests', [{ name: 'tests', color: '#57606a', points: counts }], (v) => String(v))}
+${lineChart('Tests', [{ name: 'tests', color: '#57606a', points: counts }], (v) => String(v), { integer: true })}
 </div>`;
 }
