@@ -55,7 +55,10 @@ export class LocalStore implements RunStore {
   async putIfUnchanged(key: string, body: Buffer, contentType: string, etag: string | undefined): Promise<boolean> {
     const target = this.file(key);
     await mkdir(path.dirname(target), { recursive: true });
-    const release = await lockfile.lock(path.dirname(target), {
+    // Locked by the file's own path: proper-lockfile keeps its locks in a map keyed by that path,
+    // so locking the directory for two files of it (index.json and tests.json) mixed them up.
+    const release = await lockfile.lock(target, {
+      realpath: false,
       lockfilePath: `${target}.lock`,
       retries: { retries: 50, minTimeout: 20, maxTimeout: 200 },
       stale: 30_000,

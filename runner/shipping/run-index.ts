@@ -29,7 +29,7 @@ import { emptyIndex, mergeRun, newestFirst, refOf, stateBefore, upgradeIndex } f
 import { pageScript, pageScriptFile } from '../reports/site/run-list';
 import { stateAfter, stateFromHistory, versionChanges } from '../reports/site/schema-state';
 import { currentProblems, emptyHistory, mergeTestRun } from '../reports/site/test-history';
-import type { RunReport } from '../run/run-report';
+import { summarize, type RunReport } from '../run/run-report';
 import type { RunStore } from './store';
 import { joinKey } from './store';
 
@@ -153,6 +153,21 @@ async function readFromStore<T>(store: RunStore, key: string): Promise<T | undef
   return parseJson<T>((await store.get(key))?.body);
 }
 
+/** A report.json as the site reads it: lists and build present even in a partial or older file. */
+function asReport(parsed: Partial<RunReport> | undefined): RunReport | undefined {
+  if (!parsed || typeof parsed !== 'object' || typeof parsed.runId !== 'string') return undefined;
+  const migrations = Array.isArray(parsed.migrations) ? parsed.migrations : [];
+  const tests = Array.isArray(parsed.tests) ? parsed.tests : [];
+  return {
+    ...parsed,
+    migrations,
+    tests,
+    lint: parsed.lint ?? [],
+    build: parsed.build ?? {},
+    summary: parsed.summary ?? summarize(migrations, tests),
+  } as RunReport;
+}
+
 /** Whether the index holds the run, or has legitimately moved it to a page or pruned it as too old. */
 function listed(index: RunIndex, entry: RunIndexEntry): boolean {
   if (index.runs.some((r) => r.runId === entry.runId)) return true;
@@ -173,7 +188,9 @@ export async function publishRun(
 ): Promise<RunIndex> {
   const env = run.environment;
   const runKey = (f: string) => joinKey(env, run.runId, f);
-  const report = files.includes('report.json') ? await readFromStore<RunReport>(store, runKey('report.json')) : undefined;
+  const report = files.includes('report.json')
+    ? asReport(await readFromStore<Partial<RunReport>>(store, runKey('report.json')))
+    : undefined;
   const snapshot = files.includes('history.json') ? await readFromStore<HistoryRow[]>(store, runKey('history.json')) : undefined;
   const base = entryFor(run, report, files);
   const own = Array.isArray(snapshot) ? stateFromHistory(snapshot) : undefined;
@@ -264,15 +281,13 @@ async function environmentSummary(store: RunStore, project: string, env: string,
     ...(lastTests && s ? { lastTests: { ...refOf(lastTests), passed: s.passed, total: s.total, failed: s.failed + s.errors } } : {}),
     failing: problems.failing.length,
     flaky: problems.flaky.length,
-    recent: index.runs
-      .slice(0, 20)
-      .map((r) => ({
-        runId: r.runId,
-        status: r.status,
-        command: r.command,
-        startedAt: r.startedAt,
-        ...(r.report ? { report: r.report } : {}),
-      })),
+    recent: index.runs.slice(0, 20).map((r) => ({
+      runId: r.runId,
+      status: r.status,
+      command: r.command,
+      startedAt: r.startedAt,
+      ...(r.report ? { report: r.report } : {}),
+    })),
   };
 }
 
