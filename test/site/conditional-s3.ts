@@ -4,9 +4,10 @@
  * GET honours If-None-Match), so two runners could overwrite each other's index there. This proxy
  * sits in front of s3rver and, for a PUT carrying either header, compares the object's current
  * ETag (a HEAD to s3rver) and answers 412 PreconditionFailed as S3 does
- * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html); the check and
- * the write are serialised per key, as S3 makes them atomic. Everything else passes through
- * untouched, signatures included (the Host header is kept).
+ * (https://docs.aws.amazon.com/AmazonS3/latest/userguide/conditional-writes.html).
+ * s3rver also writes objects in place (a GET during a PUT can read half a file, which S3 never
+ * serves), so the double runs the requests of one key one at a time: the check and the write
+ * are then atomic, as on S3. Requests pass through untouched, signatures included.
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -23,7 +24,13 @@ export class ConditionalS3Proxy {
 
   static async start(upstreamPort: number): Promise<ConditionalS3Proxy> {
     let proxy: ConditionalS3Proxy | undefined;
-    const server = http.createServer((req, res) => void proxy?.handle(req, res));
+    const server = http.createServer((req, res) => {
+      proxy?.handle(req, res).catch((err: unknown) => {
+        // Never leave the client waiting: a broken upstream exchange becomes a 502 it can retry.
+        if (!res.headersSent) res.writeHead(502);
+        res.end(String(err));
+      });
+    });
     proxy = new ConditionalS3Proxy(server, upstreamPort);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     return proxy;
@@ -55,14 +62,34 @@ export class ConditionalS3Proxy {
 
   private currentEtag(req: http.IncomingMessage): Promise<string | undefined> {
     return new Promise((resolve, reject) => {
-      // An unsigned HEAD: s3rver serves it, and it saves re-signing the caller's request.
-      const up = http.request({ host: '127.0.0.1', port: this.upstreamPort, method: 'HEAD', path: req.url?.split('?')[0] }, (r) => {
-        r.resume();
-        resolve(r.statusCode === 200 ? String(r.headers.etag ?? '') : undefined);
-      });
+      // An unsigned HEAD: s3rver serves it, and it saves re-signing the caller's request. A fresh
+      // connection each time: s3rver's HEAD answers upset a kept-alive socket's next response.
+      const up = http.request(
+        { host: '127.0.0.1', port: this.upstreamPort, method: 'HEAD', path: req.url?.split('?')[0], agent: false },
+        (r) => {
+          r.resume();
+          resolve(r.statusCode === 200 ? String(r.headers.etag ?? '') : undefined);
+        },
+      );
       up.on('error', reject);
       up.end();
     });
+  }
+
+  /** Runs `work` after every earlier request on the same key has finished. */
+  private async serialised(key: string, work: () => Promise<void>): Promise<void> {
+    const previous = this.locks.get(key) ?? Promise.resolve();
+    let release!: () => void;
+    const mine = new Promise<void>((resolve) => (release = resolve));
+    const tail = previous.then(() => mine);
+    this.locks.set(key, tail);
+    await previous;
+    try {
+      await work();
+    } finally {
+      release();
+      if (this.locks.get(key) === tail) this.locks.delete(key);
+    }
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
@@ -71,25 +98,10 @@ export class ConditionalS3Proxy {
     const body = Buffer.concat(chunks);
     const ifMatch = req.headers['if-match'];
     const ifNoneMatch = req.headers['if-none-match'];
-    if (req.method !== 'PUT' || (ifMatch === undefined && ifNoneMatch === undefined)) return this.forward(req, body, res);
-    this.conditional++;
-    const key = req.url?.split('?')[0] ?? '';
-    const previous = this.locks.get(key) ?? Promise.resolve();
-    let release!: () => void;
-    const mine = new Promise<void>((resolve) => (release = resolve));
-    this.locks.set(
-      key,
-      previous.then(() => mine),
-    );
-    await previous;
-    try {
-      const etag = await this.currentEtag(req);
-      const unquote = (v: string | undefined) => v?.replace(/"/g, '');
-      const failed =
-        ifNoneMatch === '*'
-          ? etag !== undefined
-          : ifMatch !== undefined && (etag === undefined || unquote(etag) !== unquote(String(ifMatch)));
-      if (failed) {
+    const conditional = req.method === 'PUT' && (ifMatch !== undefined || ifNoneMatch !== undefined);
+    if (conditional) this.conditional++;
+    await this.serialised(req.url?.split('?')[0] ?? '', async () => {
+      if (conditional && (await this.preconditionFails(req, ifMatch, ifNoneMatch))) {
         this.rejected++;
         res.writeHead(412, { 'content-type': 'application/xml' });
         res.end(
@@ -99,8 +111,17 @@ export class ConditionalS3Proxy {
       }
       // Forwarded as signed (the condition headers are part of the signature); s3rver ignores them.
       await this.forward(req, body, res);
-    } finally {
-      release();
-    }
+    });
+  }
+
+  private async preconditionFails(
+    req: http.IncomingMessage,
+    ifMatch: string | undefined,
+    ifNoneMatch: string | string[] | undefined,
+  ): Promise<boolean> {
+    const etag = await this.currentEtag(req);
+    if (ifNoneMatch === '*') return etag !== undefined;
+    const unquote = (v: string | undefined) => v?.replace(/"/g, '');
+    return ifMatch !== undefined && (etag === undefined || unquote(etag) !== unquote(ifMatch));
   }
 }
