@@ -11,7 +11,7 @@
  * rewritten if another runner changed it meanwhile, so the last writer always leaves a current page.
  */
 import { createHash } from 'node:crypto';
-import type { HistoryRow } from '../ledger/ledger';
+import type { HistoryRow } from '../ledger/schema-history';
 import { ShippingError } from '../errors';
 import { renderHtml } from '../reports/html';
 import { renderEnvironmentPage } from '../reports/site/env-page';

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { MigrationOutcome, TestOutcome, TestStatus } from '../../runner/events';
-import type { HistoryRow } from '../../runner/ledger/ledger';
+import type { HistoryRow } from '../../runner/ledger/schema-history';
 import { renderHtml } from '../../runner/reports/html';
 import { renderJunit } from '../../runner/reports/junit';
 import { DEFAULT_SITE_SETTINGS, type SiteSettings } from '../../runner/reports/site/model';

@@ -5,7 +5,7 @@
  * two results of a test.
  */
 import { createHash } from 'node:crypto';
-import type { HistoryRow } from '../../ledger/ledger';
+import type { HistoryRow } from '../../ledger/schema-history';
 import { compareVersions, normalizeVersion } from '../../migrations/version';
 import type { RunReport } from '../../run/run-report';
 
