@@ -176,6 +176,78 @@ function listed(index: RunIndex, entry: RunIndexEntry): boolean {
   return oldestKept !== undefined && entry.startedAt < oldestKept;
 }
 
+interface Publication {
+  store: RunStore;
+  run: PublishedRun;
+  files: string[];
+  settings: SiteSettings;
+  report: RunReport | undefined;
+}
+
+/** index.json: the run's entry, with the applied version after it, merged in; pages it sealed written first. */
+async function publishIndex(p: Publication, snapshot: HistoryRow[] | undefined): Promise<{ index: RunIndex; entry: RunIndexEntry }> {
+  const { store, run, settings, report } = p;
+  const env = run.environment;
+  const base = entryFor(run, report, p.files);
+  const own = Array.isArray(snapshot) ? stateFromHistory(snapshot) : undefined;
+  const checksums = (report?.migrations ?? []).filter((m) => m.status === 'applied').map((m) => m.migration.checksum);
+  let entry = base;
+  const index = await updateJson(
+    store,
+    joinKey(env, 'index.json'),
+    (b) => parseIndex(b, run.project, env),
+    async (current) => {
+      const after = own ?? stateAfter(stateBefore(current, base), versionChanges(report), checksums);
+      entry = { ...base, ...(after.version ? { version: after.version } : {}), ...(after.schema ? { schema: after.schema } : {}) };
+      const merged = mergeRun(current, entry, { pageSize: settings.pageSize, keepRuns: settings.keepRuns, schemaAfter: after });
+      // Pages first: an index never refers to a page that is not there. Their names are unique to their runs.
+      for (const { page, runs } of merged.sealed) {
+        const json = `${JSON.stringify({ schemaVersion: 1, environment: env, runs })}\n`;
+        await store.put(joinKey(env, page.file), Buffer.from(json), JSON_TYPE);
+        await store.put(joinKey(env, pageScriptFile(page)), Buffer.from(pageScript(page, runs, settings.repositoryUrl)), JS_TYPE);
+      }
+      return { ...merged.index, project: run.project };
+    },
+    (stored) => listed(stored, base),
+  );
+  return { index, entry };
+}
+
+/** tests.json: this run's results merged in (kept unless the run is older than the whole window). */
+async function publishTests(p: Publication, report: RunReport, entry: RunIndexEntry): Promise<TestHistory> {
+  const { store, run, settings } = p;
+  return updateJson(
+    store,
+    joinKey(run.environment, 'tests.json'),
+    (b) => parseTests(b, run.environment, settings.testWindow),
+    async (current) =>
+      mergeTestRun(
+        current,
+        { runId: run.runId, startedAt: entry.startedAt, ...(entry.schema ? { schema: entry.schema } : {}) },
+        report.tests,
+        settings.testWindow,
+      ),
+    (stored) =>
+      stored.runs.some((r) => r.runId === run.runId) ||
+      (stored.runs.length >= stored.window && (stored.runs[stored.runs.length - 1]?.startedAt ?? '') > entry.startedAt),
+  );
+}
+
+/** The run's report.html again, now with links into the site, failure history and the comparison. */
+async function publishReport(p: Publication, report: RunReport, entry: RunIndexEntry, index: RunIndex, history: TestHistory | undefined) {
+  const previous = index.runs.find((r) => newestFirst(r, entry) > 0);
+  const html = renderHtml(report, {
+    files: p.files,
+    site: true,
+    ...(p.settings.repositoryUrl ? { repositoryUrl: p.settings.repositoryUrl } : {}),
+    ...(history ? { history } : {}),
+    ...(previous ? { previous: { ...refOf(previous), ...(previous.version ? { version: previous.version } : {}) } } : {}),
+    ...(entry.version ? { versionAfter: entry.version } : {}),
+    generatedAt: new Date().toISOString(),
+  });
+  await p.store.put(joinKey(p.run.environment, p.run.runId, 'report.html'), Buffer.from(html), HTML_TYPE);
+}
+
 /**
  * Adds one shipped run to the site (its files are in the store already; its report.json and
  * history.json are read back from there, masked as they were uploaded). Returns the new index.
@@ -192,75 +264,16 @@ export async function publishRun(
     ? asReport(await readFromStore<Partial<RunReport>>(store, runKey('report.json')))
     : undefined;
   const snapshot = files.includes('history.json') ? await readFromStore<HistoryRow[]>(store, runKey('history.json')) : undefined;
-  const base = entryFor(run, report, files);
-  const own = Array.isArray(snapshot) ? stateFromHistory(snapshot) : undefined;
-  const checksums = (report?.migrations ?? []).filter((m) => m.status === 'applied').map((m) => m.migration.checksum);
-  let entry = base;
-
-  const index = await updateJson(
-    store,
-    joinKey(env, 'index.json'),
-    (b) => parseIndex(b, run.project, env),
-    async (current) => {
-      const after = own ?? stateAfter(stateBefore(current, base), versionChanges(report), checksums);
-      entry = { ...base, ...(after.version ? { version: after.version } : {}), ...(after.schema ? { schema: after.schema } : {}) };
-      const merged = mergeRun(current, entry, { pageSize: settings.pageSize, keepRuns: settings.keepRuns, schemaAfter: after });
-      // Pages first: an index never refers to a page that is not there. Their names are unique to their runs.
-      for (const { page, runs } of merged.sealed) {
-        await store.put(
-          joinKey(env, page.file),
-          Buffer.from(`${JSON.stringify({ schemaVersion: 1, environment: env, runs })}\n`),
-          JSON_TYPE,
-        );
-        await store.put(joinKey(env, pageScriptFile(page)), Buffer.from(pageScript(page, runs, settings.repositoryUrl)), JS_TYPE);
-      }
-      return { ...merged.index, project: run.project };
-    },
-    (stored) => listed(stored, base),
-  );
-
-  let history: TestHistory | undefined;
-  if (report && report.tests.length) {
-    history = await updateJson(
-      store,
-      joinKey(env, 'tests.json'),
-      (b) => parseTests(b, env, settings.testWindow),
-      async (current) =>
-        mergeTestRun(
-          current,
-          { runId: run.runId, startedAt: base.startedAt, ...(entry.schema ? { schema: entry.schema } : {}) },
-          report.tests,
-          settings.testWindow,
-        ),
-      (stored) =>
-        stored.runs.some((r) => r.runId === run.runId) ||
-        (stored.runs.length >= stored.window && (stored.runs[stored.runs.length - 1]?.startedAt ?? '') > base.startedAt),
-    );
-  } else history = await readFromStore<TestHistory>(store, joinKey(env, 'tests.json'));
-
+  const p: Publication = { store, run, files, settings, report };
+  const { index, entry } = await publishIndex(p, snapshot);
+  const history = report && report.tests.length ? await publishTests(p, report, entry) : undefined;
   await writeDerived(store, joinKey(env, 'index.html'), async () => {
     const [i, t] = [await store.get(joinKey(env, 'index.json')), await store.get(joinKey(env, 'tests.json'))];
     const tests = t ? parseTests(t.body, env, settings.testWindow) : undefined;
-    return {
-      version: digest(i?.body, t?.body),
-      html: renderEnvironmentPage(parseIndex(i?.body, run.project, env), tests, settings, new Date().toISOString()),
-    };
+    const html = renderEnvironmentPage(parseIndex(i?.body, run.project, env), tests, settings, new Date().toISOString());
+    return { version: digest(i?.body, t?.body), html };
   });
-
-  if (report && files.includes('report.html')) {
-    const previous = index.runs.filter((r) => newestFirst(r, entry) > 0)[0];
-    const html = renderHtml(report, {
-      files,
-      site: true,
-      ...(settings.repositoryUrl ? { repositoryUrl: settings.repositoryUrl } : {}),
-      ...(history ? { history } : {}),
-      ...(previous ? { previous: { ...refOf(previous), ...(previous.version ? { version: previous.version } : {}) } } : {}),
-      ...(entry.version ? { versionAfter: entry.version } : {}),
-      generatedAt: new Date().toISOString(),
-    });
-    await store.put(runKey('report.html'), Buffer.from(html), HTML_TYPE);
-  }
-
+  if (report && files.includes('report.html')) await publishReport(p, report, entry, index, history);
   await publishHome(store, run.project, env, settings);
   return index;
 }
