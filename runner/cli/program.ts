@@ -173,13 +173,15 @@ export function buildProgram(onRun: (loader: Loader, input: CommandInput) => Pro
   );
   add(
     'report <action>',
-    "url: print a link to a run's report in the report site (presigned with [s3]); the newest run unless --run",
+    "url: print a link to a run's report (presigned with [s3]; the newest run unless --run) | prune: keep the newest --keep N runs in the site",
     () => import('./commands/report.js'),
     (cmd) =>
       cmd
         .option('--run <run-id>', 'the run (default: the newest of --env)')
         .option('--file <name>', 'a file of the run folder instead of report.html (run.log, junit.xml, sql/...)')
-        .option('--expires <duration>', 'how long a presigned link stays valid (1s to 168h)', '1h'),
+        .option('--expires <duration>', 'how long a presigned link stays valid (1s to 168h)', '1h')
+        .option('--keep <n>', 'prune: runs to keep listed per environment (whole pages of 250 go)')
+        .option('--delete-runs', "prune: also delete the pruned runs' folders (default: objects stay)"),
   );
   add(
     'image <action>',

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import { ShippingError } from '../errors';
@@ -71,6 +71,19 @@ export class LocalStore implements RunStore {
     } finally {
       await release();
     }
+  }
+
+  async deletePrefix(prefix: string): Promise<number> {
+    const dir = this.file(prefix);
+    let files = 0;
+    try {
+      files = (await readdir(dir, { recursive: true, withFileTypes: true })).filter((d) => d.isFile()).length;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+      throw err;
+    }
+    await rm(dir, { recursive: true, force: true });
+    return files;
   }
 
   close(): void {}

@@ -25,7 +25,16 @@ import {
   type SiteSettings,
   type TestHistory,
 } from '../reports/site/model';
-import { emptyIndex, mergeRun, newestFirst, refOf, stateBefore, upgradeIndex } from '../reports/site/run-index-model';
+import {
+  emptyIndex,
+  mergeRun,
+  newestFirst,
+  pruneIndex,
+  refOf,
+  stateBefore,
+  upgradeIndex,
+  type PruneResult,
+} from '../reports/site/run-index-model';
 import { pageScript, pageScriptFile } from '../reports/site/run-list';
 import { stateAfter, stateFromHistory, versionChanges } from '../reports/site/schema-state';
 import { currentProblems, emptyHistory, mergeTestRun } from '../reports/site/test-history';
@@ -267,15 +276,66 @@ export async function publishRun(
   const p: Publication = { store, run, files, settings, report };
   const { index, entry } = await publishIndex(p, snapshot);
   const history = report && report.tests.length ? await publishTests(p, report, entry) : undefined;
-  await writeDerived(store, joinKey(env, 'index.html'), async () => {
-    const [i, t] = [await store.get(joinKey(env, 'index.json')), await store.get(joinKey(env, 'tests.json'))];
-    const tests = t ? parseTests(t.body, env, settings.testWindow) : undefined;
-    const html = renderEnvironmentPage(parseIndex(i?.body, run.project, env), tests, settings, new Date().toISOString());
-    return { version: digest(i?.body, t?.body), html };
-  });
+  await publishEnvironmentPage(store, run.project, env, settings);
   if (report && files.includes('report.html')) await publishReport(p, report, entry, index, history);
   await publishHome(store, run.project, env, settings);
   return index;
+}
+
+async function publishEnvironmentPage(store: RunStore, project: string, env: string, settings: SiteSettings): Promise<void> {
+  await writeDerived(store, joinKey(env, 'index.html'), async () => {
+    const [i, t] = [await store.get(joinKey(env, 'index.json')), await store.get(joinKey(env, 'tests.json'))];
+    const tests = t ? parseTests(t.body, env, settings.testWindow) : undefined;
+    const html = renderEnvironmentPage(parseIndex(i?.body, project, env), tests, settings, new Date().toISOString());
+    return { version: digest(i?.body, t?.body), html };
+  });
+}
+
+export interface PruneOutcome {
+  /** Runs that left the index. */
+  runs: number;
+  pages: number;
+  /** Objects of run folders deleted; 0 unless asked. */
+  deletedObjects: number;
+}
+
+/**
+ * `rsrun report prune`: keeps the newest `keep` runs (whole pages) in the environment's index and
+ * pages. Run folders stay unless `deleteRuns`: then the pruned runs' folders are deleted (the small
+ * page files that listed them stay, no longer referenced).
+ */
+export async function pruneSite(
+  store: RunStore,
+  project: string,
+  env: string,
+  keep: number,
+  options: { deleteRuns: boolean; settings?: SiteSettings },
+): Promise<PruneOutcome> {
+  const settings = options.settings ?? DEFAULT_SITE_SETTINGS;
+  let pruned: PruneResult | undefined;
+  await updateJson(
+    store,
+    joinKey(env, 'index.json'),
+    (b) => parseIndex(b, project, env),
+    async (current) => {
+      pruned = pruneIndex(current, keep);
+      return pruned.index;
+    },
+    (stored) => !stored.pages.some((p) => pruned?.pages.includes(p)),
+  );
+  const done = pruned as PruneResult;
+  let deletedObjects = 0;
+  if (options.deleteRuns) {
+    const runIds = new Set(done.runs.map((r) => r.runId));
+    for (const page of done.pages) {
+      const listed = await readFromStore<{ runs?: RunIndexEntry[] }>(store, joinKey(env, page.file));
+      for (const r of listed?.runs ?? []) runIds.add(r.runId);
+    }
+    for (const runId of runIds) deletedObjects += await store.deletePrefix(joinKey(env, runId));
+  }
+  await publishEnvironmentPage(store, project, env, settings);
+  await publishHome(store, project, env, settings);
+  return { runs: done.runs.length + done.pages.reduce((a, p) => a + p.count, 0), pages: done.pages.length, deletedObjects };
 }
 
 /** The environment's line in site.json, from its current index.json and tests.json. */

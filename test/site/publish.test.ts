@@ -202,6 +202,7 @@ function racingStore(inner: RunStore, key: string, gate: Promise<void>, held: ()
     put: (k, b, t) => inner.put(k, b, t),
     get: (k) => inner.get(k),
     close: () => inner.close(),
+    deletePrefix: (p) => inner.deletePrefix(p),
     async putIfUnchanged(k, body, type, etag) {
       if (k === key && first) {
         first = false;
@@ -441,5 +442,97 @@ describe('rsrun report url (CLI)', function () {
     const page = await fetch(url);
     expect(page.status).to.equal(200);
     expect(await page.text()).to.include(`<a href="../index.html">← all runs of test</a>`);
+  });
+});
+
+describe('rsrun report prune (CLI)', function () {
+  this.timeout(300_000);
+  let project: string;
+  const runs = syntheticRuns().filter((r) => r.environment === 'prod');
+  const storeDir = () => path.join(project, 'reports', 'store');
+  const readIndex = async () => JSON.parse(await readFile(path.join(storeDir(), 'prod', 'index.json'), 'utf8')) as RunIndex;
+
+  before(async function () {
+    await requireService(
+      this,
+      'the built CLI (dist/)',
+      () => access(path.resolve(__dirname, '../../dist/cli/commands/report.js')),
+      'run npm run build',
+    );
+    project = await mkdtemp(path.join(tmpdir(), 'rsrun-prune-'));
+    await writeFile(path.join(project, 'rsrun.ini'), '[project]\nname = warehouse\n\n[env.prod]\nengine = postgres\nhost = 127.0.0.1\n');
+    const store = new LocalStore(storeDir());
+    for (const r of runs.slice(0, 14)) await shipSynthetic(store, r, { ...settings, pageSize: 3 });
+  });
+  after(async () => {
+    if (project) await rm(project, { recursive: true, force: true });
+  });
+
+  it('drops whole old pages from the site and keeps every object, unless --delete-runs', async () => {
+    const before = await readIndex();
+    expect(before.total).to.equal(14);
+    const kept = await runCli(['report', 'prune', '--env', 'prod', '--keep', '8', '-C', project]);
+    expect(kept.code, kept.stderr).to.equal(0);
+    const after = await readIndex();
+    expect(after.total).to.be.within(8, 10);
+    expect(kept.stdout).to.equal(
+      `prod: ${14 - after.total} runs left the site (${before.pages.length - after.pages.length} pages); their run folders stay (--delete-runs deletes them)\n`,
+    );
+    for (const r of runs.slice(0, 14)) expect(existsSync(path.join(storeDir(), 'prod', r.runId, 'report.json'))).to.equal(true);
+    const page = await readFile(path.join(storeDir(), 'prod', 'index.html'), 'utf8');
+    expect(page).to.include(`${after.total} runs, newest first`);
+
+    const deleted = await runCli(['report', 'prune', '--env', 'prod', '--keep', '3', '--delete-runs', '-C', project]);
+    expect(deleted.code, deleted.stderr).to.equal(0);
+    const last = await readIndex();
+    expect(last.total).to.be.within(3, 5);
+    const listed = new Set(last.runs.map((r) => r.runId));
+    const prunedNow = runs.slice(0, 14).filter((r) => !listed.has(r.runId) && !last.pages.some((p) => p.oldest <= r.startedAt));
+    const stillThere = prunedNow.filter((r) => existsSync(path.join(storeDir(), 'prod', r.runId)));
+    // The runs this prune removed are gone; those an earlier prune left (objects kept) are still there.
+    expect(stillThere.map((r) => r.runId)).to.deep.equal(runs.slice(0, 14 - after.total).map((r) => r.runId));
+    for (const r of last.runs) expect(existsSync(path.join(storeDir(), 'prod', r.runId, 'report.html'))).to.equal(true);
+    expect(deleted.stdout).to.match(/^prod: \d+ runs left the site \(\d+ pages?\); deleted \d+ objects of their run folders\n$/);
+    const missing = await runCli(['report', 'prune', '--env', 'prod', '-C', project]);
+    expect(missing.code).to.equal(2);
+    expect(missing.stderr).to.include('rsrun report prune needs --keep N');
+  });
+
+  it('S3: deletePrefix removes exactly one run folder (ListObjectsV2 + DeleteObjects on s3rver)', async function () {
+    await requireService(
+      this,
+      `Debian's AWS CLI (${AWS_CLI})`,
+      () => access(AWS_CLI),
+      'run scripts/setup-test-services.sh (installs awscli)',
+    );
+    const s3 = await LocalS3.start();
+    const saved = Object.fromEntries(Object.keys(S3_ENV).map((k) => [k, process.env[k]]));
+    Object.assign(process.env, S3_ENV);
+    const store = await S3Store.open({
+      bucket: BUCKET,
+      prefix: 'p',
+      region: 'us-east-1',
+      endpoint: s3.endpoint,
+      forcePathStyle: true,
+      required: true,
+    });
+    try {
+      for (const r of runs.slice(0, 2)) await shipSynthetic(store, r, settings);
+      const [gone, kept] = [runs[0]?.runId as string, runs[1]?.runId as string];
+      const under = async (run: string) => [...(await s3.list('p/prod/')).keys()].filter((k) => k.startsWith(`p/prod/${run}/`)).length;
+      const before = await under(gone);
+      expect(before).to.be.greaterThan(3);
+      expect(await store.deletePrefix(`prod/${gone}`)).to.equal(before);
+      expect(await under(gone)).to.equal(0);
+      expect(await under(kept)).to.be.greaterThan(3);
+      expect(await store.deletePrefix('prod/20990101T000000Z-000000')).to.equal(0);
+    } finally {
+      store.close();
+      await s3.destroy();
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+    }
   });
 });

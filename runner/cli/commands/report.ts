@@ -3,19 +3,23 @@
  * report (the environment's newest run by default). With `[s3]` the link is presigned with the
  * caller's AWS credentials (GetObject), so it opens in a browser without console access; without
  * `[s3]` it is the file:// address in the local store. Only the link goes to stdout.
+ * `rsrun report prune --env prod --keep N [--delete-runs]`: retention applied now.
  */
 import { pathToFileURL } from 'node:url';
 import { loadConfig } from '../../config/load-config';
-import { parseDuration } from '../../config/values';
+import { parseDuration, parseInteger } from '../../config/values';
 import { InputError } from '../../errors';
 import type { RunIndex } from '../../reports/site/model';
+import { siteSettings } from '../../reports/site/settings';
 import { openStore } from '../../shipping/index';
+import { pruneSite } from '../../shipping/run-index';
 import { S3Store } from '../../shipping/s3-store';
 import { joinKey, type RunStore } from '../../shipping/store';
 import { printLine } from '../output';
 import type { CommandInput } from '../program';
 
 const USAGE = 'rsrun report url --env ENV [--run RUN_ID] [--file report.html] [--expires 1h]';
+const PRUNE_USAGE = 'rsrun report prune --env ENV --keep N [--delete-runs]';
 /** SigV4 presigned URLs live at most 7 days. */
 const MAX_EXPIRES_S = 7 * 24 * 3600;
 
@@ -94,8 +98,32 @@ async function url(input: CommandInput): Promise<number> {
   }
 }
 
+/** `rsrun report prune --env ENV --keep N [--delete-runs]`: retention now, objects deleted only when asked. */
+async function prune(input: CommandInput): Promise<number> {
+  const raw = typeof input.options.keep === 'string' ? input.options.keep : undefined;
+  if (raw === undefined) throw new InputError('rsrun report prune needs --keep N', { hint: `use: ${PRUNE_USAGE}` });
+  const keep = parseInteger(raw, { key: 'keep', source: '--keep' }, 1, 10_000_000);
+  const config = await loadConfig(input.global);
+  const store = await openStore(config);
+  try {
+    const env = config.env.name;
+    const deleteRuns = input.options.deleteRuns === true;
+    const out = await pruneSite(store, config.project.name, env, keep, { deleteRuns, settings: siteSettings(config) });
+    const objects = deleteRuns
+      ? `; deleted ${out.deletedObjects} objects of their run folders`
+      : '; their run folders stay (--delete-runs deletes them)';
+    printLine(
+      `${env}: ${out.runs} run${out.runs === 1 ? '' : 's'} left the site (${out.pages} page${out.pages === 1 ? '' : 's'})${objects}`,
+    );
+    return 0;
+  } finally {
+    store.close();
+  }
+}
+
 export async function run(input: CommandInput): Promise<number> {
   const action = input.operands[0];
   if (action === 'url') return url(input);
-  throw new InputError(`unknown action "rsrun report ${action ?? ''}"`, { hint: `use: ${USAGE}` });
+  if (action === 'prune') return prune(input);
+  throw new InputError(`unknown action "rsrun report ${action ?? ''}"`, { hint: `use: ${USAGE}, or ${PRUNE_USAGE}` });
 }

@@ -112,6 +112,23 @@ function prune(runs: RunIndexEntry[], pages: IndexPage[], total: number, keep: n
   return { runs, pages: kept, total };
 }
 
+export interface PruneResult {
+  index: RunIndex;
+  /** Pages and newest-run entries that left the index. */
+  pages: IndexPage[];
+  runs: RunIndexEntry[];
+}
+
+/** `rsrun report prune`: the same retention as `[site] keep_runs`, applied now. */
+export function pruneIndex(index: RunIndex, keep: number, now = new Date()): PruneResult {
+  const kept = prune(index.runs, index.pages, index.total, keep);
+  return {
+    index: { ...index, ...kept, updatedAt: now.toISOString() },
+    pages: index.pages.filter((p) => !kept.pages.includes(p)),
+    runs: index.runs.filter((r) => !kept.runs.includes(r)),
+  };
+}
+
 function nextState(previous: EnvironmentState, runs: RunIndexEntry[], entry: RunIndexEntry, after: SchemaState | undefined): EnvironmentState {
   const state: EnvironmentState = { ...previous };
   const newest = runs[0];
