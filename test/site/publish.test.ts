@@ -22,10 +22,11 @@ import { compareWithPrevious, emptyHistory, markerFor, mergeTestRun } from '../.
 import { LocalStore } from '../../runner/shipping/local-store';
 import { S3Store } from '../../runner/shipping/s3-store';
 import { joinKey, type RunStore } from '../../runner/shipping/store';
-import { AWS_CLI, BUCKET, LocalS3, S3_ENV } from '../shipping/s3-server';
+import { BUCKET, LocalS3, S3_ENV } from '../shipping/s3-server';
 import { runCli } from '../support/cli';
 import { requireService } from '../support/services';
 import { ConditionalS3Proxy } from './conditional-s3';
+import { openS3Store, requireAwsCli, useS3Credentials, withLocalS3 } from './s3-site';
 import { shipSynthetic, syntheticRuns, type SyntheticRun } from './synthetic-site';
 
 const settings = { ...DEFAULT_SITE_SETTINGS };
@@ -252,7 +253,7 @@ describe('concurrent publishing never loses an index entry', function () {
   let s3: LocalS3 | undefined;
   let proxy: ConditionalS3Proxy | undefined;
   const stores: RunStore[] = [];
-  const savedEnv: Record<string, string | undefined> = {};
+  let restoreEnv: (() => void) | undefined;
 
   before(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'rsrun-race-'));
@@ -261,30 +262,17 @@ describe('concurrent publishing never loses an index entry', function () {
     for (const s of stores) s.close();
     await proxy?.close();
     await s3?.destroy();
-    for (const [k, v] of Object.entries(savedEnv)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
+    restoreEnv?.();
     await rm(dir, { recursive: true, force: true });
   });
 
   async function s3Store(prefix: string): Promise<S3Store> {
     if (!s3) {
-      for (const [k, v] of Object.entries(S3_ENV)) {
-        savedEnv[k] = process.env[k];
-        process.env[k] = v;
-      }
+      restoreEnv = useS3Credentials();
       s3 = await LocalS3.start();
       proxy = await ConditionalS3Proxy.start(s3.port);
     }
-    const store = await S3Store.open({
-      bucket: BUCKET,
-      prefix,
-      region: 'us-east-1',
-      endpoint: proxy?.endpoint,
-      forcePathStyle: true,
-      required: true,
-    });
+    const store = await openS3Store((proxy as ConditionalS3Proxy).endpoint, prefix);
     stores.push(store);
     return store;
   }
@@ -316,12 +304,7 @@ describe('concurrent publishing never loses an index entry', function () {
 
   describe('S3 (s3rver behind the If-Match test double)', () => {
     before(async function () {
-      await requireService(
-        this,
-        `Debian's AWS CLI (${AWS_CLI})`,
-        () => access(AWS_CLI),
-        'run scripts/setup-test-services.sh (installs awscli)',
-      );
+      await requireAwsCli(this);
     });
 
     it('the double answers a stale If-Match and an If-None-Match on an existing object with 412 (S3Store sees a conflict)', async () => {
@@ -402,32 +385,15 @@ describe('rsrun report url (CLI)', function () {
   });
 
   it('with [s3]: a presigned GET link that opens the report over HTTP', async function () {
-    await requireService(
-      this,
-      `Debian's AWS CLI (${AWS_CLI})`,
-      () => access(AWS_CLI),
-      'run scripts/setup-test-services.sh (installs awscli)',
+    await requireAwsCli(this);
+    s3 = await withLocalS3(
+      'site',
+      async (store, server) => {
+        for (const r of runs.slice(0, 2)) await shipSynthetic(store, r, settings);
+        return server;
+      },
+      true,
     );
-    s3 = await LocalS3.start();
-    const saved = Object.fromEntries(Object.keys(S3_ENV).map((k) => [k, process.env[k]]));
-    Object.assign(process.env, S3_ENV);
-    const store = await S3Store.open({
-      bucket: BUCKET,
-      prefix: 'site',
-      region: 'us-east-1',
-      endpoint: s3.endpoint,
-      forcePathStyle: true,
-      required: true,
-    });
-    try {
-      for (const r of runs.slice(0, 2)) await shipSynthetic(store, r, settings);
-    } finally {
-      store.close();
-      for (const [k, v] of Object.entries(saved)) {
-        if (v === undefined) delete process.env[k];
-        else process.env[k] = v;
-      }
-    }
     await writeFile(
       path.join(project, 'rsrun.ini'),
       `[project]\nname = warehouse\n\n[env.test]\nengine = postgres\nhost = 127.0.0.1\n\n[s3]\nbucket = ${BUCKET}\nprefix = site\nendpoint = ${s3.endpoint}\nregion = us-east-1\n`,
@@ -499,24 +465,8 @@ describe('rsrun report prune (CLI)', function () {
   });
 
   it('S3: deletePrefix removes exactly one run folder (ListObjectsV2 + DeleteObjects on s3rver)', async function () {
-    await requireService(
-      this,
-      `Debian's AWS CLI (${AWS_CLI})`,
-      () => access(AWS_CLI),
-      'run scripts/setup-test-services.sh (installs awscli)',
-    );
-    const s3 = await LocalS3.start();
-    const saved = Object.fromEntries(Object.keys(S3_ENV).map((k) => [k, process.env[k]]));
-    Object.assign(process.env, S3_ENV);
-    const store = await S3Store.open({
-      bucket: BUCKET,
-      prefix: 'p',
-      region: 'us-east-1',
-      endpoint: s3.endpoint,
-      forcePathStyle: true,
-      required: true,
-    });
-    try {
+    await requireAwsCli(this);
+    await withLocalS3('p', async (store, s3) => {
       for (const r of runs.slice(0, 2)) await shipSynthetic(store, r, settings);
       const [gone, kept] = [runs[0]?.runId as string, runs[1]?.runId as string];
       const under = async (run: string) => [...(await s3.list('p/prod/')).keys()].filter((k) => k.startsWith(`p/prod/${run}/`)).length;
@@ -526,13 +476,6 @@ describe('rsrun report prune (CLI)', function () {
       expect(await under(gone)).to.equal(0);
       expect(await under(kept)).to.be.greaterThan(3);
       expect(await store.deletePrefix('prod/20990101T000000Z-000000')).to.equal(0);
-    } finally {
-      store.close();
-      await s3.destroy();
-      for (const [k, v] of Object.entries(saved)) {
-        if (v === undefined) delete process.env[k];
-        else process.env[k] = v;
-      }
-    }
+    });
   });
 });

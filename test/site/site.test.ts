@@ -6,7 +6,7 @@
  * relative link. Screenshots go to test-artifacts/site/ (the README embeds copies from docs/images/).
  */
 import { expect } from 'chai';
-import { access, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -16,10 +16,10 @@ import { DEFAULT_SITE_SETTINGS } from '../../runner/reports/site/model';
 import { LocalStore } from '../../runner/shipping/local-store';
 import { S3Store } from '../../runner/shipping/s3-store';
 import type { RunStore } from '../../runner/shipping/store';
-import { AWS_CLI, BUCKET, LocalS3, S3_ENV } from '../shipping/s3-server';
-import { requireService } from '../support/services';
+import { BUCKET, LocalS3 } from '../shipping/s3-server';
 import { expectLinksWork, launchChromium, requireChromium, siteLinks, sitePage } from './browser';
 import { ConditionalS3Proxy } from './conditional-s3';
+import { openS3Store, requireAwsCli, useS3Credentials } from './s3-site';
 import { buildSite, FLAKY, NEW_FAILURE, RECURRING, shipSynthetic, type SyntheticRun } from './synthetic-site';
 
 const ARTIFACTS = path.join(__dirname, '..', '..', 'test-artifacts', 'site');
@@ -154,36 +154,21 @@ describe('report site (60 runs, 3 environments) in Chromium', function () {
   let s3: LocalS3 | undefined;
   let proxy: ConditionalS3Proxy | undefined;
   let s3Store: S3Store | undefined;
-  const savedEnv: Record<string, string | undefined> = {};
+  let restoreEnv: (() => void) | undefined;
   let fileSite: Site;
   let httpSite: Site;
 
   before(async function () {
     await requireChromium(this);
-    await requireService(
-      this,
-      `Debian's AWS CLI (${AWS_CLI})`,
-      () => access(AWS_CLI),
-      'run scripts/setup-test-services.sh (installs awscli)',
-    );
-    for (const [k, v] of Object.entries(S3_ENV)) {
-      savedEnv[k] = process.env[k];
-      process.env[k] = v;
-    }
+    await requireAwsCli(this);
+    restoreEnv = useS3Credentials();
     dir = await mkdtemp(path.join(tmpdir(), 'rsrun-site-'));
     await mkdir(ARTIFACTS, { recursive: true });
     const local = new LocalStore(path.join(dir, 'store'));
     fileSite = { base: pathToFileURL(path.join(dir, 'store')).href + '/', runs: await buildSite(local) };
     s3 = await LocalS3.start();
     proxy = await ConditionalS3Proxy.start(s3.port);
-    s3Store = await S3Store.open({
-      bucket: BUCKET,
-      prefix: PREFIX,
-      region: 'us-east-1',
-      endpoint: proxy.endpoint,
-      forcePathStyle: true,
-      required: true,
-    });
+    s3Store = await openS3Store(proxy.endpoint, PREFIX);
     httpSite = { base: `${s3.endpoint}/${BUCKET}/${PREFIX}/`, runs: await buildSite(s3Store) };
     browser = await launchChromium();
   });
@@ -192,10 +177,7 @@ describe('report site (60 runs, 3 environments) in Chromium', function () {
     s3Store?.close();
     await proxy?.close();
     await s3?.destroy();
-    for (const [k, v] of Object.entries(savedEnv)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
+    restoreEnv?.();
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
