@@ -150,7 +150,7 @@ export function syntheticRuns(): SyntheticRun[] {
           command: i % 2 === 0 ? 'deploy' : 'test',
           version,
           failing: i >= 17 ? [RECURRING] : [],
-          ...(i === 9 ? { failMigration: true } : {}),
+          ...(i === 10 ? { failMigration: true } : {}),
         };
       },
     },

@@ -15,7 +15,7 @@ function results(r: RunIndexEntry): string {
   const s = r.summary;
   if (!s) return '';
   const parts: string[] = [];
-  if (s.total) parts.push(`${s.passed}/${s.total} passed${s.failed ? `, <b class="f">${s.failed} failed</b>` : ''}${s.errors ? `, <b class="f">${s.errors} errors</b>` : ''}`);
+  if (s.total) parts.push(`${s.passed}/${s.total} passed${s.failed ? `, <b class="f">${s.failed} failed</b>` : ''}${s.errors ? `, <b class="f">${s.errors} error${s.errors === 1 ? "" : "s"}</b>` : ''}`);
   const reverted = r.reverted?.length ?? 0;
   if (reverted) parts.push(`${reverted} reverted`);
   const applied = s.migrationsApplied - reverted;
