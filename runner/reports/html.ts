@@ -7,11 +7,10 @@
  */
 import type { MigrationOutcome, TableData, TestOutcome } from '../events';
 import type { RunReport } from '../run/run-report';
-import { htmlEscape } from './html-escape';
+import { htmlEscape } from './markup';
 import { badge, duration as ms, formatTime, page, provenance, type Crumb } from './site/layout';
 import { comparisonSection, failureHistory, linksBar, PRESIGNED_NOTE, PRESIGNED_SCRIPT, type ReportContext } from './site/report-context';
 
-export { htmlEscape } from './html-escape';
 export type { ReportContext } from './site/report-context';
 const e = htmlEscape;
 
@@ -113,7 +112,7 @@ ${s.migrationsFailed ? card(s.migrationsFailed, 'migrations failed', 'bad') : ''
 
 export function renderHtml(report: RunReport, ctx: ReportContext = {}): string {
   const bad = report.tests.filter((t) => t.status === 'failed' || t.status === 'error');
-  const b = report.build as RunReport['build'] & { author?: string };
+  const b = report.build;
   const meta = [
     `run <code>${e(report.runId)}</code>`,
     `<code>rsrun ${e(report.command)}</code>`,

@@ -300,7 +300,7 @@ export interface PruneOutcome {
 }
 
 /**
- * `rsrun report prune`: keeps the newest `keep` runs (whole pages) in the environment's index and
+ * `rsrun report retain`: keeps the newest `keep` runs (whole pages) in the environment's index and
  * pages. Run folders stay unless `deleteRuns`: then the pruned runs' folders are deleted (the small
  * page files that listed them stay, no longer referenced).
  */

@@ -10,7 +10,6 @@ import { RedshiftDialect } from '../dialects/redshift/redshift-dialect';
 import { PgWarehouse, type PgWarehouseOptions } from './pg-warehouse';
 import type { Warehouse } from './warehouse';
 import { resolveTls } from './tls';
-import { ensureStateDir } from '../run/state-dir';
 import { openDataApi } from './aws/open-data-api';
 import { resolveConnection } from './aws/resolve-connection';
 
@@ -41,20 +40,15 @@ export async function openWarehouse(
   };
 
   if (env.engine === 'embedded') {
-    await ensureStateDir(project.stateDir);
-    const { startEmbedded } = await import('./embedded.js');
-    const server = await startEmbedded({
-      dataDir: path.join(project.stateDir, env.name, 'pgdata'),
-      fresh: env.fresh,
-      maxConnections: (options.maxConnections ?? 8) + 2,
-    });
+    const { openEmbedded } = await import('../local/open-embedded.js');
+    const endpoint = await openEmbedded(env, project.stateDir, (options.maxConnections ?? 8) + 2);
     const warehouse = new PgWarehouse(
       {
         ...common,
-        host: server.host,
-        port: server.port,
-        database: server.database,
-        user: server.user,
+        host: endpoint.host,
+        port: endpoint.port,
+        database: endpoint.database,
+        user: endpoint.user,
         password: undefined,
         ssl: false,
         // Reports show where the data lives (`embedded: .rsrun/local`), not a port that changes every run.
@@ -66,7 +60,7 @@ export async function openWarehouse(
       warehouse,
       async dispose() {
         await warehouse.close();
-        await server.stop();
+        await endpoint.release();
       },
     };
   }

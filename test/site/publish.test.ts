@@ -411,7 +411,7 @@ describe('rsrun report url (CLI)', function () {
   });
 });
 
-describe('rsrun report prune (CLI)', function () {
+describe('rsrun report retain (CLI)', function () {
   this.timeout(300_000);
   let project: string;
   const runs = syntheticRuns().filter((r) => r.environment === 'prod');
@@ -437,7 +437,7 @@ describe('rsrun report prune (CLI)', function () {
   it('drops whole old pages from the site and keeps every object, unless --delete-runs', async () => {
     const before = await readIndex();
     expect(before.total).to.equal(14);
-    const kept = await runCli(['report', 'prune', '--env', 'prod', '--keep', '8', '-C', project]);
+    const kept = await runCli(['report', 'retain', '--env', 'prod', '--keep', '8', '-C', project]);
     expect(kept.code, kept.stderr).to.equal(0);
     const after = await readIndex();
     expect(after.total).to.be.within(8, 10);
@@ -448,7 +448,7 @@ describe('rsrun report prune (CLI)', function () {
     const page = await readFile(path.join(storeDir(), 'prod', 'index.html'), 'utf8');
     expect(page).to.include(`${after.total} runs, newest first`);
 
-    const deleted = await runCli(['report', 'prune', '--env', 'prod', '--keep', '3', '--delete-runs', '-C', project]);
+    const deleted = await runCli(['report', 'retain', '--env', 'prod', '--keep', '3', '--delete-runs', '-C', project]);
     expect(deleted.code, deleted.stderr).to.equal(0);
     const last = await readIndex();
     expect(last.total).to.be.within(3, 5);
@@ -459,9 +459,9 @@ describe('rsrun report prune (CLI)', function () {
     expect(stillThere.map((r) => r.runId)).to.deep.equal(runs.slice(0, 14 - after.total).map((r) => r.runId));
     for (const r of last.runs) expect(existsSync(path.join(storeDir(), 'prod', r.runId, 'report.html'))).to.equal(true);
     expect(deleted.stdout).to.match(/^prod: \d+ runs left the site \(\d+ pages?\); deleted \d+ objects of their run folders\n$/);
-    const missing = await runCli(['report', 'prune', '--env', 'prod', '-C', project]);
+    const missing = await runCli(['report', 'retain', '--env', 'prod', '-C', project]);
     expect(missing.code).to.equal(2);
-    expect(missing.stderr).to.include('rsrun report prune needs --keep N');
+    expect(missing.stderr).to.include('rsrun report retain needs --keep N');
   });
 
   it('S3: deletePrefix removes exactly one run folder (ListObjectsV2 + DeleteObjects on s3rver)', async function () {

@@ -3,7 +3,7 @@
  * report (the environment's newest run by default). With `[s3]` the link is presigned with the
  * caller's AWS credentials (GetObject), so it opens in a browser without console access; without
  * `[s3]` it is the file:// address in the local store. Only the link goes to stdout.
- * `rsrun report prune --env prod --keep N [--delete-runs]`: retention applied now.
+ * `rsrun report retain --env prod --keep N [--delete-runs]`: `[site] keep_runs` applied now.
  */
 import { pathToFileURL } from 'node:url';
 import { loadConfig } from '../../config/load-config';
@@ -19,7 +19,7 @@ import { printLine } from '../output';
 import type { CommandInput } from '../program';
 
 const USAGE = 'rsrun report url --env ENV [--run RUN_ID] [--file report.html] [--expires 1h]';
-const PRUNE_USAGE = 'rsrun report prune --env ENV --keep N [--delete-runs]';
+const RETAIN_USAGE = 'rsrun report retain --env ENV --keep N [--delete-runs]';
 /** SigV4 presigned URLs live at most 7 days. */
 const MAX_EXPIRES_S = 7 * 24 * 3600;
 
@@ -98,10 +98,10 @@ async function url(input: CommandInput): Promise<number> {
   }
 }
 
-/** `rsrun report prune --env ENV --keep N [--delete-runs]`: retention now, objects deleted only when asked. */
-async function prune(input: CommandInput): Promise<number> {
+/** `rsrun report retain --env ENV --keep N [--delete-runs]`: retention now, objects deleted only when asked. */
+async function retain(input: CommandInput): Promise<number> {
   const raw = typeof input.options.keep === 'string' ? input.options.keep : undefined;
-  if (raw === undefined) throw new InputError('rsrun report prune needs --keep N', { hint: `use: ${PRUNE_USAGE}` });
+  if (raw === undefined) throw new InputError('rsrun report retain needs --keep N', { hint: `use: ${RETAIN_USAGE}` });
   const keep = parseInteger(raw, { key: 'keep', source: '--keep' }, 1, 10_000_000);
   const config = await loadConfig(input.global);
   const store = await openStore(config);
@@ -124,6 +124,6 @@ async function prune(input: CommandInput): Promise<number> {
 export async function run(input: CommandInput): Promise<number> {
   const action = input.operands[0];
   if (action === 'url') return url(input);
-  if (action === 'prune') return prune(input);
-  throw new InputError(`unknown action "rsrun report ${action ?? ''}"`, { hint: `use: ${USAGE}, or ${PRUNE_USAGE}` });
+  if (action === 'retain') return retain(input);
+  throw new InputError(`unknown action "rsrun report ${action ?? ''}"`, { hint: `use: ${USAGE}, or ${RETAIN_USAGE}` });
 }

@@ -3,7 +3,7 @@
  * they show from S3, from disk and in a mail preview alike. Each point carries a <title> (the
  * browser's tooltip) and links to its run's report when it has one.
  */
-import { htmlEscape as e } from '../html-escape';
+import { htmlEscape as e } from '../markup';
 
 const W = 600;
 const H = 190;

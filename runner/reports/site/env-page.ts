@@ -3,7 +3,7 @@
  * top (applied version, last good deploy, latest run, tests failing now), then the failing and
  * flaky tests with their history, the trends, and every run with filters and paging.
  */
-import { htmlEscape as e } from '../html-escape';
+import { htmlEscape as e } from '../markup';
 import { badge, commitLink, formatTime, page } from './layout';
 import type { RunIndex, RunRef, SiteSettings, TestHistory } from './model';
 import { historyStrip, markerHtml } from './report-context';

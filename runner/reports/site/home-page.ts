@@ -3,7 +3,7 @@
  * staging, prod, then the others), and what is waiting to be promoted: a version that is on one
  * environment with its tests passing and not yet on the next.
  */
-import { htmlEscape as e } from '../html-escape';
+import { htmlEscape as e } from '../markup';
 import { compareVersions } from '../../migrations/version';
 import { badge, commitLink, formatTime, page } from './layout';
 import type { RunRef, SiteEnvironment, SiteIndex, SiteSettings } from './model';

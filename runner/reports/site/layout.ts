@@ -4,7 +4,7 @@
  * and the small formatters. Pages allow only their own inline script, by hash.
  */
 import { createHash } from 'node:crypto';
-import { htmlEscape as e } from '../html-escape';
+import { htmlEscape as e } from '../markup';
 import { VERSION } from '../../version';
 
 export const CSS = `

@@ -3,7 +3,7 @@
  * each failure's history and marker, and the comparison with the previous run. Filled in when the
  * run is published to the report site; a report written into the run directory has only the links.
  */
-import { htmlEscape as e } from '../html-escape';
+import { htmlEscape as e } from '../markup';
 import type { RunReport } from '../../run/run-report';
 import type { RunRef, TestHistory, TestHistoryEntry } from './model';
 import { badge, formatTime } from './layout';

@@ -119,7 +119,7 @@ export interface PruneResult {
   runs: RunIndexEntry[];
 }
 
-/** `rsrun report prune`: the same retention as `[site] keep_runs`, applied now. */
+/** `rsrun report retain`: the same retention as `[site] keep_runs`, applied now. */
 export function pruneIndex(index: RunIndex, keep: number, now = new Date()): PruneResult {
   const kept = prune(index.runs, index.pages, index.total, keep);
   return {

@@ -5,7 +5,7 @@
  * page's `.js` twin, which works from S3, over HTTP and from a `file://` open alike (a `fetch`
  * of a local file is refused by browsers).
  */
-import { htmlEscape as e } from '../html-escape';
+import { htmlEscape as e } from '../markup';
 import { badge, commitLink, duration, formatTime } from './layout';
 import type { IndexPage, RunIndexEntry } from './model';
 
