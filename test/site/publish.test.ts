@@ -340,12 +340,7 @@ describe('rsrun report url (CLI)', function () {
   const runs = syntheticRuns().filter((r) => r.environment === 'test');
 
   before(async function () {
-    await requireService(
-      this,
-      'the built CLI (dist/)',
-      () => access(path.resolve(__dirname, '../../dist/cli/commands/report.js')),
-      'run npm run build',
-    );
+    await requireService(this, 'the built CLI (dist/)', () => access(path.resolve(__dirname, '../../dist/rsrun.js')), 'run npm run build');
     project = await mkdtemp(path.join(tmpdir(), 'rsrun-url-'));
     await writeFile(path.join(project, 'rsrun.ini'), '[project]\nname = warehouse\n\n[env.test]\nengine = postgres\nhost = 127.0.0.1\n');
     const store = new LocalStore(path.join(project, 'reports', 'store'));
@@ -419,12 +414,7 @@ describe('rsrun report retain (CLI)', function () {
   const readIndex = async () => JSON.parse(await readFile(path.join(storeDir(), 'prod', 'index.json'), 'utf8')) as RunIndex;
 
   before(async function () {
-    await requireService(
-      this,
-      'the built CLI (dist/)',
-      () => access(path.resolve(__dirname, '../../dist/cli/commands/report.js')),
-      'run npm run build',
-    );
+    await requireService(this, 'the built CLI (dist/)', () => access(path.resolve(__dirname, '../../dist/rsrun.js')), 'run npm run build');
     project = await mkdtemp(path.join(tmpdir(), 'rsrun-prune-'));
     await writeFile(path.join(project, 'rsrun.ini'), '[project]\nname = warehouse\n\n[env.prod]\nengine = postgres\nhost = 127.0.0.1\n');
     const store = new LocalStore(storeDir());
