@@ -20,6 +20,13 @@ const FEATURES = `${DG}c_unsupported-postgresql-features.html`;
 const TYPES = `${DG}c_unsupported-postgresql-datatypes.html`;
 
 export const RULES: readonly RuleInfo[] = [
+  {
+    id: 'RS000',
+    severity: 'error',
+    title: 'the file cannot be read as SQL (an unterminated string, identifier, comment or $$ body)',
+    source: `${DG}pattern-matching-conditions-posix.html`,
+    tests: true,
+  },
   { id: 'RS001', severity: 'error', title: 'SERIAL, BIGSERIAL and SMALLSERIAL do not exist on Redshift', source: TYPES, tests: true },
   {
     id: 'RS002',
