@@ -92,6 +92,8 @@ const CASES: Case[] = [
     "select (firstname + ' ' + lastname) as v from (select 'Aphrodite' as firstname, 'Acevedo' as lastname) users",
     'Aphrodite Acevedo',
   ],
+  ['r_REVERSE', 'select reverse(salesid)::varchar as v from (select 172456 as salesid) sales', '654271'],
+  ['r_REPEAT', 'select repeat(catid,3) as v from (select 10 as catid) category', '101010'],
   ['r_TRANSLATE', "select translate('mint tea', 'inea', 'osin') as v", 'most tin'],
   ['r_BTRIM', "select btrim('xyzaxyzbxyzcxyz', 'xyz') as v", 'axyzbxyzc'],
   ['r_POSITION', "select position('fish' in 'dogfish') as v", '4'],

@@ -16,7 +16,7 @@
  * cannot tell a SUPER column from an array without the catalog.
  */
 import { isSymbol, isWord, matchWords, type SqlToken } from '../../dialects/sql-tokens';
-import { parseCreateTable, readType, referencedRelations, type TypeRef } from '../sql-shape';
+import { parseCreateTable, readType, referencedRelations, type TypeRef } from '../../dialects/sql-shape';
 import type { Report, StatementView } from '../types';
 
 const SERIAL = new Set(['SERIAL', 'BIGSERIAL', 'SMALLSERIAL', 'SERIAL2', 'SERIAL4', 'SERIAL8']);

@@ -18,6 +18,10 @@
  *   EXTRACT(part FROM x) into extract_part('part', x).
  * - MEDIAN and LISTAGG as window functions (r_WF_MEDIAN, r_WF_LISTAGG): PostgreSQL has no ordered
  *   window aggregates, so the partition's values are collected with array_agg and reduced here.
+ * - Numbers, dates and timestamps convert implicitly to character strings (c_Supported_data_types,
+ *   "General compatibility and conversion rules"): MD5(bigint_column) hashes its digits. PostgreSQL
+ *   has no such implicit casts, so the string functions below are called in the compat schema
+ *   (expressions.ts), which adds an overload taking any scalar and passing it on as text.
  * - AVG of an integer column is a BIGINT (the fraction is cut off), of a DECIMAL(p, s) a
  *   DECIMAL(38, s), of a floating-point column a DOUBLE PRECISION (r_AVG, "Data types").
  *   expressions.ts rewrites AVG(x) into avg_as(AVG(x), MIN(x)): MIN(x) carries x's type (and
@@ -101,5 +105,33 @@ CREATE OR REPLACE FUNCTION ${S}.array_distinct(v anyarray) RETURNS anyarray LANG
 $f$;
 `;
 
+/** String functions and their arguments after the first one, for the implicit text conversion. */
+export const TEXT_FIRST_FUNCTIONS: Record<string, string[][]> = {
+  md5: [[]],
+  reverse: [[]],
+  upper: [[]],
+  lower: [[]],
+  initcap: [[]],
+  repeat: [['integer']],
+  left: [['integer']],
+  right: [['integer']],
+  lpad: [['integer'], ['integer', 'text']],
+  rpad: [['integer'], ['integer', 'text']],
+};
+
+const TEXT_FIRST = Object.entries(TEXT_FIRST_FUNCTIONS)
+  .flatMap(([fn, shapes]) =>
+    shapes.flatMap((rest) => {
+      const params = rest.map((type, k) => `a${k} ${type}`);
+      const args = rest.map((_t, k) => `a${k}`);
+      return ['text', 'anynonarray'].map(
+        (first) =>
+          `CREATE OR REPLACE FUNCTION ${S}.${fn}(${['v ' + first, ...params].join(', ')}) RETURNS text LANGUAGE sql IMMUTABLE AS ` +
+          `$f$ SELECT pg_catalog.${fn}(${['v::text', ...args].join(', ')}) $f$;`,
+      );
+    }),
+  )
+  .join('\n');
+
 /** SQL run after the compat schema exists (it refers to its functions). */
-export const SEMANTICS_SQL = `${characterOperators()}\n${AVERAGES}\n${EXTRACT_PART}\n${WINDOW_REDUCTIONS}`;
+export const SEMANTICS_SQL = `${characterOperators()}\n${AVERAGES}\n${EXTRACT_PART}\n${WINDOW_REDUCTIONS}\n${TEXT_FIRST}`;

@@ -11,6 +11,7 @@
  */
 import { hasRedshiftEscapes, redshiftLiteralValue, sqlString } from './sql-literals';
 import { COMPAT_SCHEMA, COMPAT_FUNCTIONS } from './compat-schema';
+import { TEXT_FIRST_FUNCTIONS } from './compat-semantics';
 import { rewriteType } from './data-types';
 import { RewriteContext } from './rewrite-context';
 import { concatenationChain } from './string-concatenation';
@@ -48,6 +49,11 @@ export function rewriteExpressions(ctx: RewriteContext, from = 0, to = ctx.token
       continue;
     }
     if (t.kind !== 'word') continue;
+    if (isMaxLengthType(ctx, i)) {
+      // VARCHAR(MAX) wherever a type is written: PL/pgSQL DECLARE sections, RETURNS, arguments (r_Character_types).
+      rewriteType(ctx, i, 'cast');
+      continue;
+    }
     const qualified = ctx.isSymbol(i - 1, '.');
     if (qualified) continue;
     const w = t.upper;
@@ -82,7 +88,7 @@ export function rewriteExpressions(ctx: RewriteContext, from = 0, to = ctx.token
       i = average(ctx, i);
     } else if (w === 'EXTRACT') {
       i = extract(ctx, i);
-    } else if (COMPAT_FUNCTIONS.has(t.text.toLowerCase())) {
+    } else if (COMPAT_FUNCTIONS.has(t.text.toLowerCase()) || Object.hasOwn(TEXT_FIRST_FUNCTIONS, t.text.toLowerCase())) {
       ctx.insertBefore(i, `${COMPAT_SCHEMA}.`);
     }
   }
@@ -95,6 +101,19 @@ function literal(ctx: RewriteContext, i: number): void {
     throw ctx.invalid(i, 'invalid byte sequence for encoding "UTF8" in a string literal', 'octal/hex escapes must spell UTF-8 bytes');
   }
   ctx.replace(i, i, sqlString(value));
+}
+
+/** `VARCHAR(MAX)`, `CHARACTER VARYING(MAX)`, `NVARCHAR(MAX)`, `CHAR(MAX)` not rewritten yet. */
+function isMaxLengthType(ctx: RewriteContext, i: number): boolean {
+  const open = ctx.isWord(i + 1, 'VARYING') ? i + 2 : i + 1;
+  return (
+    ctx.isWord(i, 'VARCHAR', 'NVARCHAR', 'CHARACTER', 'CHAR', 'NCHAR') &&
+    ctx.isSymbol(open, '(') &&
+    ctx.isWord(open + 1, 'MAX') &&
+    ctx.isSymbol(open + 2, ')') &&
+    ctx.untouched(i, open + 2) &&
+    !ctx.isSymbol(i - 1, '.')
+  );
 }
 
 function castType(ctx: RewriteContext, open: number): void {

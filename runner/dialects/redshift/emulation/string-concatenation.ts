@@ -135,6 +135,10 @@ function operandStart(ctx: RewriteContext, end: number): number {
       j = openerOf(ctx, j) - 1;
       continue;
     }
+    if (t.kind === 'word' && t.upper === 'END' && !ctx.isWord(j + 1, 'IF', 'LOOP', 'CASE')) {
+      j = caseOf(ctx, j) - 1;
+      continue;
+    }
     if (isBoundary(t) || ctx.isSymbol(j, '+') || ctx.isSymbol(j, '-')) return j + 1;
     j--;
   }
@@ -155,10 +159,39 @@ function operandEnd(ctx: RewriteContext, start: number): number {
       j++;
       continue;
     }
+    if (t.kind === 'word' && t.upper === 'CASE') {
+      // CASE ... END is one primary expression.
+      j = endOf(ctx, j);
+      last = j;
+      j++;
+      continue;
+    }
     if (isBoundary(t) || ctx.isSymbol(j, '+') || ctx.isSymbol(j, '-')) return last;
     last = j;
     j++;
   }
+}
+
+/** Index of the END closing the CASE at `open` (nested CASEs and brackets skipped). */
+function endOf(ctx: RewriteContext, open: number): number {
+  let depth = 0;
+  for (let j = open; j < ctx.tokens.length; j++) {
+    if (ctx.isSymbol(j, '(')) j = ctx.close(j);
+    else if (ctx.isWord(j, 'CASE')) depth++;
+    else if (ctx.isWord(j, 'END') && --depth === 0) return j;
+  }
+  return ctx.tokens.length - 1;
+}
+
+/** Index of the CASE opened by the END at `end`. */
+function caseOf(ctx: RewriteContext, end: number): number {
+  let depth = 0;
+  for (let j = end; j >= 0; j--) {
+    if (ctx.isSymbol(j, ')')) j = openerOf(ctx, j);
+    else if (ctx.isWord(j, 'END') && !ctx.isWord(j + 1, 'IF', 'LOOP', 'CASE')) depth++;
+    else if (ctx.isWord(j, 'CASE') && --depth === 0) return j;
+  }
+  return 0;
 }
 
 /** Index of the bracket opening the one closing at `close`. */
