@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { requireService } from '../support/services';
+import type { Outcome } from './corpus-runner';
 
 export interface CorpusEntry {
   repo: string;
@@ -46,4 +47,30 @@ export async function requireCorpus(ctx: Mocha.Context): Promise<{ root: string;
   const entries = JSON.parse(readFileSync(path.join(root as string, 'manifest.json'), 'utf8')) as CorpusEntry[];
   entries.sort((a, b) => a.project.localeCompare(b.project) || a.order - b.order);
   return { root: root as string, entries };
+}
+
+const COLUMNS: Array<[Outcome, string]> = [
+  ['applied', 'applied'],
+  ['skipped', 'skipped with notice'],
+  ['refused', 'refused clearly'],
+  ['fails', 'fails as on Redshift'],
+];
+
+/** The README's table: per corpus group, how many files end how. */
+export function summaryTable(entries: readonly CorpusEntry[], outcomes: Record<string, { outcome: Outcome }>): string {
+  const groups: Array<[string, (e: CorpusEntry) => boolean]> = [
+    ['user objects (utils, udfs)', (e) => e.group === 'user'],
+    ['files reading system tables', (e) => e.group === 'systables'],
+    ['all', () => true],
+  ];
+  const rows = groups.map(([label, test]) => {
+    const files = entries.filter(test);
+    const counts = COLUMNS.map(([o]) => files.filter((e) => outcomes[e.file]?.outcome === o).length);
+    return `| ${label} | ${files.length} | ${counts.join(' | ')} |`;
+  });
+  return [
+    `| corpus files | files | ${COLUMNS.map(([, l]) => l).join(' | ')} |`,
+    `| --- | --- | ${COLUMNS.map(() => '---').join(' | ')} |`,
+    ...rows,
+  ].join('\n');
 }
