@@ -4,7 +4,7 @@
  * the seed sample's layout ([SECTION] → one version, keys query0, query1, ... → its statements).
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseIni } from '../config/ini-file';
@@ -26,10 +26,12 @@ const NAME = /^([VUR])([^_]*)__(.+)\.sql$/;
 
 export async function discoverMigrations(migrationsDir: string): Promise<MigrationSet> {
   const files = await listFiles(migrationsDir);
+  // `[project] migrations` may name one changeset file (the seed sample keeps it beside other INI files).
+  const root = files.length === 1 && files[0] === migrationsDir ? path.dirname(migrationsDir) : migrationsDir;
   // Classify every name first (cheap, and bad names fail before any file is read) ...
   const jobs: (() => Promise<Migration | Migration[]>)[] = [];
   for (const file of files) {
-    const rel = path.relative(migrationsDir, file).split(path.sep).join('/');
+    const rel = path.relative(root, file).split(path.sep).join('/');
     const base = path.basename(file);
     if (base.endsWith('.ini')) {
       jobs.push(() => readIniChangesets(file, rel));
@@ -134,6 +136,7 @@ export function versionKey(version: string): string {
 async function listFiles(dir: string): Promise<string[]> {
   let entries;
   try {
+    if (statSync(dir).isFile()) return [dir];
     entries = await readdir(dir, { withFileTypes: true, recursive: true });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
@@ -213,7 +216,7 @@ async function readIniChangesets(file: string, rel: string): Promise<Migration[]
   const text = await readText(file);
   let doc;
   try {
-    doc = parseIni(text, file);
+    doc = parseIni(text, file, 'configparser');
   } catch (err) {
     if (err instanceof ConfigError)
       throw new InputError(err.message, {
@@ -225,12 +228,10 @@ async function readIniChangesets(file: string, rel: string): Promise<Migration[]
     throw err;
   }
   const out: Migration[] = [];
-  for (const [section, keys] of doc.sections) {
-    if (section === '') continue;
-    const sectionLine = doc.lines.get(section) ?? 1;
+  // The seed sample's Python reads these files with configparser: the same values, line numbers kept.
+  for (const { name: section, line: sectionLine, entries } of doc.sections) {
     const numbered: { n: number; stmt: SqlStatement }[] = [];
-    for (const [key, value] of Object.entries(keys)) {
-      const line = doc.lines.get(`${section}\0${key}`) ?? sectionLine;
+    for (const { key, value, line } of entries) {
       if (!/^query\d+$/i.test(key)) {
         throw new InputError(`unexpected key "${key}" in changeset [${section}]`, {
           file,

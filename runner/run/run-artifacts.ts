@@ -4,7 +4,7 @@
  */
 import { copyFile, mkdir, open, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { HistoryRow } from '../ledger/ledger';
+import type { HistoryRow } from '../ledger/schema-history';
 import type { Migration } from '../migrations/migration';
 
 /**

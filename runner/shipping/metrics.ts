@@ -11,7 +11,8 @@ import path from 'node:path';
 import type { CloudWatchConfig } from '../config/types';
 import type { RunReport } from '../run/run-report';
 import { loadAwsModule } from './aws-sdk';
-import { isTransientAwsError, withRetry, type RetryOptions } from './retry';
+import { withRetry, type RetryEvent, type RetryOptions } from '../retry';
+import { isTransientAwsError } from './retry';
 import { PENDING_METRICS } from './spool';
 
 export const MAX_METRICS_PER_REQUEST = 1000;
@@ -103,7 +104,14 @@ export function batches(data: StoredDatum[], maxCount = MAX_METRICS_PER_REQUEST,
   return out;
 }
 
-export const DEFAULT_METRICS_RETRY: RetryOptions = { attempts: 5, baseDelayMs: 500, maxDelayMs: 8_000, retryable: isTransientAwsError };
+// PutMetricData of the same data points twice is harmless (CloudWatch aggregates statistics).
+export const DEFAULT_METRICS_RETRY: RetryOptions = {
+  attempts: 5,
+  baseDelayMs: 500,
+  maxDelayMs: 8_000,
+  retryOn: isTransientAwsError,
+  safeToRetry: true,
+};
 
 export interface PublishResult {
   sent: number;
@@ -146,7 +154,7 @@ export async function publishMetrics(
         await withRetry(() => client.send(new sdk.PutMetricDataCommand({ Namespace: config.namespace, MetricData: group.map(toDatum) })), {
           ...DEFAULT_METRICS_RETRY,
           ...options.retry,
-          ...(options.onRetry ? { onRetry: (err: unknown, attempt: number) => options.onRetry?.(err, attempt) } : {}),
+          ...(options.onRetry ? { onRetry: ({ error, attempt }: RetryEvent) => options.onRetry?.(error, attempt) } : {}),
         });
         sent += group.length;
       } catch (error) {
