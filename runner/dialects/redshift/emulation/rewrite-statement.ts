@@ -5,7 +5,8 @@
  *  2. "Quoted" identifiers folded to lower case unless enable_case_sensitive_identifier is on;
  *  3. statements without local meaning skipped with a notice (local-scope.ts), SET/RESET of
  *     Redshift parameters (session-settings.ts), external objects (external-objects.ts);
- *  4. references only a cluster can answer refused, emulated system relations qualified
+ *  4. what Redshift rejects refused by the lint's own rules (../refused-sql.ts), references only
+ *     a cluster can answer refused, emulated system relations qualified
  *     (catalog-references.ts), query shapes respelled (query-shapes.ts) — a pass of its own, so
  *     that the following edits never overlap these;
  *  5. COPY / UNLOAD become actions; table DDL, expressions and routine bodies are rewritten.
@@ -13,6 +14,7 @@
 import { InputError } from '../../../errors';
 import type { RewrittenStatement, StatementLocation } from '../../rewriter';
 import { codeTokens, tokenizeSql } from '../../sql-tokens';
+import { findRefusedSql } from '../refused-sql';
 import { checkCatalogReferences } from './catalog-references';
 import { copyFromS3, isS3Copy, type LoadMethod } from './copy-from-s3';
 import { rewriteExpressions } from './expressions';
@@ -67,6 +69,7 @@ export function rewriteStatement(statement: string, where: StatementLocation, en
     return external.sql ? rewriteStatement(external.sql, where, env) : [];
   }
 
+  refuseWhatRedshiftRefuses(ctx);
   checkCatalogReferences(ctx);
   rewriteQueryShapes(ctx);
   if (ctx.changed) ctx = contextOf(ctx.apply(), where);
@@ -77,6 +80,19 @@ export function rewriteStatement(statement: string, where: StatementLocation, en
   rewriteExpressions(ctx);
   if (isRoutineDefinition(ctx)) rewriteRoutine(ctx, env);
   return [{ kind: 'sql', sql: ctx.apply() }];
+}
+
+/**
+ * The lint's rules for what Redshift rejects (RS001–RS026, ../refused-sql.ts), applied to the
+ * statement: PostgreSQL would run it, the cluster would not, so neither does the local warehouse.
+ * RS016 is a lint warning (leader-node functions) and stays one.
+ */
+function refuseWhatRedshiftRefuses(ctx: RewriteContext): void {
+  findRefusedSql(ctx.tokens, (rule, at, message) => {
+    if (rule === 'RS016') return;
+    const i = at ? ctx.tokens.indexOf(at) : 0;
+    throw ctx.invalid(i < 0 ? 0 : i, `${message} (${rule})`, `Redshift rejects this statement; see ${rule} in docs/redshift-rules.md`);
+  });
 }
 
 function contextOf(sql: string, where: StatementLocation): RewriteContext {
