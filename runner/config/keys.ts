@@ -242,6 +242,7 @@ export const TESTS_KEYS = {
 export const LINT_KEYS = {
   require_dist_sort: { type: 'boolean', default: 'false', doc: 'RS203: every CREATE TABLE chooses DISTSTYLE/DISTKEY/SORTKEY' },
   disable: { type: 'list', doc: 'rule ids switched off for the project' },
+  errors: { type: 'list', doc: 'warning rule ids the project treats as errors (e.g. RS201 for DROP TABLE)' },
 } as const satisfies Section;
 
 /** Sections of rsrun.ini, in the order the README lists them. `env` stands for every `[env.NAME]`. */
