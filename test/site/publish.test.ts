@@ -19,6 +19,8 @@ import {
 } from '../../runner/reports/site/model';
 import { emptyIndex, mergeRun, upgradeIndex } from '../../runner/reports/site/run-index-model';
 import { compareWithPrevious, emptyHistory, markerFor, mergeTestRun } from '../../runner/reports/site/test-history';
+import { loadConfig } from '../../runner/config/load-config';
+import { siteSettings } from '../../runner/reports/site/settings';
 import { LocalStore } from '../../runner/shipping/local-store';
 import { S3Store } from '../../runner/shipping/s3-store';
 import { joinKey, type RunStore } from '../../runner/shipping/store';
@@ -467,5 +469,28 @@ describe('rsrun report retain (CLI)', function () {
       expect(await under(kept)).to.be.greaterThan(3);
       expect(await store.deletePrefix('prod/20990101T000000Z-000000')).to.equal(0);
     });
+  });
+});
+
+describe('[site] settings in rsrun.ini', () => {
+  it('are read by the site, and a typo in the section is an error naming its line', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'rsrun-site-ini-'));
+    try {
+      const ini = (body: string) => writeFile(path.join(dir, 'rsrun.ini'), `[project]\nname = w\n\n[site]\n${body}`);
+      await ini('repository_url = https://git.example.com/acme/w\nkeep_runs = 500\ntest_window = 12\nenvironments = test, prod\n');
+      expect(siteSettings(await loadConfig({ projectDir: dir }, {}), {})).to.deep.equal({
+        ...DEFAULT_SITE_SETTINGS,
+        repositoryUrl: 'https://git.example.com/acme/w',
+        keepRuns: 500,
+        testWindow: 12,
+        environments: ['test', 'prod'],
+      });
+      await ini('repo_url = https://git.example.com/acme/w\n');
+      const err = (await loadConfig({ projectDir: dir }, {}).catch((e: unknown) => e)) as Error & { line?: number };
+      expect(err.message).to.match(/unknown key "repo_url" in \[site\]/);
+      expect(err.line).to.equal(5);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
