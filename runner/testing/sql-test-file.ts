@@ -32,10 +32,9 @@ import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { parseDuration } from '../config/values';
 import { InputError } from '../errors';
+import { DIRECTIVE_PREFIX, readDirective, type Directive } from '../migrations/directives';
 import { scanSql, type SqlComment } from '../migrations/split-sql';
 import { ISOLATIONS, testId, type CsvFixture, type Expectation, type Isolation, type TestCase, type TestStatement } from './model';
-
-export const DIRECTIVE_PREFIX = 'rsrun:';
 
 interface Block {
   name: string | undefined;
@@ -101,9 +100,8 @@ export async function parseSqlTests(text: string, absFile: string, relFile: stri
       continue;
     }
     const { line } = ev.comment;
-    const body = ev.comment.text.slice(DIRECTIVE_PREFIX.length).trim();
-    const [word = '', ...restWords] = body.split(/\s+/);
-    const rest = body.slice(word.length).trim();
+    const { name: word, args: rest } = readDirective(ev.comment) as Directive;
+    const restWords = rest.split(/\s+/).filter(Boolean);
     current.section = 'body';
     switch (word.toLowerCase()) {
       case 'test':
@@ -123,7 +121,7 @@ export async function parseSqlTests(text: string, absFile: string, relFile: stri
   return toTestCases(blocks, fileBlock, relFile, fail);
 }
 
-interface Directive {
+interface Setting {
   word: string;
   rest: string;
   restWords: string[];
@@ -135,7 +133,7 @@ interface Directive {
 type Fail = (line: number, message: string, hint?: string) => never;
 
 /** The directives that set something on the current test (or on the whole file before the first test). */
-function applySetting(current: Block, d: Directive, fail: Fail): void {
+function applySetting(current: Block, d: Setting, fail: Fail): void {
   const { word, rest, restWords, line } = d;
   switch (word.toLowerCase()) {
     case 'tags':

@@ -37,6 +37,8 @@ export interface PgWarehouseOptions {
    * (a serialization failure becomes "1023 Serializable isolation violation").
    */
   redshiftSemantics?: boolean;
+  /** What reports call the target, when the address says nothing (the embedded engine's random port). */
+  label?: string;
 }
 
 // SQLSTATE classes that mean "could not connect or authenticate", not "your SQL is wrong".
@@ -54,7 +56,7 @@ export class PgWarehouse implements Warehouse {
     readonly dialect: DialectAdapter,
   ) {
     this.user = options.user;
-    this.label = `${dialect.name}://${options.user}@${options.host}:${options.port}/${options.database}`;
+    this.label = options.label ?? `${dialect.name}://${options.user}@${options.host}:${options.port}/${options.database}`;
     this.pool = new pg.Pool({
       host: options.host,
       port: options.port,

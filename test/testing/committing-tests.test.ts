@@ -172,10 +172,19 @@ END $$;`);
     });
 
     it('a test over its time inside a transaction block is terminated directly: "timed out, session terminated" (PG_CANCEL_BACKEND)', async () => {
-      const [hung, next] = await run(db, {
-        'tests/a_hung.sql': '-- rsrun:timeout 500ms\nSELECT pg_sleep(60);\n',
-        'tests/b_next.sql': '-- rsrun:expect scalar 1\nSELECT 1;\n',
-      });
+      // A lock another session holds keeps the test waiting (pg_sleep is refused under emulation: RS019).
+      const holder = await db.client();
+      await holder.query('BEGIN; LOCK TABLE ct_stage IN ACCESS EXCLUSIVE MODE');
+      let results;
+      try {
+        results = await run(db, {
+          'tests/a_hung.sql': '-- rsrun:timeout 500ms\nSELECT COUNT(*) FROM ct_stage;\n',
+          'tests/b_next.sql': '-- rsrun:expect scalar 1\nSELECT 1;\n',
+        });
+      } finally {
+        await holder.query('ROLLBACK');
+      }
+      const [hung, next] = results;
       expect(hung?.status).to.equal('error');
       expect(hung?.message).to.match(/^timed out after 0\.5s, session terminated \(PG_TERMINATE_BACKEND[^;]*$/);
       expect(hung?.durationMs).to.be.below(5000);

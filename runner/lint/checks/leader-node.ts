@@ -13,7 +13,7 @@
  * (dialects/redshift/emulation/leader-node.ts), so both agree statement by statement.
  */
 import { isSymbol, isWord, type SqlToken } from '../../dialects/sql-tokens';
-import { referencedRelations } from '../sql-shape';
+import { referencedRelations } from '../../dialects/sql-shape';
 import type { Report, StatementView } from '../types';
 
 /**
