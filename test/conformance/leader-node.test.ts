@@ -50,6 +50,19 @@ describeEachEngine('conformance: leader-node-only functions', (db) => {
     expect(await s.run('select count(*) as n from users where getdate() is not null')).to.deep.equal([{ n: '1' }]);
   });
 
+  it('c_sql-functions-leader-node: "SELECT SUBSTR(\'amazon\', 5)" runs; "SELECT SUBSTR(catdesc, 1) FROM category" fails, SUBSTRING does not', async () => {
+    await s.run('DROP TABLE IF EXISTS category');
+    await s.run('CREATE TABLE category (catdesc VARCHAR(50))');
+    await s.run("INSERT INTO category VALUES ('Major League Baseball')");
+    expect(await s.run("SELECT SUBSTR('amazon', 5)")).to.deep.equal([{ substr: 'on' }]);
+    expect((await s.error('SELECT SUBSTR(catdesc, 1) FROM category LIMIT 1')).message).to.equal('SUBSTR() function is not supported');
+    expect(await s.run('SELECT SUBSTRING(catdesc, 1, 5) AS s FROM category LIMIT 1')).to.deep.equal([{ s: 'Major' }]);
+  });
+
+  it('c_SQL_functions_leader_node_only: FACTORIAL with a user table fails', async () => {
+    expect((await s.error('select factorial(userid) from users')).detail).to.equal('Function "factorial()" not supported.');
+  });
+
   it('c_SQL_functions_leader_node_only: a system table (STV/STL/SVV/SVL) sends the query to the compute nodes too', async () => {
     expect((await s.error("select has_table_privilege(current_user, 'users', 'select') from svv_tables")).message).to.equal(CLUSTER_ERROR);
   });

@@ -18,7 +18,7 @@ import type { Report, StatementView } from '../types';
 
 /**
  * Called with parentheses. From c_SQL_functions_leader_node_only: CURRENT_SCHEMA, CURRENT_SCHEMAS,
- * HAS_DATABASE_PRIVILEGE, HAS_SCHEMA_PRIVILEGE, HAS_TABLE_PRIVILEGE and the deprecated AGE,
+ * HAS_DATABASE_PRIVILEGE, HAS_SCHEMA_PRIVILEGE, HAS_TABLE_PRIVILEGE, SUBSTR, FACTORIAL and the deprecated AGE,
  * ISFINITE, NOW, GETBIT, GET_BYTE, SET_BIT, SET_BYTE, TO_ASCII; VERSION (r_VERSION: "This is a
  * leader-node function"); and PostgreSQL's catalog functions, which read the catalog that lives on
  * the leader node (c_sql-functions-leader-node). Not checked: CURRENT_TIME, CURRENT_TIMESTAMP,
@@ -32,6 +32,9 @@ export const LEADER_NODE_ONLY_FUNCTIONS: ReadonlySet<string> = new Set([
   'has_database_privilege',
   'has_schema_privilege',
   'has_table_privilege',
+  // c_sql-functions-leader-node: "SELECT SUBSTR(catdesc, 1) FROM category" fails; SUBSTRING does not.
+  'substr',
+  'factorial',
   'version',
   'age',
   'isfinite',
@@ -92,6 +95,6 @@ export function checkLeaderNode(v: StatementView, report: Report): void {
   report(
     'RS030',
     found.fn,
-    `${found.call} runs only on the leader node, and this statement reads ${found.table}, which sends it to the compute nodes: Redshift refuses it ("Specified types or functions ... not supported on Amazon Redshift tables"); use GETDATE()/SYSDATE for NOW(), or compute the value in a separate statement`,
+    `${found.call} runs only on the leader node, and this statement reads ${found.table}, which sends it to the compute nodes: Redshift refuses it ("Specified types or functions ... not supported on Amazon Redshift tables"); use GETDATE()/SYSDATE for NOW(), SUBSTRING for SUBSTR, or compute the value in a separate statement`,
   );
 }

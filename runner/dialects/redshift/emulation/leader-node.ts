@@ -16,6 +16,11 @@ export function leaderNodeSql(schema: string): string {
 -- c_sql-functions-leader-node: 'INFO: Function "current_schema()" not supported.' then this ERROR.
 CREATE OR REPLACE FUNCTION ${schema}.refuse_leader_node_only(call text) RETURNS void LANGUAGE plpgsql AS $f$
 BEGIN
+  -- The page's SUBSTR example fails with an error of its own, not the INFO/ERROR pair.
+  IF call = 'substr()' THEN
+    RAISE EXCEPTION 'SUBSTR() function is not supported' USING ERRCODE = '0A000',
+      HINT = 'SUBSTR runs only on the leader node: use SUBSTRING, which runs on the compute nodes (c_sql-functions-leader-node)';
+  END IF;
   RAISE INFO 'Function "%" not supported.', call;
   RAISE EXCEPTION 'Specified types or functions (one per INFO message) not supported on Amazon Redshift tables.'
     USING ERRCODE = '0A000', DETAIL = format('Function "%s" not supported.', call),
