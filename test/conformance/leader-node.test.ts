@@ -7,7 +7,7 @@ import { expect } from 'chai';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { codeTokens, loadSqlTokenizer, tokenizeSql } from '../../runner/dialects/sql-tokens';
-import { leaderNodeViolation } from '../../runner/lint/checks/leader-node';
+import { leaderNodeViolation } from '../../runner/dialects/redshift/leader-node-functions';
 import { lintFiles, sourceFromText } from '../../runner/lint/lint';
 import { splitSql } from '../../runner/migrations/split-sql';
 import { CORPUS } from '../emulation/support';

@@ -1,10 +1,10 @@
 /**
  * Leader-node-only functions on the local engines: a statement that calls one and also reads a user
  * or system table fails as it does on a cluster, with the same INFO line and error
- * (c_sql-functions-leader-node). Which statements: the lint's RS030 check decides, so lint and
- * emulation agree (runner/lint/checks/leader-node.ts).
+ * (c_sql-functions-leader-node). Which statements: ../leader-node-functions.ts decides, for lint
+ * rule RS030 too, so lint and emulation agree.
  */
-import { leaderNodeViolation } from '../../../lint/checks/leader-node';
+import { leaderNodeViolation } from '../leader-node-functions';
 import type { RewrittenStatement } from '../../rewriter';
 import type { SqlToken } from '../../sql-tokens';
 import { COMPAT_SCHEMA } from './compat-schema-name';

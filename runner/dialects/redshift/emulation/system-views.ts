@@ -1,7 +1,7 @@
 /**
  * Redshift system views on the local engines, with Redshift's column names and types, installed in
  * the compat schema; statements that name them (unqualified, as on a cluster, or `pg_catalog.`)
- * are pointed there by `rewriteSystemRelations`. Each view's page gives its columns
+ * are pointed there by catalog-references.ts, and routine bodies by `rewriteSystemRelations`. Each view's page gives its columns
  * (docs.aws.amazon.com/redshift/latest/dg/<page>.html):
  *
  * - STV_SESSIONS (r_STV_SESSIONS) and SYS_SESSION_HISTORY (SYS_SESSION_HISTORY): the server's live
@@ -24,7 +24,7 @@ import type { RewriteContext } from './rewrite-context';
 /** The system views this file builds (each also listed in system-relations.ts). */
 export const SYSTEM_VIEWS = ['stv_sessions', 'sys_session_history', 'pg_table_def', 'svv_table_info', 'svv_tables', 'svv_columns'] as const;
 
-/** Points references to the emulated system views at the compat schema. */
+/** Points references to the emulated system views at the compat schema (inside procedure and function bodies). */
 export function rewriteSystemRelations(ctx: RewriteContext): void {
   ctx.tokens.forEach((t, i) => {
     const name = t.kind === 'word' ? t.text.toLowerCase() : '';
