@@ -17,6 +17,7 @@ export interface DefaultContext {
 export interface KeyDef {
   readonly type: KeyType;
   readonly choices?: readonly string[];
+  /** Integers: the smallest value; durations: the shortest, in milliseconds. */
   readonly min?: number;
   readonly max?: number;
   /** As it would be written in rsrun.ini; absent = unset. */
@@ -60,12 +61,6 @@ export const PROJECT_KEYS = {
   history_schema: { type: 'identifier', default: 'rsrun', doc: 'schema of the history and lock tables' },
   history_table: { type: 'identifier', default: 'rsrun_history', doc: 'the migration history table' },
   lock_table: { type: 'identifier', default: 'rsrun_lock', doc: 'the deployment lock (a lease row; Redshift has no advisory locks)' },
-  lock_ttl: {
-    type: 'duration',
-    default: '10m',
-    env: ['RSRUN_LOCK_TTL'],
-    doc: "how long the deploy lock's lease lasts without renewal before another runner may take it over",
-  },
   dw_config: {
     type: 'path',
     default: 'dw_config.ini',
@@ -136,6 +131,13 @@ export const ENV_KEYS = {
     default: '10m',
     env: envVars('lock_timeout'),
     doc: "how long to wait for another runner's deploy lock (then exit 4)",
+  },
+  lock_ttl: {
+    type: 'duration',
+    min: 1000,
+    default: '10m',
+    env: envVars('lock_ttl'),
+    doc: "how long the deploy lock's lease lasts without renewal (renewed every third of it while a run holds it); another runner takes over only after it expired and its session is gone",
   },
   emulate_redshift: {
     type: 'boolean',

@@ -62,7 +62,6 @@ export async function loadConfig(
     historySchema: p.history_schema,
     historyTable: p.history_table,
     lockTable: p.lock_table,
-    lockTtlMs: p.lock_ttl,
     keepRuns: p.keep_runs,
     reportsDir: p.reports,
     stateDir: path.join(projectDir, '.rsrun'),

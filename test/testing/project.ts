@@ -37,7 +37,6 @@ export function configFor(
       historySchema: 'public',
       historyTable: 'rsrun_history',
       lockTable: 'rsrun_lock',
-      lockTtlMs: 600_000,
       keepRuns: undefined,
       reportsDir: path.join(dir, 'reports'),
       stateDir: path.join(dir, '.rsrun'),
