@@ -30,7 +30,9 @@ export function statementError(
   const server = err as { code?: string; message?: string; detail?: string; hint?: string };
   const where = stmt && positionInStatement ? positionToLine(stmt.sql, positionInStatement, stmt.line) : undefined;
   const line = where?.line ?? stmt?.line;
-  const which = stmt ? `statement ${stmt.index + 1} of ${m.statements.length}` : 'a statement';
+  const counted = stmt ? `statement ${stmt.index + 1} of ${m.statements.length}` : 'a statement';
+  // INI changesets: the key names the statement as the user wrote it (`query2`).
+  const which = stmt?.key ? `${stmt.key} (${counted})` : counted;
   const excerpt = stmt ? `\n${codeFrame(stmt, where)}` : '';
   return new MigrationError(
     `${m.script}: ${which} failed: ${server.message ?? messageOf(err)}${server.detail ? ` (${server.detail})` : ''}${excerpt}`,

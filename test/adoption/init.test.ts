@@ -123,6 +123,19 @@ describe('rsrun init', function () {
     expect(existsSync(path.join(dir, 'rsrun.ini'))).to.equal(false);
   });
 
+  it('a failing changeset statement is named by file, section, key and line', async () => {
+    const dir = fresh('rsrun-changeset-');
+    mkdirSync(path.join(dir, 'migrations'));
+    writeFileSync(
+      path.join(dir, 'migrations', 'changes.ini'),
+      '[DDL_v01]\nquery0 = create table t (a int);\n\n[DDL_v02]\nquery0 = alter table t add column b int;\nquery1 = alter table t\n    drop column missing_col;\n',
+    );
+    const r = await runCli(['migrate'], { cwd: dir });
+    expect(r.code, r.stderr).to.equal(3);
+    expect(r.stderr).to.match(/migrations\/changes\.ini:6(:\d+)?: changes\.ini#\[DDL_v02\]: query1 \(statement 2 of 2\) failed: /);
+    expect(r.stdout).to.match(/migrations: 1 applied, 1 failed/);
+  });
+
   it("--from-seed references the seed's files in place and migrates up to the first statement that cannot run", async () => {
     const dir = fresh('rsrun-init-seed-');
     const r = await runCli(['init', '--from-seed', SEED], { cwd: dir });
