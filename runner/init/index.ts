@@ -64,6 +64,7 @@ function newPlan(dir: string, name: string): InitPlan {
       { path: 'tests/example.sql', content: EXAMPLE_TEST, what: 'SQL tests run after each deploy' },
     ],
     dirs: [],
+    untouched: ['migrations', 'tests'],
     notes: [],
   };
 }

@@ -59,6 +59,16 @@ describe('rsrun init', function () {
     expect(listTree(dir).filter((f) => !/^(reports|\.rsrun)\//.test(f))).to.deep.equal(before);
   });
 
+  it('refuses to add an example migration beside existing SQL', async () => {
+    const dir = fresh('rsrun-init-existing-');
+    mkdirSync(path.join(dir, 'migrations'));
+    writeFileSync(path.join(dir, 'migrations', 'V1__mine.sql'), 'CREATE TABLE mine (id INT);\n');
+    const r = await runCli(['init', dir]);
+    expect(r.code).to.equal(2);
+    expect(r.stderr).to.contain('already has migrations/').and.to.contain('--from-flyway');
+    expect(listTree(dir)).to.deep.equal(['migrations/V1__mine.sql']);
+  });
+
   it('keeps an existing .gitignore and adds only what is missing', async () => {
     const dir = fresh('rsrun-init-git-');
     writeFileSync(path.join(dir, '.gitignore'), 'node_modules/\nreports/');
