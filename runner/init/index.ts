@@ -104,6 +104,13 @@ function iniPlan(dir: string, parts: IniParts, what: string, dirs: string[], not
 
 function seedPlan(dir: string, name: string, seedDir: string): InitPlan {
   const seed = readSeedProject(seedDir);
+  // Tests are read from the folder of test_cases.ini, recursively: it must not hold the project's
+  // own reports/ (their sql/ copies would be read as tests).
+  if (seed.tests && !path.relative(seed.tests, dir).startsWith('..')) {
+    throw new ConfigError(`the rsrun project cannot live in ${seed.tests}, the folder of the seed's test_cases.ini`, {
+      hint: `run rsrun init --from-seed in another folder, e.g. ${path.dirname(seed.tests)} (the seed's files are referenced, not copied)`,
+    });
+  }
   const project: [string, string][] = [
     ['migrations', rel(dir, seed.migrations)],
     ['tests', seed.tests ? rel(dir, seed.tests) : 'tests'],

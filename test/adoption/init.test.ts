@@ -165,6 +165,10 @@ describe('rsrun init', function () {
     expect([2, 3]).to.include(migrate.code);
     expect(migrate.stderr).to.match(/query_redshift_api\.ini:19: /);
     expect(migrate.stderr).not.to.match(/expected "key|internal error/);
+    // The project cannot live in the seed's own folder: its tests folder would read the reports.
+    const inPlace = await runCli(['init', '--from-seed', SEED, SEED]);
+    expect(inPlace.code).to.equal(2);
+    expect(inPlace.stderr).to.contain(`cannot live in ${SEED}`);
     // The dw_config.ini environments are there, with the host given separately.
     const info = await runCli(['info', '--env', 'dev'], { cwd: dir });
     expect(info.code).to.equal(2);
