@@ -6,6 +6,7 @@
 import { Command, Option } from 'commander';
 import type { ConfigFlags } from '../config/types';
 import { VERSION } from '../version';
+import { DEFAULT_BASELINE_DESCRIPTION, DEFAULT_LINT_FORMAT, LINT_FORMATS } from './defaults';
 import { configureContainerCommand, configureImageCommand, configurePipelineCommand } from '../container/command-options';
 import { GLOBAL_OPTIONS, configureSubcommandHelp, isGlobalOption, mainHelpText, markGlobal, unusedGlobals } from './help';
 
@@ -107,7 +108,7 @@ export function buildProgram(onRun: (loader: Loader, input: CommandInput) => Pro
     (cmd) => {
       json(cmd);
       cmd.requiredOption('--version <version>', 'baseline version: migrations up to it count as applied');
-      cmd.option('--description <text>', 'history description', '<< baseline >>');
+      cmd.option('--description <text>', 'history description', DEFAULT_BASELINE_DESCRIPTION);
     },
   );
   add(
@@ -125,7 +126,7 @@ export function buildProgram(onRun: (loader: Loader, input: CommandInput) => Pro
     () => import('./commands/lint.js'),
     (cmd) =>
       cmd
-        .option('--format <format>', 'text | json | junit', 'text')
+        .option('--format <format>', LINT_FORMATS.join(' | '), DEFAULT_LINT_FORMAT)
         .option('--junit <file>', 'also write JUnit XML for Jenkins to this file'),
   );
   add(
@@ -165,6 +166,17 @@ export function buildProgram(onRun: (loader: Loader, input: CommandInput) => Pro
     (cmd) => {
       json(cmd);
       cmd.option('--keep <n>', 'run directories to keep (default: [project] keep_runs)');
+    },
+  );
+  add(
+    'local <action>',
+    'start | stop | status the resident local server that keeps the embedded warehouse running between commands',
+    () => import('./commands/local.js'),
+    (cmd) => {
+      json(cmd);
+      cmd.option('--idle-timeout <duration>', 'start: stop after this long with no client (default 15m)');
+      // For `serve`, the server process `start` launches.
+      cmd.addOption(new Option('--state-dir <dir>').hideHelp()).addOption(new Option('--env-name <name>').hideHelp());
     },
   );
   add(

@@ -6,10 +6,8 @@
 import type { MigrationOutcome, TableData, TestOutcome } from '../events';
 import type { RunReport } from '../run/run-report';
 import { VERSION } from '../version';
+import { htmlEscape } from './markup';
 
-export function htmlEscape(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
 const e = htmlEscape;
 
 const CSS = `

@@ -5,6 +5,7 @@
  */
 import type { RunReport, RunSummary } from '../run/run-report';
 import { ShippingError } from '../errors';
+import { htmlEscape } from '../reports/markup';
 import type { RunStore } from './store';
 import { joinKey } from './store';
 
@@ -104,8 +105,7 @@ function parseIndex(body: Buffer): RunIndex | undefined {
   }
 }
 
-const escapeHtml = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+const escapeHtml = htmlEscape;
 
 /** `3f9a1c2b7d4e main · Ada <ada@example.com>`: what was deployed, from where, by whom. */
 function provenance(r: RunIndexEntry): string {
