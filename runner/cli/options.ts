@@ -4,6 +4,7 @@
  * defined once, where the option is declared (program.ts, container/command-options.ts), and
  * commander applies them; the few a parser needs itself are constants here.
  */
+import path from 'node:path';
 import type { TestSettings } from '../config/types';
 import { parseDuration, parseInteger } from '../config/values';
 import { parseShard } from '../config/load-config';
@@ -169,5 +170,35 @@ export function pipelineOptions(input: CommandInput): JsonOutput & {
     run: runOptions(o),
     testEnv: String(o.testEnv),
     prodEnv: String(o.prodEnv),
+  };
+}
+
+export interface InitOptions {
+  /** Absolute directory to initialise: the operand, else --project-dir, else the current one. */
+  dir: string;
+  name: string | undefined;
+  fromFlyway: string | undefined;
+  fromSeed: string | undefined;
+}
+
+export function initOptions(input: CommandInput): InitOptions {
+  return {
+    dir: path.resolve(input.operands[0] ?? input.global.projectDir ?? '.'),
+    name: str(input.options.name),
+    fromFlyway: str(input.options.fromFlyway),
+    fromSeed: str(input.options.fromSeed),
+  };
+}
+
+/** `rsrun reports prune [--keep N]`; without --keep, [project] keep_runs decides. */
+export function reportsOptions(input: CommandInput): JsonOutput & { action: 'prune'; keep: number | undefined } {
+  const action = input.operands[0];
+  if (action !== 'prune')
+    throw new InputError(`unknown action "${action ?? ''}" for rsrun reports`, { hint: 'use: rsrun reports prune --keep N' });
+  const keep = str(input.options.keep);
+  return {
+    ...jsonOutput(input),
+    action,
+    keep: keep === undefined ? undefined : parseInteger(keep, { key: '--keep', source: 'command line' }, 0, 1_000_000),
   };
 }
