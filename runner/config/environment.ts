@@ -75,7 +75,6 @@ export function resolveEnvironment(input: EnvironmentInput): EnvironmentConfig {
     connectTimeoutMs: e.connect_timeout,
     statementTimeoutMs: e.statement_timeout,
     lockTimeoutMs: e.lock_timeout,
-    lockTtlMs: e.lock_ttl,
     emulateRedshift: e.emulate_redshift,
     fresh: e.fresh && engine === 'embedded',
     copySource: e.local_s3_dir

@@ -121,7 +121,8 @@ function resolveProject(
   const p = resolveKeys(PROJECT_KEYS, values, { label: 'project', baseDir: projectDir });
   const extraSections: ProjectConfig['extraSections'] = {};
   for (const s of doc?.sections ?? []) {
-    if (s.name === 'lint' || TEST_SECTION.test(s.name)) extraSections[s.name] = Object.fromEntries(s.entries.map((e) => [e.key, e.value]));
+    if (s.name === 'lint' || s.name === 'site' || TEST_SECTION.test(s.name))
+      extraSections[s.name] = Object.fromEntries(s.entries.map((e) => [e.key, e.value]));
   }
   const project: ProjectConfig = {
     dir: projectDir,
@@ -132,6 +133,7 @@ function resolveProject(
     historySchema: p.history_schema,
     historyTable: p.history_table,
     lockTable: p.lock_table,
+    lockTtlMs: p.lock_ttl,
     keepRuns: p.keep_runs,
     reportsDir: p.reports,
     stateDir: path.join(projectDir, '.rsrun'),

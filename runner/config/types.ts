@@ -37,6 +37,8 @@ export interface ProjectConfig {
   historyTable: string;
   /** Lease table used as the deployment lock (Redshift has no advisory locks). */
   lockTable: string;
+  /** How long the deploy lock's lease lasts without renewal (`[project] lock_ttl`, default 10 minutes). */
+  lockTtlMs: number;
   /** Shipped run directories to keep under reportsDir (`[project] keep_runs`); undefined keeps all. */
   keepRuns: number | undefined;
   /** Absolute path of the directory holding run directories. */
@@ -64,8 +66,6 @@ export interface EnvironmentConfig {
   statementTimeoutMs: number;
   /** How long to wait for another runner's deployment lock before failing. */
   lockTimeoutMs: number;
-  /** How long the deploy lock's lease lasts without renewal (`lock_ttl`, default 10 minutes). */
-  lockTtlMs: number;
   /** Rewrite Redshift SQL so it runs on this PostgreSQL-compatible engine. */
   emulateRedshift: boolean;
   /** Embedded engine only: discard the local data directory before starting. */

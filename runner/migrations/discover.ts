@@ -9,6 +9,7 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { parseIni } from '../config/ini-file';
 import { ConfigError, InputError } from '../errors';
+import { readDirective } from './directives';
 import type { Migration } from './migration';
 import { scanSql, type SqlStatement } from './split-sql';
 import { compareVersions, normalizeVersion, parseVersion } from './version';
@@ -178,8 +179,6 @@ export function checksumOf(text: string): string {
     .digest('hex');
 }
 
-const DIRECTIVE = /^rsrun:([a-z][a-z0-9-]*)\b/;
-
 async function readSqlMigration(
   file: string,
   script: string,
@@ -194,8 +193,8 @@ async function readSqlMigration(
   }
   const directives = new Set<string>();
   for (const c of scanned.comments) {
-    const d = DIRECTIVE.exec(c.text);
-    if (d) directives.add(d[1] as string);
+    const d = readDirective(c);
+    if (d?.name) directives.add(d.name);
   }
   return {
     kind,

@@ -2,7 +2,7 @@
  * Report writers, attached to a run as a finisher: junit.xml, report.json and report.html in the
  * run directory. The engine and test runner never import this module.
  */
-import { writeFile } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RunContext } from '../run/run-context';
 import type { RunReport } from '../run/run-report';
@@ -19,8 +19,14 @@ export async function writeReports(report: RunReport, runDir: string): Promise<{
   };
   await writeFile(files.json, `${JSON.stringify(report, null, 2)}\n`);
   await writeFile(files.junit, renderJunit(report));
-  await writeFile(files.html, renderHtml(report));
+  await writeFile(files.html, renderHtml(report, { files: await listRunFiles(runDir) }));
   return files;
+}
+
+/** The run folder's files as relative POSIX paths, for the report's links (run.log, sql/...). */
+async function listRunFiles(runDir: string): Promise<string[]> {
+  const entries = await readdir(runDir, { recursive: true, withFileTypes: true });
+  return entries.filter((d) => d.isFile()).map((d) => path.relative(runDir, path.join(d.parentPath, d.name)).split(path.sep).join('/'));
 }
 
 /** Registers the finisher that writes the three report files into `ctx.runDir`. */

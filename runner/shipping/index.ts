@@ -17,6 +17,8 @@ import { createMasker, type Masker } from '../logging/masking';
 import type { RunContext } from '../run/run-context';
 import type { RunReport } from '../run/run-report';
 import { LocalStore } from './local-store';
+import type { SiteSettings } from '../reports/site/model';
+import { siteSettings } from '../reports/site/settings';
 import { metricsFor, publishMetrics, readPendingMetrics, savePendingMetrics, type PublishResult } from './metrics';
 import { isUnreachable } from './retry';
 import { S3Store } from './s3-store';
@@ -106,9 +108,10 @@ async function sendFiles(
   marker: PendingMarker | undefined,
   logger: Logger,
   masker: Masker,
+  site: SiteSettings,
 ): Promise<Pick<RunShipment, 'shipped' | 'uploadError'>> {
   try {
-    const shipped = await shipRun({ store, runDir, run, masker, logger });
+    const shipped = await shipRun({ store, runDir, run, masker, logger, site });
     await clearMarker(runDir);
     logger.info(`run shipped to ${shipped.url} (${shipped.objects.length} objects, checksums verified)`, {
       index: store.url(`${run.environment}/index.html`),
@@ -151,7 +154,7 @@ export function attachShipping(ctx: RunContext, logger: Logger): void {
     let files: Pick<RunShipment, 'shipped' | 'uploadError'>;
     try {
       store = await openStore(config);
-      files = await sendFiles(store, ctx.runDir, run, finished, logger, masker);
+      files = await sendFiles(store, ctx.runDir, run, finished, logger, masker, siteSettings(config));
     } catch (err) {
       // Opening the store itself failed (no region, bad endpoint): same spool path.
       const uploadError = new ShippingError(
@@ -206,7 +209,8 @@ export async function shipRuns(config: ResolvedConfig, logger: Logger, runDirs?:
       const run = await identityOf(t.runDir, t.marker, config);
       const shipment: RunShipment = { runDir: t.runDir, runId: run.runId };
       Object.assign(shipment, await sendMetrics(config, t.runDir, undefined, logger, masker));
-      if (t.marker || t.explicit) Object.assign(shipment, await sendFiles(store, t.runDir, run, t.marker, logger, masker));
+      if (t.marker || t.explicit)
+        Object.assign(shipment, await sendFiles(store, t.runDir, run, t.marker, logger, masker, siteSettings(config)));
       out.push(shipment);
     }
   } finally {

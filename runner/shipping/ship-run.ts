@@ -9,11 +9,11 @@ import path from 'node:path';
 import { ShippingError, messageOf } from '../errors';
 import type { Logger } from '../logging/logger';
 import type { Masker } from '../logging/masking';
-import type { RunReport } from '../run/run-report';
 import { contentTypeFor, isTextContent } from './content-type';
 import { withRetry, type RetryOptions } from '../retry';
 import { isTransientAwsError } from './retry';
-import { entryFor, updateIndex, type RunIndex } from './run-index';
+import { publishRun, type RunIndex } from './run-index';
+import type { SiteSettings } from '../reports/site/model';
 import { isSpoolFile } from './spool';
 import { joinKey, type PutResult, type RunStore } from './store';
 
@@ -26,6 +26,8 @@ export interface ShipRunInput {
   /** Parallel uploads; default 8 (the AWS CLI uses 10). */
   concurrency?: number;
   retry?: Partial<RetryOptions>;
+  /** Report site settings (`[site]`); defaults when absent. */
+  site?: SiteSettings;
 }
 
 export interface ShipRunResult {
@@ -52,14 +54,6 @@ export async function runFiles(runDir: string): Promise<string[]> {
     .map((e) => path.relative(runDir, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
     .sort();
   return [...files.filter((f) => f !== 'run.log'), ...files.filter((f) => f === 'run.log')];
-}
-
-async function readReport(runDir: string): Promise<RunReport | undefined> {
-  try {
-    return JSON.parse(await readFile(path.join(runDir, 'report.json'), 'utf8')) as RunReport;
-  } catch {
-    return undefined;
-  }
 }
 
 export async function shipRun(input: ShipRunInput): Promise<ShipRunResult> {
@@ -111,10 +105,9 @@ export async function shipRun(input: ShipRunInput): Promise<ShipRunResult> {
     });
   }
 
-  const report = await readReport(runDir);
   let index: RunIndex;
   try {
-    index = await withRetry(() => updateIndex(store, run.environment, run.project, entryFor(run, report, files)), retry);
+    index = await withRetry(() => publishRun(store, run, files, input.site), retry);
   } catch (err) {
     throw new ShippingError(
       `run files uploaded, but the index ${store.url(joinKey(run.environment, 'index.json'))} could not be updated: ${masker.mask(messageOf(err))}`,

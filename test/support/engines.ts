@@ -75,7 +75,6 @@ export function envConfigFor(
     connectTimeoutMs: 10_000,
     statementTimeoutMs: 0,
     lockTimeoutMs: 30_000,
-    lockTtlMs: 600_000,
     emulateRedshift: false,
     fresh: false,
     copySource: { kind: 'dir', dir: path.join(tmpdir(), 'rsrun-test-s3') },

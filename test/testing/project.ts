@@ -37,6 +37,7 @@ export function configFor(
       historySchema: 'public',
       historyTable: 'rsrun_history',
       lockTable: 'rsrun_lock',
+      lockTtlMs: 600_000,
       keepRuns: undefined,
       reportsDir: path.join(dir, 'reports'),
       stateDir: path.join(dir, '.rsrun'),
