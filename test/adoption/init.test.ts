@@ -155,15 +155,20 @@ describe('rsrun init', function () {
     expect(ini).to.contain(`migrations       = ${rel}/query_redshift_api.ini`);
     expect(ini).to.contain(`tests            = ${rel}\n`).and.to.contain(`dw_config        = ${rel}/dw_config.ini`);
     expect(r.stdout).to.contain('Environments from').and.to.contain('dwh, dev');
-    expect(r.stdout).to.contain('seeds/s3/redshift-immersionday-labs/data/orders/orders.tbl.');
+    expect(r.stdout).to.contain(
+      'COPY reads s3://redshift-immersionday-labs/data/orders/orders.tbl. on the cluster; its files are LZOP-compressed, which the local warehouse cannot read',
+    );
     // Referenced, not copied: the only INI file in the project is rsrun.ini.
     expect(listTree(dir).filter((f) => f.endsWith('.ini'))).to.deep.equal(['rsrun.ini']);
 
-    // The seed's files load (multi-line values, `;` in SQL) and the run stops at DML_01 query0 (line
-    // 19): its COPY reads the sample's public bucket, whose files the local warehouse does not have.
+    // The seed's files load (multi-line values, `;` in SQL) and the run stops at DML_01 query0, whose
+    // COPY reads LZOP files (line 19): named by file, line, section and key, nothing half-applied.
     const migrate = await runCli(['migrate'], { cwd: dir });
-    expect([2, 3]).to.include(migrate.code);
-    expect(migrate.stderr).to.match(/query_redshift_api\.ini:19: /);
+    expect(migrate.code, migrate.stderr).to.equal(2);
+    expect(migrate.stderr).to.match(
+      /query_redshift_api\.ini:19(:\d+)?: [^\n]*query_redshift_api\.ini#\[DML_01\]: query0 \(statement 1 of 4\): the LZOP parameter cannot be emulated/,
+    );
+    expect(migrate.stdout).to.contain('migrations: 0 applied');
     expect(migrate.stderr).not.to.match(/expected "key|internal error/);
     // The project cannot live in the seed's own folder: its tests folder would read the reports.
     const inPlace = await runCli(['init', '--from-seed', SEED, SEED]);
@@ -173,5 +178,26 @@ describe('rsrun init', function () {
     const info = await runCli(['info', '--env', 'dev'], { cwd: dir });
     expect(info.code).to.equal(2);
     expect(info.stderr).to.contain('environment "dev" has no host');
+  });
+
+  it("past the seed's LZOP COPY, the first statement Redshift rejects stops the deploy, named by file, line, section and key", async () => {
+    // The seed's files, less DML_01 query0 (lines 17-19, the COPY of LZOP files): DDL_v03 query1
+    // adds a column named 1_FULFILLED, which no Redshift name may be; nothing is applied before.
+    const root = fresh('rsrun-seed-rest-');
+    const src = path.join(root, 'src');
+    mkdirSync(src);
+    for (const f of ['dw_config.ini', 'test_cases.ini']) writeFileSync(path.join(src, f), readFileSync(path.join(SEED, f)));
+    const lines = readFileSync(path.join(SEED, 'query_redshift_api.ini'), 'utf8').split('\n');
+    expect(lines[16]).to.match(/^query0 = copy orders from 's3:/);
+    writeFileSync(path.join(src, 'query_redshift_api.ini'), [...lines.slice(0, 16), ...lines.slice(19)].join('\n'));
+    const project = path.join(root, 'project');
+    mkdirSync(project);
+    expect((await runCli(['init', '--from-seed', src], { cwd: project })).code).to.equal(0);
+    const migrate = await runCli(['migrate'], { cwd: project });
+    expect(migrate.code, migrate.stderr).to.equal(2);
+    expect(migrate.stderr).to.contain(
+      `${path.join(src, 'query_redshift_api.ini')}:28: query_redshift_api.ini#[DDL_v03]: query1 (statement 2 of 3): 1_FULFILLED is not a valid name`,
+    );
+    expect(migrate.stdout).to.contain('migrations: 0 applied');
   });
 });
