@@ -158,6 +158,13 @@ describe('rsrun init', function () {
     expect(r.stdout).to.contain(
       'COPY reads s3://redshift-immersionday-labs/data/orders/orders.tbl. on the cluster; its files are LZOP-compressed, which the local warehouse cannot read',
     );
+    // Lint reads every changeset statement: the policy rule the seed breaks is switched off, and
+    // the name Redshift refuses is an RS000 error at its line while the other statements are checked.
+    expect(r.stdout).to.contain('Lint: RS102 switched off in [lint]').and.not.to.contain('could not read');
+    const lint = await runCli(['lint'], { cwd: dir });
+    expect(lint.code).to.equal(2);
+    expect(`${lint.stdout}${lint.stderr}`).to.match(/query_redshift_api\.ini#\[DDL_v03\]:31: error RS000 1_FULFILLED is not a valid name/);
+    expect(lint.stdout).to.match(/query_redshift_api\.ini#\[DDL_v08\]:55: warning RS201/);
     // Referenced, not copied: the only INI file in the project is rsrun.ini.
     expect(listTree(dir).filter((f) => f.endsWith('.ini'))).to.deep.equal(['rsrun.ini']);
 
