@@ -105,7 +105,18 @@ function refuseWhatRedshiftRefuses(ctx: RewriteContext): void {
 }
 
 function contextOf(sql: string, where: StatementLocation): RewriteContext {
-  return new RewriteContext(sql, codeTokens(tokenizeSql(sql, where.file)), where);
+  try {
+    return new RewriteContext(sql, codeTokens(tokenizeSql(sql, where.file)), where);
+  } catch (err) {
+    // The tokenizer counts lines from the statement's start; the user reads the file's.
+    if (!(err instanceof InputError)) throw err;
+    throw new InputError(err.message, {
+      file: where.file,
+      line: where.line + (err.line ?? 1) - 1,
+      ...(err.hint !== undefined ? { hint: err.hint } : {}),
+      cause: err,
+    });
+  }
 }
 
 /** A statement that must stay one plain SQL statement (the query inside UNLOAD). */
