@@ -5,6 +5,7 @@
 import { codeTokens, loadSqlTokenizer, tokenizeSql, type SqlToken } from '../dialects/sql-tokens';
 import { ConfigError, InputError } from '../errors';
 import { scanSql, type SqlStatement } from '../migrations/split-sql';
+import { checkLeaderNode } from './checks/leader-node';
 import { checkRisky, checkBoundViews, SchemaModel } from './checks/risky';
 import { checkTransactions } from './checks/transactions';
 import { checkUnsupported } from './checks/unsupported';
@@ -81,6 +82,7 @@ export async function lintFiles(sources: readonly LintSource[], settings: LintSe
         emit(source.file, rule, view.lineOf(at), message, directives, statement.index);
       };
       checkUnsupported(view, report);
+      checkLeaderNode(view, report);
       checkTransactions(view, noTransaction, report);
       checkRisky(view, model, createdHere, allowDrop, settings, report);
     }
