@@ -17,7 +17,7 @@ export interface SeedProject {
   dwConfig: string | undefined;
   /** dw_config.ini sections that became environments. */
   environments: string[];
-  /** `s3://bucket/prefix` the changesets COPY from. */
+  /** What the changesets COPY from: `s3://bucket/prefix`. */
   copySources: string[];
 }
 

@@ -124,7 +124,8 @@ function seedPlan(dir: string, name: string, seedDir: string): InitPlan {
         ]
       : []),
     ...seed.copySources.map(
-      (s) => `COPY reads ${s} on the cluster; locally from seeds/s3/${s.slice('s3://'.length)}* (put a sample of those files there).`,
+      (source) =>
+        `COPY reads ${source} on the cluster; locally from seeds/s3/${source.slice('s3://'.length)}* (put a sample of those files there, compressed as on the cluster: GZIP, BZIP2, LZOP and ZSTD are read).`,
     ),
   ];
   return iniPlan(
