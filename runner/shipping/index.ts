@@ -13,7 +13,8 @@ import path from 'node:path';
 import type { ResolvedConfig } from '../config/types';
 import { ShippingError, messageOf } from '../errors';
 import type { Logger } from '../logging/logger';
-import { createMasker, type Masker } from '../logging/masking';
+import type { Masker } from '../logging/masking';
+import { processMasker } from '../logging/process-masker';
 import type { RunContext } from '../run/run-context';
 import type { RunReport } from '../run/run-report';
 import { LocalStore } from './local-store';
@@ -140,8 +141,9 @@ export function attachShipping(ctx: RunContext, logger: Logger): void {
     startedAt: ctx.startedAt.toISOString(),
   };
   const marker = markPending(ctx.runDir, run);
-  const masker = createMasker(config.secrets);
   ctx.addFinisher('ship', async (report) => {
+    // Built now, not when attached: secrets learned during the run (Secrets Manager) are masked too.
+    const masker = processMasker(config.secrets);
     const finished: PendingMarker = { ...marker, state: 'finished' };
     await writeMarker(ctx.runDir, finished);
     const metrics = await sendMetrics(config, ctx.runDir, report, logger, masker);
@@ -190,7 +192,7 @@ async function identityOf(runDir: string, marker: PendingMarker | undefined, con
  * first. A run still in progress in another live process is skipped. Returns one entry per run.
  */
 export async function shipRuns(config: ResolvedConfig, logger: Logger, runDirs?: string[]): Promise<RunShipment[]> {
-  const masker = createMasker(config.secrets);
+  const masker = processMasker(config.secrets);
   const targets = runDirs
     ? await Promise.all(runDirs.map(async (d) => ({ runDir: path.resolve(d), marker: await readMarker(path.resolve(d)), explicit: true })))
     : (await listSpool(config.project.reportsDir)).map((e) => ({ runDir: e.runDir, marker: e.marker, explicit: false }));
