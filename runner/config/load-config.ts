@@ -75,6 +75,12 @@ const DW_KEYS: Record<string, string> = {
 export interface LoadOptions {
   /** Settings for `rsrun test`/`deploy` from their own flags. */
   tests?: Partial<TestSettings>;
+  /**
+   * False for commands that never connect to the database (`rsrun ship`): an environment key whose
+   * `${VAR}` is not set is left at its default instead of failing, so the database's variables
+   * need not exist where runs are shipped.
+   */
+  connection?: boolean;
 }
 
 export async function loadConfig(
@@ -147,7 +153,7 @@ export async function loadConfig(
   }
 
   const envName = (flags.env ?? env.RSRUN_ENV ?? DEFAULT_ENV).trim();
-  const environment = resolveEnvironment(envName, flags, env, doc, dwDoc, at);
+  const environment = resolveEnvironment(envName, flags, env, doc, dwDoc, at, options.connection !== false);
   const secrets = collectSecrets(environment, doc, dwDoc, env);
   // Also known process-wide, so even the last-resort error output in cli/main.ts masks them.
   secrets.forEach(registerSecret);
@@ -165,6 +171,7 @@ export async function loadConfig(
     ? resolveCloudWatch(doc.sections.get('cloudwatch') as IniSection, env, (k) => at('cloudwatch', k))
     : undefined;
   const tests = resolveTests(doc?.sections.get('tests') ?? {}, env, (k) => at('tests', k), options.tests ?? {});
+  const shipTimeoutMs = parseDuration(env.RSRUN_SHIP_TIMEOUT ?? projectValue('ship_timeout') ?? '2m', at('project', 'ship_timeout'));
 
   const logLevel = parseChoice<LogLevel>(flags.logLevel ?? env.RSRUN_LOG_LEVEL ?? 'info', ['error', 'warn', 'info', 'debug'], {
     key: 'log level',
@@ -183,6 +190,7 @@ export async function loadConfig(
     logFormat,
     s3,
     cloudwatch,
+    shipTimeoutMs,
     tests,
     secrets,
     build: {
@@ -201,6 +209,7 @@ function resolveEnvironment(
   doc: IniDocument | undefined,
   dwDoc: IniDocument | undefined,
   at: (section: string, key: string, source?: IniDocument) => Where,
+  connecting = true,
 ): EnvironmentConfig {
   if (!/^[A-Za-z0-9_-]+$/.test(name)) {
     throw new ConfigError(`environment name "${name}" is not valid`, { hint: 'use letters, digits, - and _' });
@@ -223,10 +232,17 @@ function resolveEnvironment(
 
   // Each key: where its winning value came from, for messages.
   const values = new Map<string, { value: string; where: Where }>();
+  const setExpanded = (key: string, raw: string, where: Where): void => {
+    try {
+      values.set(key, { value: interpolate(raw, env, where), where });
+    } catch (err) {
+      if (connecting || !(err instanceof ConfigError)) throw err;
+    }
+  };
   if (dwSection && dwDoc && dwSectionName) {
     for (const [k, v] of Object.entries(dwSection)) {
       const ours = DW_KEYS[k.toUpperCase()];
-      if (ours) values.set(ours, { value: interpolate(v, env, at(dwSectionName, k, dwDoc)), where: at(dwSectionName, k, dwDoc) });
+      if (ours) setExpanded(ours, v, at(dwSectionName, k, dwDoc));
     }
     if (!values.has('engine'))
       values.set('engine', { value: 'redshift', where: { key: 'engine', source: `${path.basename(dwDoc.file)} (seed sample layout)` } });
@@ -244,7 +260,7 @@ function resolveEnvironment(
             hint: `did you mean "${near}"?`,
           });
       }
-      values.set(k, { value: interpolate(v, env, where), where });
+      setExpanded(k, v, where);
     }
   }
   for (const key of ENV_KEYS) {
@@ -278,7 +294,7 @@ function resolveEnvironment(
   const auth = parseChoice<AuthMode>(str('auth', 'password'), ['password', 'iam', 'secret'], whereOf('auth'));
   const transport = parseChoice<Transport>(str('transport', 'pg'), ['pg', 'data-api'], whereOf('transport'));
   const host = str('host', engine === 'embedded' ? '127.0.0.1' : '');
-  if (engine !== 'embedded' && host === '' && auth !== 'iam' && auth !== 'secret' && transport !== 'data-api') {
+  if (connecting && engine !== 'embedded' && host === '' && auth !== 'iam' && auth !== 'secret' && transport !== 'data-api') {
     throw new ConfigError(`environment "${name}" has no host`, {
       ...(doc && iniSection ? { file: doc.file, line: doc.lines.get(sectionName) } : dwDoc ? { file: dwDoc.file } : {}),
       hint: `set host in [env.${name}], or RSRUN_HOST / --host (the seed sample's dw_config.ini gives the host separately)`,

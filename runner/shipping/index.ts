@@ -17,6 +17,7 @@ import type { Masker } from '../logging/masking';
 import { processMasker } from '../logging/process-masker';
 import type { RunContext } from '../run/run-context';
 import type { RunReport } from '../run/run-report';
+import { ShippingBudget } from './budget';
 import { LocalStore } from './local-store';
 import { metricsFor, publishMetrics, readPendingMetrics, savePendingMetrics, type PublishResult } from './metrics';
 import { isUnreachable } from './retry';
@@ -34,9 +35,10 @@ export function localStoreDir(config: ResolvedConfig): string {
   return path.join(config.project.reportsDir, 'store');
 }
 
-export async function openStore(config: ResolvedConfig): Promise<RunStore> {
+/** `signal` aborts the store's requests in flight (the shipping budget). */
+export async function openStore(config: ResolvedConfig, signal?: AbortSignal): Promise<RunStore> {
   // S3Store itself is light: it loads the AWS SDK only when opened.
-  if (config.s3) return S3Store.open(config.s3);
+  if (config.s3) return S3Store.open(config.s3, signal);
   return new LocalStore(localStoreDir(config));
 }
 
@@ -61,6 +63,7 @@ async function sendMetrics(
   fresh: RunReport | undefined,
   logger: Logger,
   masker: Masker,
+  budget: ShippingBudget,
 ): Promise<Pick<RunShipment, 'metrics' | 'metricsError'>> {
   const pending = await readPendingMetrics(runDir);
   if (!config.cloudwatch) {
@@ -77,6 +80,7 @@ async function sendMetrics(
   if (!pending) await savePendingMetrics(runDir, { namespace, data });
   const result = await publishMetrics({ ...config.cloudwatch, namespace }, data, {
     onRetry: (err, attempt) => logger.debug('CloudWatch retry', { attempt, error: messageOf(err) }),
+    budget,
   });
   await savePendingMetrics(runDir, { namespace, data: result.unsent });
   if (result.expired > 0)
@@ -85,7 +89,11 @@ async function sendMetrics(
     logger.info(`published ${result.sent} metrics to CloudWatch namespace ${namespace}`);
     return { metrics: result };
   }
-  const why = isUnreachable(result.error) ? 'CloudWatch is unreachable' : 'CloudWatch refused the metrics';
+  const why = budget.expired
+    ? `CloudWatch did not take the metrics within the shipping budget of ${budget.label}`
+    : isUnreachable(result.error)
+      ? 'CloudWatch is unreachable'
+      : 'CloudWatch refused the metrics';
   const metricsError = new ShippingError(`${why}: ${masker.mask(messageOf(result.error))}`, {
     cause: result.error,
     file: path.join(runDir, 'metrics.pending.json'),
@@ -107,19 +115,28 @@ async function sendFiles(
   marker: PendingMarker | undefined,
   logger: Logger,
   masker: Masker,
+  budget: ShippingBudget,
 ): Promise<Pick<RunShipment, 'shipped' | 'uploadError'>> {
   try {
-    const shipped = await shipRun({ store, runDir, run, masker, logger });
+    const shipped = await shipRun({ store, runDir, run, masker, logger, budget });
     await clearMarker(runDir);
     logger.info(`run shipped to ${shipped.url} (${shipped.objects.length} objects, checksums verified)`, {
       index: store.url(`${run.environment}/index.html`),
     });
     return { shipped };
   } catch (err) {
-    const uploadError = err instanceof ShippingError ? err : new ShippingError(masker.mask(messageOf(err)), { cause: err });
+    const uploadError = budget.expired
+      ? budget.error(err)
+      : err instanceof ShippingError
+        ? err
+        : new ShippingError(masker.mask(messageOf(err)), { cause: err });
     if (marker)
       await writeMarker(runDir, { ...marker, state: 'finished', lastError: masker.mask(uploadError.message) }).catch(() => undefined);
-    const what = isUnreachable(uploadError.cause) ? `${store.location} is unreachable` : `shipping to ${store.location} failed`;
+    const what = budget.expired
+      ? `shipping to ${store.location} ran out of time`
+      : isUnreachable(uploadError.cause)
+        ? `${store.location} is unreachable`
+        : `shipping to ${store.location} failed`;
     logger.warn(`${what}: run records kept in the local spool at ${runDir}; upload them later with \`rsrun ship\``, {
       error: uploadError.message,
     });
@@ -146,14 +163,16 @@ export function attachShipping(ctx: RunContext, logger: Logger): void {
     const masker = processMasker(config.secrets);
     const finished: PendingMarker = { ...marker, state: 'finished' };
     await writeMarker(ctx.runDir, finished);
-    const metrics = await sendMetrics(config, ctx.runDir, report, logger, masker);
-    // run.log goes up last: flush what has been logged so far into it.
-    await (logger as { flush?: () => Promise<void> }).flush?.();
+    const budget = new ShippingBudget(config.shipTimeoutMs);
+    let metrics: Pick<RunShipment, 'metrics' | 'metricsError'> = {};
     let store: RunStore | undefined;
     let files: Pick<RunShipment, 'shipped' | 'uploadError'>;
     try {
-      store = await openStore(config);
-      files = await sendFiles(store, ctx.runDir, run, finished, logger, masker);
+      metrics = await sendMetrics(config, ctx.runDir, report, logger, masker, budget);
+      // run.log goes up last: flush what has been logged so far into it.
+      await (logger as { flush?: () => Promise<void> }).flush?.();
+      store = await openStore(config, budget.signal);
+      files = await sendFiles(store, ctx.runDir, run, finished, logger, masker, budget);
     } catch (err) {
       // Opening the store itself failed (no region, bad endpoint): same spool path.
       const uploadError = new ShippingError(
@@ -164,6 +183,7 @@ export function attachShipping(ctx: RunContext, logger: Logger): void {
       files = { uploadError };
     } finally {
       store?.close();
+      budget.dispose();
     }
     if (files.uploadError && config.s3?.required) throw files.uploadError;
     if (metrics.metricsError && config.cloudwatch?.required) throw metrics.metricsError;
@@ -198,7 +218,8 @@ export async function shipRuns(config: ResolvedConfig, logger: Logger, runDirs?:
     : (await listSpool(config.project.reportsDir)).map((e) => ({ runDir: e.runDir, marker: e.marker, explicit: false }));
   const out: RunShipment[] = [];
   if (targets.length === 0) return out;
-  const store = await openStore(config);
+  const budget = new ShippingBudget(config.shipTimeoutMs);
+  const store = await openStore(config, budget.signal);
   try {
     for (const t of targets) {
       if (t.marker && isLiveRun(t.marker)) {
@@ -207,12 +228,13 @@ export async function shipRuns(config: ResolvedConfig, logger: Logger, runDirs?:
       }
       const run = await identityOf(t.runDir, t.marker, config);
       const shipment: RunShipment = { runDir: t.runDir, runId: run.runId };
-      Object.assign(shipment, await sendMetrics(config, t.runDir, undefined, logger, masker));
-      if (t.marker || t.explicit) Object.assign(shipment, await sendFiles(store, t.runDir, run, t.marker, logger, masker));
+      Object.assign(shipment, await sendMetrics(config, t.runDir, undefined, logger, masker, budget));
+      if (t.marker || t.explicit) Object.assign(shipment, await sendFiles(store, t.runDir, run, t.marker, logger, masker, budget));
       out.push(shipment);
     }
   } finally {
     store.close();
+    budget.dispose();
   }
   return out;
 }

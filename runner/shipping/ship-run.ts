@@ -10,6 +10,7 @@ import { ShippingError, messageOf } from '../errors';
 import type { Logger } from '../logging/logger';
 import type { Masker } from '../logging/masking';
 import type { RunReport } from '../run/run-report';
+import type { ShippingBudget } from './budget';
 import { contentTypeFor, isTextContent } from './content-type';
 import { withRetry, isTransientAwsError, type RetryOptions } from './retry';
 import { entryFor, updateIndex, type RunIndex } from './run-index';
@@ -25,6 +26,8 @@ export interface ShipRunInput {
   /** Parallel uploads; default 8 (the AWS CLI uses 10). */
   concurrency?: number;
   retry?: Partial<RetryOptions>;
+  /** No retry, backoff or new upload past it (the store aborts requests in flight itself). */
+  budget?: ShippingBudget;
 }
 
 export interface ShipRunResult {
@@ -56,7 +59,8 @@ async function readReport(runDir: string): Promise<RunReport | undefined> {
 
 export async function shipRun(input: ShipRunInput): Promise<ShipRunResult> {
   const { store, runDir, run, masker, logger } = input;
-  const retry: RetryOptions = { ...DEFAULT_UPLOAD_RETRY, ...input.retry };
+  const policy: RetryOptions = { ...DEFAULT_UPLOAD_RETRY, ...input.retry };
+  const retry = input.budget ? input.budget.bound(policy) : policy;
   const files = await runFiles(runDir);
   const base = joinKey(run.environment, run.runId);
   const uploaded: PutResult[] = [];
@@ -87,6 +91,7 @@ export async function shipRun(input: ShipRunInput): Promise<ShipRunResult> {
   const workers = Array.from({ length: Math.max(1, Math.min(input.concurrency ?? 8, queue.length)) }, async () => {
     for (let file = queue.shift(); file !== undefined && !failure; file = queue.shift()) {
       try {
+        if (input.budget?.expired) throw input.budget.error();
         await uploadOne(file);
       } catch (err) {
         failure ??= { file, err };
@@ -105,6 +110,7 @@ export async function shipRun(input: ShipRunInput): Promise<ShipRunResult> {
   const report = await readReport(runDir);
   let index: RunIndex;
   try {
+    if (input.budget?.expired) throw input.budget.error();
     index = await withRetry(() => updateIndex(store, run.environment, run.project, entryFor(run, report, files)), retry);
   } catch (err) {
     throw new ShippingError(

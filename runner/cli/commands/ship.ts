@@ -10,7 +10,8 @@ import { shipRuns } from '../../shipping/index';
 import type { CommandInput } from '../program';
 
 export async function run(input: CommandInput): Promise<number> {
-  const config = await loadConfig(input.global);
+  // Shipping never connects: the database's ${VAR}s need not be set where runs are shipped.
+  const config = await loadConfig(input.global, process.env, { connection: false });
   const logger = createLogger({ level: config.logLevel, format: config.logFormat, secrets: config.secrets });
   try {
     const results = await shipRuns(config, logger, input.operands.length > 0 ? input.operands : undefined);

@@ -18,7 +18,7 @@ import type { DialectAdapter } from '../../dialects/dialect';
 import { codeTokens, tokenizeSqlAsync } from '../../dialects/sql-tokens';
 import { ConfigError, ConnectionError } from '../../errors';
 import type { QueryResult, Row, Session, Warehouse } from '../warehouse';
-import { awsErrorText } from './aws-clients';
+import { awsErrorText, awsHttpOptions } from './aws-clients';
 
 /** Where statements run and how the Data API authenticates (one of secret or db user/IAM). */
 export interface DataApiTarget {
@@ -449,7 +449,8 @@ export async function openDataApiWarehouse(
     });
   }
   const sdk = await import('@aws-sdk/client-redshift-data');
-  const client = options.client ?? new sdk.RedshiftDataClient(options.region ? { region: options.region } : {});
+  const client =
+    options.client ?? new sdk.RedshiftDataClient({ ...(options.region ? { region: options.region } : {}), ...awsHttpOptions() });
   const probe = new DataApiWarehouse(client, sdk, target, dialect, target.dbUser ?? '?', options);
   let user: string;
   try {
