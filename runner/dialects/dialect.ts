@@ -10,18 +10,55 @@ export interface NonTransactionalMatch {
   source: string;
 }
 
+/** What a dialect needs of a connection to probe it: one parameterised query (a warehouse Session). */
+export interface Queryable {
+  query<R = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<{ rows: R[] }>;
+}
+
+/** One database session: a PID alone is not one (servers reuse PIDs; Redshift restarts sessions under new ones). */
+export interface SessionIdentity {
+  pid: number;
+  /** The session's start time as the server writes it; null when the server would not say. */
+  start: string | null;
+}
+
+/** `unknown` means the probe could not prove either way (no view, no permission): never treat it as gone. */
+export type SessionState = 'alive' | 'gone' | 'unknown';
+
+/** How this engine tells whether another runner's database session still exists. */
+export interface SessionProbe {
+  /** The current session's start time, recorded with its PID when it claims the deployment lease. */
+  startOf(q: Queryable): Promise<string | null>;
+  /** Whether the session `who` still exists; `sameUser` says whether its user is the one asking. */
+  stateOf(q: Queryable, who: SessionIdentity, sameUser: boolean): Promise<SessionState>;
+}
+
 export interface DialectAdapter {
   readonly name: 'postgres' | 'redshift';
   /** Expression for "now" usable in INSERT ... VALUES/SELECT. */
   readonly nowSql: string;
-  /** Expression for milliseconds elapsed since the current transaction began (an integer). */
-  readonly elapsedMsInTransactionSql: string;
+  /**
+   * A clock that advances between the transactions of one multi-statement round trip, read at
+   * the start of each migration's transaction to time it (the history's `execution_ms`).
+   */
+  readonly transactionClockSql: string;
+  /** Whole milliseconds from timestamp expression `from` to `to` (an integer). */
+  millisecondsBetweenSql(from: string, to: string): string;
   /** Expression adding `$n` seconds to now: `addSecondsSql('$2')`. */
   addSecondsSql(param: string): string;
-  /** Query with $1 = backend pid returning a row when that session is alive; undefined when not checkable. */
-  readonly sessionAliveSql: string | undefined;
-  /** Can the runner see other users' sessions with `sessionAliveSql`? */
-  readonly sessionCheckSeesOtherUsers: boolean;
+  /**
+   * How to prove another runner's session gone; undefined when the engine cannot tell sessions
+   * of different runners apart (the embedded engine: one backend in the runner's own process).
+   */
+  readonly sessionProbe: SessionProbe | undefined;
+  /** One backend serves every connection: transactions of different sessions run one at a time. */
+  readonly singleBackend: boolean;
+  /** `COPY ... FROM STDIN` works on a session (not on Redshift, not through the embedded socket server). */
+  readonly supportsCopyFromStdin: boolean;
+  /** A running statement can be cancelled from another connection (not in-process engines). */
+  readonly supportsServerCancel: boolean;
+  /** A statement inside a transaction block may ignore a cancel: terminate its session instead. */
+  readonly needsTerminateForCancel: boolean;
   /** Statements that refuse to run inside a transaction block on this engine. */
   nonTransactional(statement: string): NonTransactionalMatch | undefined;
   /** Statements that commit the transaction they run in (e.g. TRUNCATE on Redshift). */
@@ -34,10 +71,14 @@ export interface DialectAdapter {
 export abstract class DialectAdapterBase implements DialectAdapter {
   abstract readonly name: 'postgres' | 'redshift';
   abstract readonly nowSql: string;
-  abstract readonly elapsedMsInTransactionSql: string;
+  abstract readonly transactionClockSql: string;
+  abstract millisecondsBetweenSql(from: string, to: string): string;
   abstract addSecondsSql(param: string): string;
-  abstract readonly sessionAliveSql: string | undefined;
-  readonly sessionCheckSeesOtherUsers: boolean = true;
+  abstract readonly sessionProbe: SessionProbe | undefined;
+  readonly singleBackend: boolean = false;
+  readonly supportsCopyFromStdin: boolean = false;
+  readonly supportsServerCancel: boolean = true;
+  readonly needsTerminateForCancel: boolean = false;
 
   abstract nonTransactional(statement: string): NonTransactionalMatch | undefined;
 

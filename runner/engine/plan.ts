@@ -1,111 +1,21 @@
-/**
- * Pure planning: given the migrations on disk and the history rows, what is applied, what is
- * pending, and what disagrees. No database access here, so it is tested without one.
- */
-import type { HistoryRow } from '../ledger/ledger';
-import { versionKey, type MigrationSet } from '../migrations/discover';
-import type { Migration } from '../migrations/migration';
-import { compareVersions, parseVersion } from '../migrations/version';
+/** `plan` and `info`: what is applied and what `migrate` would do, without taking the lock or creating anything. */
+import type { HistoryRow } from '../ledger/schema-history';
+import type { Session } from '../warehouse/warehouse';
+import { withSession, type EngineContext } from './engine-context';
+import { computeState, planItem, type AppliedState, type ExecutionPlanItem } from './planning';
 
-export type PendingReason = 'new' | 'resume' | 'changed';
+export type StateWithHistory = AppliedState & { history: HistoryRow[] };
 
-export interface PendingMigration {
-  migration: Migration;
-  reason: PendingReason;
-  /** For `resume`: the history row of the partial run and how many statements it completed. */
-  resumeFrom?: { installedRank: number; statementsDone: number };
+export async function readState(ctx: EngineContext, session?: Session): Promise<StateWithHistory> {
+  const set = await ctx.migrations();
+  return withSession(ctx, session, async (s) => {
+    const history = (await ctx.history.exists(s)) ? await ctx.history.list(s) : [];
+    return { ...computeState(set, history), history };
+  });
 }
 
-export interface AppliedState {
-  /** Latest row per version (versioned/baseline/undo) that decides whether it is applied. */
-  applied: HistoryRow[];
-  pending: PendingMigration[];
-  /** Human-readable problems that stop a deploy (validate). */
-  problems: string[];
-  /** Highest applied version, if any. */
-  current: string | null;
-}
-
-export function computeState(set: MigrationSet, history: HistoryRow[]): AppliedState {
-  const problems: string[] = [];
-  const latestByVersion = new Map<string, HistoryRow>();
-  let baseline: string | null = null;
-  for (const row of history) {
-    if (row.type === 'repeatable' || row.version === null) continue;
-    if (row.type === 'baseline') baseline = row.version;
-    const key = keyOf(row.version);
-    latestByVersion.set(key, row);
-  }
-
-  const pending: PendingMigration[] = [];
-  const appliedRows: HistoryRow[] = [];
-  for (const m of set.versioned) {
-    const row = latestByVersion.get(keyOf(m.version));
-    if (row && row.type === 'versioned' && row.success) {
-      appliedRows.push(row);
-      if (row.checksum !== null && row.checksum !== m.checksum) {
-        problems.push(
-          `${m.script} was edited after it was applied (applied checksum ${short(row.checksum)}, file now ${short(m.checksum)}): restore it, or if the change is intended and already reflected in the warehouse, run \`rsrun repair\``,
-        );
-      }
-      continue;
-    }
-    if (row && row.type === 'versioned' && !row.success) {
-      pending.push({
-        migration: m,
-        reason: 'resume',
-        resumeFrom: { installedRank: row.installedRank, statementsDone: row.statementsDone ?? 0 },
-      });
-      continue;
-    }
-    if (
-      baseline !== null &&
-      parseVersion(m.version ?? '') &&
-      parseVersion(baseline) &&
-      compareVersions(m.version as string, baseline) <= 0 &&
-      (!row || row.type !== 'undo')
-    ) {
-      continue; // covered by the baseline
-    }
-    pending.push({ migration: m, reason: 'new' });
-  }
-
-  // Applied versions whose file is gone.
-  for (const [key, row] of latestByVersion) {
-    if (row.type !== 'versioned' || !row.success) continue;
-    if (!set.versioned.some((m) => keyOf(m.version) === key)) {
-      problems.push(`version ${row.version} (${row.script}) is applied but its file is missing from the migrations folder: restore it`);
-    }
-  }
-
-  const latestRepeatable = new Map<string, HistoryRow>();
-  for (const row of history) if (row.type === 'repeatable' && row.success) latestRepeatable.set(row.description, row);
-  for (const m of set.repeatable) {
-    const row = latestRepeatable.get(m.description);
-    if (!row) pending.push({ migration: m, reason: 'new' });
-    else if (row.checksum !== m.checksum) pending.push({ migration: m, reason: 'changed' });
-  }
-
-  const versions = [...latestByVersion.values()].filter(
-    (r) => (r.type === 'versioned' || r.type === 'baseline') && r.success && r.version !== null,
-  );
-  const numeric = versions.filter((r) => parseVersion(r.version as string));
-  const current =
-    numeric.length > 0
-      ? (numeric
-          .map((r) => r.version as string)
-          .sort(compareVersions)
-          .at(-1) as string)
-      : (versions.at(-1)?.version ?? null);
-  return { applied: [...latestByVersion.values()].sort((a, b) => a.installedRank - b.installedRank), pending, problems, current };
-}
-
-/** History rows store normalised versions; INI changeset sections are matched by name. */
-function keyOf(version: string | null): string {
-  if (version === null) return '';
-  return parseVersion(version) ? versionKey(version) : `ini:${version}`;
-}
-
-function short(checksum: string): string {
-  return checksum.slice(0, 12);
+/** What `migrate` would do, in order. */
+export async function plan(ctx: EngineContext, session?: Session): Promise<{ items: ExecutionPlanItem[]; state: StateWithHistory }> {
+  const state = await readState(ctx, session);
+  return { items: state.pending.map((p) => planItem(p, ctx.dialect)), state };
 }

@@ -123,7 +123,11 @@ export function createLogger(options: CreateLoggerOptions): ClosableLogger {
     );
   };
   options.secrets.forEach(learn);
-  const unsubscribe = onSecretRegistered(learn);
+  // Secrets registered before this logger existed are masked; only the ones given to it, and those
+  // learned while it runs (the run's own), are warned about.
+  let replaying = true;
+  const unsubscribe = onSecretRegistered((secret) => (replaying ? masker.add(secret) : learn(secret)));
+  replaying = false;
 
   // winston hands lines to transports on later ticks; wait for that, then for the file's queue.
   const drain = async (): Promise<void> => {

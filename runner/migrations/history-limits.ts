@@ -1,5 +1,5 @@
 /**
- * What discovery accepts must fit the history table (runner/ledger/ledger.ts): version
+ * What discovery accepts must fit the history table (runner/ledger/sql-schema-history.ts): version
  * VARCHAR(200), description VARCHAR(400), script VARCHAR(1000). Redshift sizes VARCHAR in bytes,
  * not characters ("CHAR and VARCHAR data types are defined in terms of bytes, not characters",
  * https://docs.aws.amazon.com/redshift/latest/dg/r_Character_types.html), so lengths are counted

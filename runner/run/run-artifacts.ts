@@ -5,7 +5,7 @@
  */
 import { mkdir, open, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { HistoryRow } from '../ledger/ledger';
+import type { HistoryRow } from '../ledger/schema-history';
 import type { Masker } from '../logging/masking';
 import { processMasker } from '../logging/process-masker';
 import type { Migration } from '../migrations/migration';

@@ -6,7 +6,7 @@
  * in the spool for `rsrun ship`, like any other shipping failure.
  */
 import { ShippingError } from '../errors';
-import type { RetryOptions } from './retry';
+import type { RetryOptions } from '../retry';
 
 /** Default budget: a deploy job waits at most this long for S3 and CloudWatch. */
 export const DEFAULT_SHIP_TIMEOUT_MS = 120_000;
@@ -14,10 +14,8 @@ export const DEFAULT_SHIP_TIMEOUT_MS = 120_000;
 export class ShippingBudget {
   private readonly controller = new AbortController();
   private readonly timer: NodeJS.Timeout;
-  private readonly deadline: number;
 
   constructor(readonly ms: number = DEFAULT_SHIP_TIMEOUT_MS) {
-    this.deadline = Date.now() + ms;
     this.timer = setTimeout(() => this.controller.abort(this.error()), ms);
     // Requests in flight keep the process alive; the timer alone must not.
     this.timer.unref();
@@ -40,24 +38,7 @@ export class ShippingBudget {
 
   /** The same retry policy, except that nothing is retried, nor waited for, past the budget. */
   bound(options: RetryOptions): RetryOptions {
-    return {
-      ...options,
-      retryable: (err) => !this.expired && options.retryable(err),
-      sleep: (ms) => this.sleep(ms),
-    };
-  }
-
-  /** Waits `ms`, or less when the budget ends first. */
-  sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const done = (): void => {
-        clearTimeout(t);
-        this.signal.removeEventListener('abort', done);
-        resolve();
-      };
-      const t = setTimeout(done, Math.max(0, Math.min(ms, this.deadline - Date.now())));
-      this.signal.addEventListener('abort', done, { once: true });
-    });
+    return { ...options, signal: this.signal };
   }
 
   error(cause?: unknown): ShippingError {

@@ -12,8 +12,9 @@ import type { CloudWatchConfig } from '../config/types';
 import type { RunReport } from '../run/run-report';
 import { awsHttpOptions } from '../warehouse/aws/aws-clients';
 import { loadAwsModule } from './aws-sdk';
+import { withRetry, type RetryEvent, type RetryOptions } from '../retry';
 import type { ShippingBudget } from './budget';
-import { isTransientAwsError, withRetry, type RetryOptions } from './retry';
+import { isTransientAwsError } from './retry';
 import { PENDING_METRICS } from './spool';
 
 export const MAX_METRICS_PER_REQUEST = 1000;
@@ -105,7 +106,14 @@ export function batches(data: StoredDatum[], maxCount = MAX_METRICS_PER_REQUEST,
   return out;
 }
 
-export const DEFAULT_METRICS_RETRY: RetryOptions = { attempts: 5, baseDelayMs: 500, maxDelayMs: 8_000, retryable: isTransientAwsError };
+// PutMetricData of the same data points twice is harmless (CloudWatch aggregates statistics).
+export const DEFAULT_METRICS_RETRY: RetryOptions = {
+  attempts: 5,
+  baseDelayMs: 500,
+  maxDelayMs: 8_000,
+  retryOn: isTransientAwsError,
+  safeToRetry: true,
+};
 
 export interface PublishResult {
   sent: number;
@@ -155,7 +163,7 @@ export async function publishMetrics(
         const retry: RetryOptions = {
           ...DEFAULT_METRICS_RETRY,
           ...options.retry,
-          ...(options.onRetry ? { onRetry: (err: unknown, attempt: number) => options.onRetry?.(err, attempt) } : {}),
+          ...(options.onRetry ? { onRetry: ({ error, attempt }: RetryEvent) => options.onRetry?.(error, attempt) } : {}),
         };
         const budget = options.budget;
         await withRetry(() => client.send(command, budget ? { abortSignal: budget.signal } : {}), budget ? budget.bound(retry) : retry);

@@ -12,7 +12,8 @@ import type { Masker } from '../logging/masking';
 import type { RunReport } from '../run/run-report';
 import type { ShippingBudget } from './budget';
 import { contentTypeFor, isTextContent } from './content-type';
-import { withRetry, isTransientAwsError, type RetryOptions } from './retry';
+import { withRetry, type RetryOptions } from '../retry';
+import { isTransientAwsError } from './retry';
 import { entryFor, updateIndex, type RunIndex } from './run-index';
 import { isSpoolFile } from './spool';
 import { joinKey, type PutResult, type RunStore } from './store';
@@ -37,7 +38,14 @@ export interface ShipRunResult {
   url: string;
 }
 
-export const DEFAULT_UPLOAD_RETRY: RetryOptions = { attempts: 4, baseDelayMs: 250, maxDelayMs: 4_000, retryable: isTransientAwsError };
+// An upload of the same key is idempotent: always safe to repeat.
+export const DEFAULT_UPLOAD_RETRY: RetryOptions = {
+  attempts: 4,
+  baseDelayMs: 250,
+  maxDelayMs: 4_000,
+  retryOn: isTransientAwsError,
+  safeToRetry: true,
+};
 
 /** Relative POSIX paths of the run's files, spool markers left out, `run.log` last (it grows until the end). */
 export async function runFiles(runDir: string): Promise<string[]> {
@@ -81,7 +89,8 @@ export async function shipRun(input: ShipRunInput): Promise<ShipRunResult> {
     const key = joinKey(base, file);
     const result = await withRetry(() => store.put(key, body, type), {
       ...retry,
-      onRetry: (err, attempt, delayMs) => logger.debug('upload retry', { object: store.url(key), attempt, delayMs, error: messageOf(err) }),
+      onRetry: ({ error, attempt, delayMs }) =>
+        logger.debug('upload retry', { object: store.url(key), attempt, delayMs, error: messageOf(error) }),
     });
     uploaded.push(result);
   };

@@ -30,7 +30,8 @@ export async function runTests(options: RunTestsOptions): Promise<TestOutcome[]>
   const { config, logger } = options;
   const settings = config.tests;
   // Connecting (TLS, SCRAM) overlaps with reading the test files; failures surface in the workers.
-  const warm = config.env.engine === 'embedded' ? Promise.resolve() : warmUp(options.warehouse, Math.max(1, settings.concurrency));
+  // (A single backend serialises connects anyway.)
+  const warm = options.warehouse.dialect.singleBackend ? Promise.resolve() : warmUp(options.warehouse, Math.max(1, settings.concurrency));
   const all = await discoverTests(config.project);
   await warm;
   const durations = settings.durationsFrom ? await readDurations(settings.durationsFrom) : undefined;
@@ -53,7 +54,6 @@ export async function runTests(options: RunTestsOptions): Promise<TestOutcome[]>
     concurrency,
     timeoutMs: settings.timeoutMs,
     rewriter: config.env.emulateRedshift ? options.rewriter : undefined,
-    embedded: config.env.engine === 'embedded',
   });
 }
 

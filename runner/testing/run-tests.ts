@@ -24,8 +24,6 @@ export interface ExecuteAllOptions {
   /** Per-test timeout (ms); 0 = none. A test's `-- rsrun:timeout` overrides it. */
   timeoutMs: number;
   rewriter: StatementRewriter | undefined;
-  /** The embedded engine: no COPY FROM STDIN, no server-side cancel (see embedded.ts). */
-  embedded: boolean;
   /** How long a cancelled statement gets to stop before its session is terminated. */
   cancelGraceMs?: number;
 }
@@ -36,11 +34,11 @@ export async function executeTests(tests: TestCase[], options: ExecuteAllOptions
   let fatal: unknown;
   const workers = Math.max(1, Math.min(options.concurrency, queue.filter((t) => !t.skip).length || 1));
 
-  // The embedded engine is one backend behind a socket server that interleaves protocol messages of
+  // A single backend (the embedded engine behind its socket server) interleaves protocol messages of
   // different connections outside a transaction, so an extended-protocol query (Parse/Bind/Execute)
   // of one session can lose its unnamed statement to another's. There the workers take turns: a
   // test (BEGIN..ROLLBACK) or a connect runs alone. It is serial anyway (embedded.ts).
-  const gate = options.embedded ? serialGate() : <T>(work: () => Promise<T>) => work();
+  const gate = options.warehouse.dialect.singleBackend ? serialGate() : <T>(work: () => Promise<T>) => work();
 
   const worker = async () => {
     let session: Session | undefined;
@@ -128,12 +126,13 @@ async function runWithTimeout(
   options: ExecuteAllOptions,
 ): Promise<{ result: ExecutionResult; sessionBroken: boolean }> {
   const limit = test.timeoutMs ?? options.timeoutMs;
+  const dialect = options.warehouse.dialect;
   const execOptions = {
-    dialect: options.warehouse.dialect,
+    dialect,
     rewriter: options.rewriter,
-    copyFromStdin: !options.embedded && options.warehouse.dialect.name !== 'redshift',
-    sqlCursor: options.embedded,
-    deferRollback: !options.embedded,
+    copyFromStdin: dialect.supportsCopyFromStdin,
+    sqlCursor: dialect.singleBackend,
+    deferRollback: !dialect.singleBackend,
   };
   const started = performance.now();
   const work = executeTest(session, test, execOptions).then(
@@ -143,7 +142,7 @@ async function runWithTimeout(
   const crashed = (err: unknown): ExecutionResult => ({ status: 'error', sql: test.query.sql, message: `error: ${messageOf(err)}` });
   const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)}s`;
 
-  if (!limit || options.embedded) {
+  if (!limit || !dialect.supportsServerCancel) {
     const done = await work;
     if (done.failed !== undefined) return { result: crashed(done.failed), sessionBroken: true };
     const took = performance.now() - started;
@@ -153,7 +152,7 @@ async function runWithTimeout(
         result: {
           ...result,
           status: 'error',
-          message: `timed out: took ${seconds(took)}, over the limit of ${seconds(limit)} (the embedded engine runs statements in-process and cannot interrupt them; on a server the statement is cancelled)`,
+          message: `timed out: took ${seconds(took)}, over the limit of ${seconds(limit)} (this engine runs statements in-process and cannot interrupt them; on a server the statement is cancelled)`,
         },
         sessionBroken: false,
       };

@@ -1,6 +1,7 @@
 /**
- * Retrying work that failed for reasons that are not the work's fault: Redshift's serializable
- * isolation violation (error 1023) and a connection the network or the server dropped.
+ * Classifying SQL failures that are not the work's fault, for the one retry utility
+ * (`runner/retry.ts`): Redshift's serializable isolation violation (error 1023) and a connection
+ * the network or the server dropped.
  *
  * Redshift cancels one of two concurrent transactions that would break serializability with
  * `ERROR: 1023 DETAIL: Serializable isolation violation on table ...` (SQLSTATE XX000); AWS's
@@ -8,17 +9,8 @@
  * (https://docs.aws.amazon.com/redshift/latest/dg/c_serial_isolation.html). PostgreSQL reports the
  * same situation as SQLSTATE 40001 (and deadlocks as 40P01).
  *
- * Only the caller knows whether repeating is safe, so `withRetry` never retries unless told it is:
- * a unit that rolled back as a whole (one transaction, or a read) is safe; a statement that may have
- * committed before the connection dropped (COMMIT itself, TRUNCATE, a non-transactional migration)
- * is not, and must be reconciled (e.g. by reading the history table) instead.
- *
- *   await withRetry(() => applyInOneTransaction(m), {
- *     safeToRetry: (err) => isSerializationFailure(err) || !commitWasSent,
- *     onRetry: ({ attempt, delayMs, error }) => log.warn(`retrying ${m.version} in ${delayMs} ms`, { attempt, error: messageOf(error) }),
- *   });
+ *   await withRetry(() => applyInOneTransaction(m), { safeToRetry: !commitWasSent, retryOn: isRetryable });
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 
 /** Walks an error and its `cause` chain (bounded, in case of cycles). */
 function* causes(err: unknown): Generator<unknown> {
@@ -96,65 +88,4 @@ export function isTransient(err: unknown): boolean {
 /** Worth another attempt if the operation is safe to repeat. */
 export function isRetryable(err: unknown): boolean {
   return isSerializationFailure(err) || isTransient(err);
-}
-
-export interface RetryEvent {
-  /** The attempt that failed, 1-based. */
-  attempt: number;
-  /** Wait before the next attempt. */
-  delayMs: number;
-  error: unknown;
-}
-
-export interface RetryOptions {
-  /**
-   * Whether repeating the operation after `error` cannot do harm. Required: there is no default,
-   * because only the caller knows whether its work rolled back. A function sees each error.
-   */
-  safeToRetry: boolean | ((error: unknown) => boolean);
-  /** Total attempts including the first (default 5). */
-  attempts?: number;
-  /** First back-off; doubles each time, with full jitter (default 200 ms). */
-  baseDelayMs?: number;
-  /** Cap for a single wait (default 10 s). */
-  maxDelayMs?: number;
-  /** Which errors are worth retrying (default `isRetryable`). */
-  retryOn?: (error: unknown) => boolean;
-  onRetry?: (event: RetryEvent) => void;
-  /** Stops waiting and rethrows the last error when aborted. */
-  signal?: AbortSignal;
-  /** Source of randomness for jitter, in [0, 1) (tests pass a constant). */
-  random?: () => number;
-}
-
-/** The wait before attempt `attempt + 1`: exponential with full jitter, capped. */
-export function backoffDelay(attempt: number, baseDelayMs: number, maxDelayMs: number, random: () => number = Math.random): number {
-  const ceiling = Math.min(maxDelayMs, baseDelayMs * 2 ** Math.max(0, attempt - 1));
-  return Math.round(ceiling / 2 + (random() * ceiling) / 2);
-}
-
-/**
- * Runs `op` until it succeeds, fails with an error that is not retryable, is not safe to repeat,
- * or `attempts` are used up; then rethrows that error unchanged. `op` receives the attempt number.
- */
-export async function withRetry<T>(op: (attempt: number) => Promise<T>, options: RetryOptions): Promise<T> {
-  const attempts = Math.max(1, options.attempts ?? 5);
-  const baseDelayMs = options.baseDelayMs ?? 200;
-  const maxDelayMs = options.maxDelayMs ?? 10_000;
-  const retryOn = options.retryOn ?? isRetryable;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await op(attempt);
-    } catch (error) {
-      const safe = typeof options.safeToRetry === 'function' ? options.safeToRetry(error) : options.safeToRetry;
-      if (!safe || attempt >= attempts || !retryOn(error) || options.signal?.aborted) throw error;
-      const delayMs = backoffDelay(attempt, baseDelayMs, maxDelayMs, options.random);
-      options.onRetry?.({ attempt, delayMs, error });
-      try {
-        await sleep(delayMs, undefined, options.signal ? { signal: options.signal } : undefined);
-      } catch {
-        throw error;
-      }
-    }
-  }
 }

@@ -86,7 +86,7 @@ describe('crash recovery [postgres]', function () {
     const p = new TempProject('rsrun-crash-');
     writeProject(
       p,
-      `[env.pg]\nengine = postgres\nhost = ${url.hostname}\nport = ${url.port || 5432}\ndatabase = ${db}\nuser = ${decodeURIComponent(url.username)}\npassword = \${CRASH_PG_PASSWORD}\nlock_timeout = 20s`,
+      `[env.pg]\nengine = postgres\nhost = ${url.hostname}\nport = ${url.port || 5432}\ndatabase = ${db}\nuser = ${decodeURIComponent(url.username)}\npassword = \${CRASH_PG_PASSWORD}\nlock_timeout = 20s\nlock_ttl = 2s`,
     );
     return { p, db };
   }
@@ -142,7 +142,7 @@ describe('crash recovery [embedded]', function () {
   }
 
   it('a re-run after SIGKILL of the process hosting the engine equals a clean deploy', async () => {
-    const env = '[env.local]\nengine = embedded\nemulate_redshift = false';
+    const env = '[env.local]\nengine = embedded\nemulate_redshift = false\nlock_ttl = 2s';
     const crashed = new TempProject('rsrun-crash-emb-');
     writeProject(crashed, env);
     await killMidway(['migrate'], crashed.dir, {}, (s) => s.includes('applying V7__step.sql'), 1000);

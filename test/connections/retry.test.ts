@@ -7,7 +7,8 @@ import { expect } from 'chai';
 import pg from 'pg';
 import { describeEachEngine } from '../support/engines';
 import { ConnectionError } from '../../runner/errors';
-import { backoffDelay, isRetryable, isSerializationFailure, isTransient, withRetry, type RetryEvent } from '../../runner/warehouse/retry';
+import { backoffDelay, withRetry, type RetryEvent } from '../../runner/retry';
+import { isRetryable, isSerializationFailure, isTransient } from '../../runner/warehouse/retry';
 
 describe('retry classification', () => {
   it('recognises Redshift error 1023 as AWS documents it, also wrapped as a cause', () => {
@@ -90,7 +91,7 @@ describeEachEngine(
             bHasRead();
             await aDone;
           }),
-        { safeToRetry: true, baseDelayMs: 5, onRetry: (e) => retries.push(e) },
+        { safeToRetry: true, retryOn: isRetryable, baseDelayMs: 5, onRetry: (e) => retries.push(e) },
       );
       await bRead;
       await addRow(a, 1);
@@ -123,7 +124,7 @@ describeEachEngine(
             throw err;
           }
         },
-        { safeToRetry: true, baseDelayMs: 5, onRetry: (e) => retries.push(e) },
+        { safeToRetry: true, retryOn: isRetryable, baseDelayMs: 5, onRetry: (e) => retries.push(e) },
       );
       expect(result).to.equal(1);
       expect(retries).to.have.length(1);
@@ -144,7 +145,7 @@ describeEachEngine(
             await session.release(true);
           }
         },
-        { safeToRetry: false, baseDelayMs: 5 },
+        { safeToRetry: false, retryOn: isRetryable, baseDelayMs: 5 },
       ).catch((e: unknown) => e);
       expect(attempts).to.equal(1);
       expect(isTransient(err)).to.equal(true);
@@ -157,7 +158,7 @@ describeEachEngine(
           wrong++;
           return admin.query('SELEC 1');
         },
-        { safeToRetry: true, baseDelayMs: 1 },
+        { safeToRetry: true, retryOn: isRetryable, baseDelayMs: 1 },
       ).catch((e: unknown) => e);
       expect(wrong).to.equal(1);
       expect((syntax as { code?: string }).code).to.equal('42601');
@@ -169,7 +170,7 @@ describeEachEngine(
           const c = new pg.Client({ host: '127.0.0.1', port: 1, user: 'x', database: 'x', connectionTimeoutMillis: 1000 });
           await c.connect();
         },
-        { safeToRetry: true, attempts: 3, baseDelayMs: 1 },
+        { safeToRetry: true, retryOn: isRetryable, attempts: 3, baseDelayMs: 1 },
       ).catch((e: unknown) => e);
       expect(tries).to.equal(3);
       expect((gone as { code?: string }).code).to.equal('ECONNREFUSED');

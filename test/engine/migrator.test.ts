@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { hostname } from 'node:os';
 import { ExitCode, InputError, LockTimeoutError, MigrationError, ValidationError } from '../../runner/errors';
 import { Migrator } from '../../runner/engine/migrator';
 import { silentLogger } from '../../runner/logging/logger';
@@ -6,6 +7,9 @@ import { describeEachEngine } from '../support/engines';
 import { TempProject } from '../support/project';
 import { countingWarehouse } from '../support/counting-warehouse';
 import type { Warehouse } from '../../runner/warehouse/warehouse';
+
+// Above Linux's largest pid_max (2^22): no process and no backend has it.
+const DEAD_PID = 4_194_305;
 
 let runSeq = 0;
 function migratorOn(warehouse: Warehouse, project: TempProject, schema: string, lockTimeoutMs = 20_000): Migrator {
@@ -152,6 +156,66 @@ describeEachEngine('migration engine', (db) => {
     expect(e.message)
       .to.contain('statement 2 of 2')
       .and.to.match(/\|\s+\^/);
+  });
+
+  it('blames a syntax error in a later migration of a round trip on its file and line, and commits the ones before it', async () => {
+    const { app, hist } = fresh();
+    const p = new TempProject();
+    p.migration('V1__schema.sql', `create schema ${app};`);
+    p.migration('V2__table.sql', `create table ${app}.t (a int);`);
+    p.migration('V3__broken.sql', `insert into ${app}.t values (1);\n\ninsert into ${app}.t values (1 2);`);
+    p.migration('V4__after.sql', `insert into ${app}.t values (4);`);
+    const e = (await caught(migratorOn(wh(), p, hist).migrate())) as MigrationError;
+    expect(e).to.be.instanceOf(MigrationError);
+    expect(e.file).to.match(/V3__broken\.sql$/);
+    expect(e.line).to.equal(3);
+    expect(e.message).to.contain('V3__broken.sql: statement 2 of 2 failed: syntax error at or near "2"');
+    const c = await db.client();
+    const versions = (await c.query(`select version from ${hist}.rsrun_history order by installed_rank`)).rows.map((r) => r.version);
+    expect(versions).to.deep.equal(['1', '2']);
+    expect((await c.query(`select count(*)::int as n from ${app}.t`)).rows[0].n).to.equal(0);
+  });
+
+  it('applies a statement whose last line is a -- comment before the closing ; (AdminViews v_view_dependency)', async () => {
+    const { app, hist } = fresh();
+    const p = new TempProject();
+    p.migration('V1__schema.sql', `create schema ${app};`);
+    // The shape of awslabs/amazon-redshift-utils src/AdminViews/v_view_dependency.sql: CRLF, and
+    // a line comment on the last line before the terminating semicolon.
+    p.migration(
+      'V2__v_view_dependency.sql',
+      [
+        `CREATE OR REPLACE VIEW ${app}.v_view_dependency`,
+        'AS',
+        'SELECT DISTINCT tgtobj.relname AS dependent_objectname',
+        'FROM pg_catalog.pg_class AS tgtobj',
+        "WHERE tgtobj.relkind = 'v' --i=index, v=view, s=sequence",
+        ';',
+        '',
+      ].join('\r\n'),
+    );
+    p.migration('V3__after.sql', `create table ${app}.after (a int); -- trailing comment`);
+    const r = await migratorOn(wh(), p, hist).migrate();
+    expect(r.applied).to.equal(3);
+    const c = await db.client();
+    expect(
+      (await c.query(`select count(*)::int as n from ${app}.v_view_dependency where dependent_objectname = 'v_view_dependency'`)).rows[0].n,
+    ).to.equal(1);
+  });
+
+  it('records each migration of a round trip with its own duration and start time', async () => {
+    const { app, hist } = fresh();
+    const p = new TempProject();
+    p.migration('V1__slow.sql', `create schema ${app};\nselect pg_sleep(0.4);`);
+    p.migration('V2__fast.sql', `create table ${app}.t (a int);`);
+    const r = await migratorOn(wh(), p, hist).migrate();
+    const c = await db.client();
+    const rows = (await c.query(`select version, execution_ms, installed_on from ${hist}.rsrun_history order by installed_rank`)).rows;
+    expect(rows[0].execution_ms).to.be.at.least(380);
+    // Before: the batch's cumulative time (~400 ms) and the same timestamp for both.
+    expect(rows[1].execution_ms).to.be.below(300);
+    expect(rows[1].installed_on.getTime() - rows[0].installed_on.getTime()).to.be.at.least(380);
+    expect(r.outcomes.map((o) => o.durationMs)).to.deep.equal(rows.map((x) => x.execution_ms));
   });
 
   it('stops before running anything when an applied migration was edited, naming the file', async () => {
@@ -302,32 +366,42 @@ describeEachEngine('migration engine', (db) => {
     expect(hist2.every((r) => r.n === 1)).to.equal(true);
   });
 
-  it('gives up waiting for a held lock after lock_timeout with exit code 4, naming the holder', async function () {
-    if (db.engine === 'embedded') {
-      // One backend: a lock held open in a transaction would block the waiter's own queries.
-      // The embedded engine serves one process, so there is nothing to wait for there.
-      return;
-    }
+  it('waits for a live holder until lock_timeout (exit 4, naming it), and takes over only a lease that expired and whose session is gone', async () => {
     const { app, hist } = fresh();
     const p = new TempProject();
     p.migration('V1__schema.sql', `create schema ${app};`);
-    const holder = migratorOn(wh(), p, hist);
-    await holder.migrate();
+    await migratorOn(wh(), p, hist).migrate();
     const c = await db.client();
-    // Simulate a live holder: a lease owned by this client's session (alive) on another host.
-    const pid = (await c.query('select pg_backend_pid() as pid')).rows[0].pid;
-    await c.query(
-      `update ${hist}.rsrun_lock set owner = 'ci-host pid 1', run_id = 'other', host = 'ci-host', os_pid = 1, backend_pid = $1, db_user = 'x', acquired_at = now(), expires_at = now() + interval '1 hour' where id = 1`,
-      [pid],
-    );
+    // A live holder: on PostgreSQL this client's session (PID and start time), on the embedded
+    // engine (no session probe: one backend) a live process of this host.
+    const me = (
+      await c.query('select pg_backend_pid() as pid, backend_start::text as start from pg_stat_activity where pid = pg_backend_pid()')
+    ).rows[0];
+    const live =
+      db.engine === 'embedded'
+        ? { host: hostname(), os_pid: process.pid, backend_pid: null, session_start: null }
+        : { host: 'ci-host', os_pid: 1, backend_pid: me.pid, session_start: me.start };
+    const lease = async (expiresIn: string, who: typeof live) =>
+      c.query(
+        `update ${hist}.rsrun_lock set owner = 'ci-host pid 1', run_id = 'other', host = $1, os_pid = $2, backend_pid = $3, session_start = $4, db_user = $5, acquired_at = now(), expires_at = now() + $6::interval where id = 1`,
+        [who.host, who.os_pid, who.backend_pid, who.session_start, db.user, expiresIn],
+      );
+    await lease('1 hour', live);
     p.migration('V2__a.sql', `create table ${app}.a (x int);`);
     const e = (await caught(migratorOn(wh(), p, hist, 1500).migrate())) as LockTimeoutError;
     expect(e).to.be.instanceOf(LockTimeoutError);
     expect(e.exitCode).to.equal(ExitCode.LockTimeout);
-    expect(e.message).to.contain('ci-host pid 1');
-    // When the holder's session ends, its lease is stale and the next run takes it over.
-    await c.query(`update ${hist}.rsrun_lock set backend_pid = 999999 where id = 1`);
+    expect(e.message).to.contain('ci-host pid 1').and.to.contain('its lease is being renewed');
+    // Expired, but its session is alive: a long migration whose renewals stalled is not taken over.
+    await lease('-1 second', live);
+    const alive = (await caught(migratorOn(wh(), p, hist, 1500).migrate())) as LockTimeoutError;
+    expect(alive).to.be.instanceOf(LockTimeoutError);
+    expect(alive.message).to.contain('its lease expired but its database session is still alive');
+    // Expired and its session provably gone (a PID no session has; a process that no longer exists).
+    const gone = db.engine === 'embedded' ? { ...live, os_pid: DEAD_PID } : { ...live, backend_pid: DEAD_PID };
+    await lease('-1 second', gone);
     expect((await migratorOn(wh(), p, hist, 1500).migrate()).applied).to.equal(1);
+    expect((await c.query(`select owner from ${hist}.rsrun_lock`)).rows).to.deep.equal([{ owner: null }]);
   });
 
   it('retries a migration Redshift cancelled with a serializable isolation violation (1023), applying it once', async () => {

@@ -1,5 +1,6 @@
-import { DialectAdapterBase, type NonTransactionalMatch } from '../dialect';
+import { DialectAdapterBase, type NonTransactionalMatch, type SessionProbe } from '../dialect';
 import { matchRule, REDSHIFT_IMPLICIT_COMMIT, REDSHIFT_NON_TRANSACTIONAL } from '../redshift/transaction-rules';
+import { postgresSessionProbe } from './session-probe';
 
 const PG = 'https://www.postgresql.org/docs/current/';
 
@@ -23,16 +24,32 @@ const POSTGRES_NON_TRANSACTIONAL = [
 export class PostgresDialect extends DialectAdapterBase {
   readonly name = 'postgres' as const;
   readonly nowSql = 'now()';
-  readonly elapsedMsInTransactionSql = '(EXTRACT(EPOCH FROM (clock_timestamp() - now())) * 1000)::INT';
-  readonly sessionAliveSql: string | undefined;
+  // now() is frozen for a whole multi-statement message (it is the transaction start, and every
+  // transaction of one simple query starts at the message's receipt): only clock_timestamp() moves.
+  readonly transactionClockSql = 'clock_timestamp()::TIMESTAMP';
+  readonly sessionProbe: SessionProbe | undefined;
+  override readonly singleBackend: boolean;
+  override readonly supportsCopyFromStdin: boolean;
+  override readonly supportsServerCancel: boolean;
 
   constructor(
     readonly emulateRedshift: boolean,
-    /** The embedded engine is a single backend: a session check cannot tell runners apart. */
+    /**
+     * The embedded engine: one PGlite backend in the runner's own process behind a socket server
+     * that serialises transactions, breaks on COPY FROM STDIN and cannot interrupt a statement
+     * (warehouse/embedded.ts); a session check cannot tell its runners apart.
+     */
     embedded = false,
   ) {
     super();
-    this.sessionAliveSql = embedded ? undefined : 'SELECT 1 FROM pg_stat_activity WHERE pid = $1';
+    this.sessionProbe = embedded ? undefined : postgresSessionProbe;
+    this.singleBackend = embedded;
+    this.supportsCopyFromStdin = !embedded;
+    this.supportsServerCancel = !embedded;
+  }
+
+  millisecondsBetweenSql(from: string, to: string): string {
+    return `(EXTRACT(EPOCH FROM (${to} - ${from})) * 1000)::INT`;
   }
 
   addSecondsSql(param: string): string {
