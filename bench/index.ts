@@ -20,13 +20,22 @@ import { probeServer, serverInfo } from './lib/postgres';
 import { runProcess } from './lib/process';
 import { markdownTable, textTable, type ResultRow } from './lib/results';
 import { coldStartScenario } from './scenarios/cold-start';
+import { defaultPathScenario } from './scenarios/default-path';
 import { deployScenario } from './scenarios/deploy';
 import { imageScenario } from './scenarios/image';
 import { memoryScenario } from './scenarios/memory';
 import { parallelTestsScenario } from './scenarios/parallel-tests';
 import { shippingScenario } from './scenarios/shipping';
 
-const SCENARIOS: Scenario[] = [deployScenario, parallelTestsScenario, coldStartScenario, shippingScenario, memoryScenario, imageScenario];
+const SCENARIOS: Scenario[] = [
+  defaultPathScenario,
+  deployScenario,
+  parallelTestsScenario,
+  coldStartScenario,
+  shippingScenario,
+  memoryScenario,
+  imageScenario,
+];
 
 interface Args {
   quick: boolean;

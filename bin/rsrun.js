@@ -1,3 +1,4 @@
 #!/usr/bin/env node
 'use strict';
-require('../dist/cli/main.js').main(process.argv.slice(2));
+// dist/rsrun.js is the whole CLI in one file (scripts/build.mjs).
+require('../dist/rsrun.js').main(process.argv.slice(2));

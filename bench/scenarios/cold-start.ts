@@ -69,7 +69,7 @@ export const coldStartScenario: Scenario = {
       const why = `bin/rsrun.js --version exited ${version.exitCode} (is dist/ built? npm run build)`;
       return [
         unavailable(SCENARIO, 'rsrun --version', '≤ 2× node -e 0', why),
-        unavailable(SCENARIO, 'rsrun plan, 1,000 migrations', '≤ 4× node -e 0', why),
+        unavailable(SCENARIO, 'rsrun plan, 1,000 migrations', '≤ 3× node -e 0', why),
       ];
     }
     try {
@@ -84,7 +84,7 @@ export const coldStartScenario: Scenario = {
             scenario: SCENARIO,
             figure: 'rsrun plan, 1,000 migrations',
             value: `error: exit ${probe.exitCode}: ${probe.stderr.trim().split('\n').slice(-2).join(' | ')}`,
-            target: '≤ 4× node -e 0',
+            target: '≤ 3× node -e 0',
             verdict: 'FAIL',
             ratio: '',
           });
@@ -95,7 +95,7 @@ export const coldStartScenario: Scenario = {
           });
         }
       } else {
-        rows.push(unavailable(SCENARIO, 'rsrun plan, 1,000 migrations', '≤ 4× node -e 0', 'rsrun has no plan command in dist/ yet'));
+        rows.push(unavailable(SCENARIO, 'rsrun plan, 1,000 migrations', '≤ 3× node -e 0', 'rsrun has no plan command in dist/ yet'));
       }
       const tool = (await hasCommand('hyperfine')) ? 'hyperfine' : 'spawn medians';
       ctx.log(`cold-start: ${commands.length} commands × ${runs} runs (${tool})`);
@@ -110,7 +110,7 @@ export const coldStartScenario: Scenario = {
         ratio: '',
         data: { ...base },
       });
-      const limits: Record<string, number> = { 'rsrun --version': 2, 'rsrun plan (1,000 migrations)': 4 };
+      const limits: Record<string, number> = { 'rsrun --version': 2, 'rsrun plan (1,000 migrations)': 3 };
       for (const t of timed.slice(1)) {
         const ratio = t.medianMs / base.medianMs;
         const limit = limits[t.name]!;

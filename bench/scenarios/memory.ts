@@ -1,5 +1,6 @@
 /**
- * Scenario 5 — memory. rsrun applying one 50 MB migration file, and rsrun running a failing
+ * Scenario 5 — memory. rsrun applying one 50 MB migration file in two shapes (few large multi-row
+ * INSERTs; 500,000 one-row INSERTs, where the cost is per statement), and rsrun running a failing
  * test that returns 1,000,000 rows: the child's peak RSS as the kernel counts it (GNU time's
  * maxrss; VmHWM sampled from /proc where /usr/bin/time is missing). The whole command counts,
  * reports and shipping of the run directory included: that is what a CI agent has to hold.
@@ -47,6 +48,30 @@ export async function writeLargeMigration(file: string, bytes: number): Promise<
   return { rows, statements };
 }
 
+/**
+ * The other shape of a large migration: `count` one-row INSERTs (~100 bytes each), so the cost is
+ * per statement (splitting, staging, reports), not per byte.
+ */
+export async function writeOneRowInserts(file: string, count: number): Promise<{ rows: number; statements: number }> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const out = createWriteStream(file);
+  const write = async (s: string) => {
+    if (!out.write(s)) await once(out, 'drain');
+  };
+  await write('CREATE TABLE bench_big (id INTEGER NOT NULL, payload VARCHAR(200) NOT NULL);\n');
+  let batch: string[] = [];
+  for (let i = 1; i <= count; i++) {
+    batch.push(`INSERT INTO bench_big (id, payload) VALUES (${i}, 'payload ${i} ${'x'.repeat(40)}');\n`);
+    if (batch.length === 1000 || i === count) {
+      await write(batch.join(''));
+      batch = [];
+    }
+  }
+  out.end();
+  await once(out, 'finish');
+  return { rows: count, statements: count + 1 };
+}
+
 async function measure(
   ctx: BenchContext,
   figure: string,
@@ -61,7 +86,8 @@ async function measure(
   if (!rsrunHasCommand(command)) return unavailable(SCENARIO, figure, target, `rsrun has no ${command} command in dist/ yet`);
   const database = await createDatabase(`mem_${command}`);
   try {
-    const dir = path.join(ctx.workDir, 'memory', command);
+    // One directory per measurement: two shapes of migrate must not share a migrations folder.
+    const dir = path.join(ctx.workDir, 'memory', `${command}-${database}`);
     await writeRsrunProject(
       dir,
       { migrations: [], tables: [], rowsByTable: {}, statementCount: 0 },
@@ -137,6 +163,28 @@ export const memoryScenario: Scenario = {
             database,
           );
           return n === bigRows ? [] : [`bench_big holds ${n} rows, expected ${bigRows}`];
+        },
+      ),
+    );
+    const inserts = ctx.quick ? 100_000 : 500_000;
+    let insertRows = 0;
+    rows.push(
+      await measure(
+        ctx,
+        `rsrun migrate: ${inserts.toLocaleString('en-US')} one-row INSERTs in one file`,
+        'migrate',
+        async (dir) => {
+          insertRows = (await writeOneRowInserts(path.join(dir, 'migrations', 'V1__inserts.sql'), inserts)).rows;
+        },
+        ['migrate'],
+        0,
+        async (_dir, database) => {
+          const n = await withClient(
+            BENCH_PG_URL,
+            async (c) => (await c.query<{ n: number }>('SELECT count(*)::int AS n FROM public.bench_big')).rows[0]!.n,
+            database,
+          );
+          return n === insertRows ? [] : [`bench_big holds ${n} rows, expected ${insertRows}`];
         },
       ),
     );

@@ -121,7 +121,7 @@ async function shipWithRsrun(
   label: string,
   awsMs: number,
 ): Promise<ResultRow> {
-  const target = 'rsrun ≥ aws s3 cp throughput';
+  const target = 'rsrun ≥ 1.3× aws s3 cp throughput';
   if (!rsrunHasCommand('ship')) return unavailable(SCENARIO, `rsrun ship: ${label}`, target, 'rsrun has no ship command in dist/ yet');
   const project = path.join(ctx.workDir, 'shipping', 'project');
   await mkdir(project, { recursive: true });
@@ -161,7 +161,7 @@ async function shipWithRsrun(
     figure: `rsrun ship: ${label}`,
     value: `${fmtMs(r.wallMs)}, ${(shape.bytes / 1024 / 1024 / (r.wallMs / 1000)).toFixed(1)} MiB/s; ${back.files} objects read back`,
     target,
-    verdict: Number.isFinite(ratio) ? verdict(ratio >= 1) : 'n/a',
+    verdict: Number.isFinite(ratio) ? verdict(ratio >= 1.3) : 'n/a',
     ratio: `${fmtRatio(ratio)} aws throughput`,
     data: { wallMs: r.wallMs, back, ratio },
   };

@@ -4,23 +4,15 @@
  * load nothing heavy.
  */
 import { Command, Option } from 'commander';
+import type { ConfigFlags } from '../config/types';
 import { VERSION } from '../version';
+import { DEFAULT_BASELINE_DESCRIPTION, DEFAULT_LINT_FORMAT, LINT_FORMATS } from './defaults';
 import { configureContainerCommand, configureImageCommand, configurePipelineCommand } from '../container/command-options';
+import { GLOBAL_OPTIONS, configureSubcommandHelp, isGlobalOption, mainHelpText, markGlobal, unusedGlobals } from './help';
 
 /** Global flags, parsed once; `config/load-config.ts` resolves them into a ResolvedConfig. */
-export interface GlobalFlags {
-  config?: string;
-  env?: string;
-  projectDir?: string;
-  reportsDir?: string;
-  logLevel?: string;
-  logFormat?: string;
+export interface GlobalFlags extends ConfigFlags {
   json?: boolean;
-  host?: string;
-  port?: string;
-  database?: string;
-  user?: string;
-  fresh?: boolean;
 }
 
 export interface CommandInput {
@@ -36,41 +28,18 @@ export type CommandRun = (input: CommandInput) => Promise<number>;
 
 type Loader = () => Promise<{ run: CommandRun }>;
 
-/** Options every command accepts, before or after the command name (`rsrun --env test deploy` = `rsrun deploy --env test`). */
-const GLOBAL_OPTIONS: [flags: string, description: string][] = [
-  ['-c, --config <file>', 'rsrun.ini to read (default: <project-dir>/rsrun.ini)'],
-  ['-e, --env <name>', 'environment to use (env RSRUN_ENV; default: local, the embedded warehouse)'],
-  ['-C, --project-dir <dir>', 'project directory (default: the current directory)'],
-  ['--reports-dir <dir>', 'where run directories go (default: <project-dir>/reports)'],
-  ['--log-level <level>', 'error | warn | info | debug (env RSRUN_LOG_LEVEL)'],
-  ['--log-format <format>', 'auto | text | json (env RSRUN_LOG_FORMAT)'],
-  ['--host <host>', 'override the environment host (env RSRUN_HOST)'],
-  ['--port <port>', 'override the environment port (env RSRUN_PORT)'],
-  ['--database <name>', 'override the environment database (env RSRUN_DATABASE)'],
-  ['--user <name>', 'override the environment user (env RSRUN_USER); passwords never come from flags'],
-  ['--fresh', 'embedded engine: discard local data and start from an empty warehouse'],
-];
-const GLOBAL_KEYS = [
-  'config',
-  'env',
-  'projectDir',
-  'reportsDir',
-  'logLevel',
-  'logFormat',
-  'host',
-  'port',
-  'database',
-  'user',
-  'fresh',
-] as const;
+const GLOBAL_KEYS = GLOBAL_OPTIONS.map((o) => o.key);
 
 /** Adds the global options a command does not define itself (container/pipeline own --env). */
 function withGlobalOptions(cmd: Command): void {
-  for (const [flags, description] of GLOBAL_OPTIONS) {
+  for (const { flags, description } of GLOBAL_OPTIONS) {
     const long = /--[a-z-]+/.exec(flags)?.[0] as string;
     const short = /^-[a-zA-Z],/.exec(flags)?.[0].slice(0, 2);
     const taken = cmd.options.some((o) => o.long === long || (short !== undefined && o.short === short));
-    if (!taken) cmd.option(flags, description);
+    if (taken) continue;
+    const option = new Option(flags, description);
+    markGlobal(option);
+    cmd.addOption(option);
   }
 }
 
@@ -86,23 +55,42 @@ export function buildProgram(onRun: (loader: Loader, input: CommandInput) => Pro
     // Needed by `container run ... [runner-args...]`, which passes options after its operands through.
     .enablePositionalOptions();
   withGlobalOptions(program);
+  program.addHelpText('after', mainHelpText());
 
   const add = (name: string, description: string, load: Loader, configure?: (cmd: Command) => void): Command => {
     const cmd = program.command(name).description(description);
     configure?.(cmd);
     withGlobalOptions(cmd);
+    configureSubcommandHelp(cmd);
     cmd.action(async (...args: unknown[]) => {
       const command = args[args.length - 1] as Command;
       const operands = (args.slice(0, -2) as (string | string[])[]).flat().filter((a): a is string => typeof a === 'string');
       const own = command.opts();
       const global: GlobalFlags = { ...program.opts<GlobalFlags>() };
       for (const key of GLOBAL_KEYS) if (own[key] !== undefined) (global as Record<string, unknown>)[key] = own[key];
+      // Given before the command, or after it where the command took the global option (container's own --env is its own).
+      const given: Record<string, unknown> = {};
+      for (const k of GLOBAL_KEYS) {
+        const sub = command.options.find((o) => o.attributeName() === k);
+        given[k] = (sub && isGlobalOption(sub) ? own[k] : undefined) ?? program.opts()[k];
+      }
+      for (const warning of unusedGlobals(command.name(), given)) process.stderr.write(`rsrun: warning: ${warning}\n`);
       await onRun(load, { global, options: own, operands });
     });
     return cmd;
   };
   const json = (cmd: Command) => cmd.option('--json', 'print machine-readable JSON on stdout');
 
+  add(
+    'init [dir]',
+    'write a new project (rsrun.ini, an example migration and test, .gitignore), or adopt a Flyway or seed-sample layout in place',
+    () => import('./commands/init.js'),
+    (cmd) =>
+      cmd
+        .option('--from-flyway <dir>', "adopt a Flyway project: flyway.conf's url/user become [env.flyway], its SQL stays in place")
+        .option('--from-seed <dir>', "adopt the seed sample's layout: changeset INI, test_cases.ini and dw_config.ini read in place")
+        .option('--name <name>', 'project name (default: the folder name)'),
+  );
   add('plan', 'show pending migrations and their SQL; changes nothing', () => import('./commands/plan.js'), json);
   add('migrate', 'apply pending migrations', () => import('./commands/migrate.js'), json);
   add('info', 'list applied and pending migrations', () => import('./commands/info.js'), json);
@@ -120,7 +108,7 @@ export function buildProgram(onRun: (loader: Loader, input: CommandInput) => Pro
     (cmd) => {
       json(cmd);
       cmd.requiredOption('--version <version>', 'baseline version: migrations up to it count as applied');
-      cmd.option('--description <text>', 'history description', '<< baseline >>');
+      cmd.option('--description <text>', 'history description', DEFAULT_BASELINE_DESCRIPTION);
     },
   );
   add(
@@ -138,7 +126,7 @@ export function buildProgram(onRun: (loader: Loader, input: CommandInput) => Pro
     () => import('./commands/lint.js'),
     (cmd) =>
       cmd
-        .option('--format <format>', 'text | json | junit', 'text')
+        .option('--format <format>', LINT_FORMATS.join(' | '), DEFAULT_LINT_FORMAT)
         .option('--junit <file>', 'also write JUnit XML for Jenkins to this file'),
   );
   add(
@@ -170,6 +158,26 @@ export function buildProgram(onRun: (loader: Loader, input: CommandInput) => Pro
     'upload spooled runs (reports to S3, metrics to CloudWatch), or the run directories given',
     () => import('./commands/ship.js'),
     json,
+  );
+  add(
+    'reports <action>',
+    'prune: delete local run directories but the newest N (runs not shipped yet are kept)',
+    () => import('./commands/reports.js'),
+    (cmd) => {
+      json(cmd);
+      cmd.option('--keep <n>', 'run directories to keep (default: [project] keep_runs)');
+    },
+  );
+  add(
+    'local <action>',
+    'start | stop | status the resident local server that keeps the embedded warehouse running between commands',
+    () => import('./commands/local.js'),
+    (cmd) => {
+      json(cmd);
+      cmd.option('--idle-timeout <duration>', 'start: stop after this long with no client (default 15m)');
+      // For `serve`, the server process `start` launches.
+      cmd.addOption(new Option('--state-dir <dir>').hideHelp()).addOption(new Option('--env-name <name>').hideHelp());
+    },
   );
   add(
     'image <action>',

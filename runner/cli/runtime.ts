@@ -1,29 +1,23 @@
 /**
- * What every database command needs: the resolved config, a logger, an open warehouse and —
- * for commands that record a run (migrate, deploy, test, undo) — a RunContext whose finishers
- * write reports and ship them. Commands stay a few lines each.
+ * How the CLI sets up the operations (runner/operations): the resolved config and a logger for
+ * every command, and — for commands that record a run (migrate, deploy, test, undo) — a RunContext
+ * whose finishers write reports and ship them, with the run's summary printed at the end.
  */
 import path from 'node:path';
 import { loadConfig, type LoadOptions } from '../config/load-config';
 import type { ResolvedConfig } from '../config/types';
-import type { StatementRewriter } from '../dialects/rewriter';
-import { isRsrunError, messageOf } from '../errors';
-import type { RunStatus } from '../events';
+import { ExitCode, isRsrunError, messageOf } from '../errors';
 import { createLogger, type ClosableLogger } from '../logging/create-logger';
+import type { RunOutcome, RunRuntime, Runtime } from '../operations/runtime';
 import { RunContext } from '../run/run-context';
 import type { RunReport } from '../run/run-report';
-import { openWarehouse, type OpenedWarehouse } from '../warehouse/open-warehouse';
 import type { CommandInput } from './program';
 import { printJson, printLine } from './output';
-
-export interface Runtime {
-  config: ResolvedConfig;
-  logger: ClosableLogger;
-}
 
 export async function withConfig<T>(input: CommandInput, fn: (rt: Runtime) => Promise<T>, options: LoadOptions = {}): Promise<T> {
   const config = await loadConfig(input.global, process.env, options);
   const logger = createLogger({ level: config.logLevel, format: config.logFormat, secrets: config.secrets });
+  for (const warning of config.warnings) logger.warn(warning);
   try {
     return await fn({ config, logger });
   } finally {
@@ -31,52 +25,22 @@ export async function withConfig<T>(input: CommandInput, fn: (rt: Runtime) => Pr
   }
 }
 
-export interface WarehouseRuntime extends Runtime {
-  opened: OpenedWarehouse;
-  /** The Redshift emulation when the environment asks for it. */
-  rewriter: StatementRewriter | undefined;
-}
-
-export async function withWarehouse<T>(rt: Runtime, fn: (wrt: WarehouseRuntime) => Promise<T>): Promise<T> {
-  const opened = await openWarehouse(rt.config.env, rt.config.project, { maxConnections: Math.max(2, rt.config.tests.concurrency + 1) });
-  try {
-    const rewriter = rt.config.env.emulateRedshift ? await loadRewriter(rt.config) : undefined;
-    return await fn({ ...rt, opened, rewriter });
-  } finally {
-    await opened.dispose();
-  }
-}
-
-async function loadRewriter(config: ResolvedConfig): Promise<StatementRewriter | undefined> {
-  const { createRewriterForConfig } = await import('../dialects/redshift/emulation/index.js');
-  return createRewriterForConfig(config);
-}
-
-export interface RunOutcome {
-  status: RunStatus;
-  exitCode: number;
-}
-
-export interface RunRuntime extends Runtime {
-  ctx: RunContext;
+export interface RecordedRunOptions extends LoadOptions {
+  /** With --json, print the run's summary as JSON on stdout (for commands with no JSON of their own). */
+  jsonSummary?: boolean;
 }
 
 /**
  * Runs `body` as a recorded run: a run directory with run.log, report finishers, and the run id
  * and report path printed at the end whatever happened. Errors are rethrown after the report.
  */
-export interface RecordedRunOptions extends LoadOptions {
-  /** With --json, print the run's summary as JSON on stdout (for commands with no JSON of their own). */
-  jsonSummary?: boolean;
-}
-
 export async function asRecordedRun(
   input: CommandInput,
   command: string,
   body: (rt: RunRuntime) => Promise<RunOutcome>,
   options: RecordedRunOptions = {},
 ): Promise<number> {
-  const config = await loadConfig(input.global, process.env, options);
+  const config = await loadConfig(input.global, process.env, { ...options, provenance: true });
   const ctx = await RunContext.start(config, command);
   const logger = createLogger({
     level: config.logLevel,
@@ -85,6 +49,7 @@ export async function asRecordedRun(
     runLogPath: path.join(ctx.runDir, 'run.log'),
   });
   logger.info(`run ${ctx.runId}: ${command} on environment ${config.env.name}`, { runId: ctx.runId, project: config.project.name });
+  for (const warning of config.warnings) logger.warn(warning);
   await attachFinishers(ctx, logger);
   let outcome: RunOutcome;
   let failure: unknown;
@@ -92,7 +57,10 @@ export async function asRecordedRun(
     outcome = await body({ config, logger, ctx });
   } catch (err) {
     failure = err;
-    outcome = { status: isRsrunError(err) && err.exitCode === 1 ? 'failed' : 'error', exitCode: isRsrunError(err) ? err.exitCode : 70 };
+    outcome = {
+      status: isRsrunError(err) && err.exitCode === ExitCode.TestsFailed ? 'failed' : 'error',
+      exitCode: isRsrunError(err) ? err.exitCode : ExitCode.Internal,
+    };
     logger.error(isRsrunError(err) ? err.describe() : messageOf(err));
   }
   const { report, errors } = await ctx.finish(
@@ -130,6 +98,14 @@ async function attachFinishers(ctx: RunContext, logger: ClosableLogger): Promise
   ctx.addFinisher('flush log', () => logger.flush());
   const { attachShipping } = await import('../shipping/index.js');
   attachShipping(ctx, logger);
+  const keep = ctx.config.project.keepRuns;
+  if (keep !== undefined) {
+    // After shipping, so this run's own directory is no longer pending; it is the newest anyway.
+    const { pruneRuns } = await import('../shipping/prune-runs.js');
+    ctx.addFinisher('prune runs', async () => {
+      await pruneRuns(ctx.config.project.reportsDir, keep);
+    });
+  }
 }
 
 function printSummary(report: RunReport, ctx: RunContext, config: ResolvedConfig, out: (line: string) => void): void {

@@ -1,114 +1,249 @@
 /**
- * Reading INI files with the `ini` package, plus the checks it does not do: it accepts almost
- * anything, so malformed lines, duplicate keys and values silently cut at `;`/`#` are found here
- * first and reported with file and line.
+ * The one INI reader, with line numbers kept, in two dialects:
+ *
+ * - `configparser`: exactly what Python's `configparser.ConfigParser(interpolation=None)` gives,
+ *   for the seed sample's files (changeset INI files, `test_cases.ini`, `dw_config.ini`), which its
+ *   Python reads that way. A port of `RawConfigParser._read` (CPython 3.11): `=` and `:` both
+ *   separate key and value, `#`/`;` start a comment only as a line's first non-blank character (a
+ *   `;` inside SQL stays), values continue on lines indented deeper than their key (blank lines
+ *   inside kept), keys lower-cased, `[DEFAULT]` keys inherited by every section, a duplicate section
+ *   or key an error. test/config/ini-configparser.test.ts compares it with python3 itself.
+ * - `rsrun`: rsrun.ini's documented rules on the same structure: `key = value` only, a `;` or `#`
+ *   ends the value (write `\;`, or quote the value, to keep one), `"..."` values are unquoted, no
+ *   `[DEFAULT]` inheritance, keys lower-cased.
+ *
+ * Why not a package: `ini` cuts values at `;` and cannot continue lines; the npm `configparser`
+ * package drops line numbers; config-ini-parser is GPL-3.0, which this Apache-2.0 project cannot ship.
  */
 import { readFile } from 'node:fs/promises';
-import ini from 'ini';
 import { ConfigError } from '../errors';
 
-export type IniSection = Record<string, string>;
+export type IniDialect = 'configparser' | 'rsrun';
+
+export interface IniEntry {
+  /** Lower-cased, as configparser's `optionxform` does. */
+  key: string;
+  value: string;
+  /** Line of `key = ...`. */
+  line: number;
+  /** Last line the value continues on (= `line` for one-line values). */
+  lastLine: number;
+}
+
+export interface IniSection {
+  /** As written between the brackets (configparser keeps case and inner blanks). */
+  name: string;
+  line: number;
+  /** In file order; for configparser, `[DEFAULT]` entries the section does not override come first. */
+  entries: IniEntry[];
+}
 
 export interface IniDocument {
   file: string;
-  /** Sections by their full name as written (`env.local`, `DEV`, `DDL_v01`), in file order. */
-  sections: Map<string, IniSection>;
-  /** Line of each `section` / `section\0key`, for messages. */
-  lines: Map<string, number>;
+  sections: IniSection[];
+  /** configparser's `[DEFAULT]` section (already merged into every section), when present. */
+  defaults: IniSection | undefined;
 }
 
-export async function readIniFile(file: string): Promise<IniDocument> {
-  let text: string;
+export async function readIniFile(file: string, dialect: IniDialect): Promise<IniDocument> {
+  let bytes: Buffer;
   try {
-    text = await readFile(file, 'utf8');
+    bytes = await readFile(file);
   } catch (err) {
     throw new ConfigError(`cannot read ${file}`, { file, cause: err, hint: 'check the path and permissions' });
   }
-  return parseIni(text, file);
+  return parseIni(decodeUtf8(bytes, file), file, dialect);
 }
 
-export function parseIni(input: string, file: string): IniDocument {
-  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
-  if (text.includes('\ufffd')) {
-    throw new ConfigError('file is not valid UTF-8', { file, hint: 'save the file as UTF-8' });
+/** UTF-8 text of a file, refusing invalid bytes (Python's default decoding would raise on them too). */
+export function decodeUtf8(bytes: Buffer, file: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch (err) {
+    throw new ConfigError('file is not valid UTF-8', { file, cause: err, hint: 'save the file as UTF-8' });
   }
-  const lines = new Map<string, number>();
-  const order: string[] = [];
-  let section = '';
-  const rawLines = text.split(/\r?\n/);
-  rawLines.forEach((raw, idx) => {
-    const lineNo = idx + 1;
-    const line = raw.trim();
-    if (line === '' || line.startsWith(';') || line.startsWith('#')) return;
-    if (line.startsWith('[')) {
-      const m = /^\[([^\]]+)\]\s*([;#].*)?$/.exec(line);
-      if (!m) throw new ConfigError(`malformed section header: ${line}`, { file, line: lineNo, hint: 'write section headers as [name]' });
-      section = (m[1] as string).trim();
-      if (lines.has(section))
-        throw new ConfigError(`section [${section}] appears twice`, {
-          file,
-          line: lineNo,
-          hint: `merge it with the one on line ${lines.get(section)}`,
-        });
-      lines.set(section, lineNo);
-      order.push(section);
+}
+
+/** Python's `str.isspace()` set (its `\s`, `strip()`), which differs from JavaScript's `\s` and `trim()`. */
+const PY_SPACE = '\\t\\n\\v\\f\\r\\x1c-\\x20\\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000';
+const STRIP = new RegExp(`^[${PY_SPACE}]+|[${PY_SPACE}]+$`, 'g');
+const RSTRIP = new RegExp(`[${PY_SPACE}]+$`);
+const NON_SPACE = new RegExp(`[^${PY_SPACE}]`);
+const strip = (s: string) => s.replace(STRIP, '');
+// `\[(?P<header>.+)\]` matched at the start (not the end) of the stripped line, greedy: `[a] x]` is "a] x".
+const SECTION = /^\[(.+)\]/s;
+const RSRUN_SECTION = /^\[(.+)\]$/s;
+// `(?P<option>.*?)\s*(?P<vi>=|:)\s*(?P<value>.*)$`: the first delimiter splits.
+const OPTION = new RegExp(`^(.*?)[${PY_SPACE}]*([=:])[${PY_SPACE}]*(.*)$`, 's');
+const RSRUN_OPTION = new RegExp(`^(.*?)[${PY_SPACE}]*(=)[${PY_SPACE}]*(.*)$`, 's');
+
+/** A secret cut at `;`/`#` would fail to authenticate far from its cause: such a value must be quoted. */
+const SECRET_KEY = /password|secret|token/i;
+
+interface Building {
+  section: IniSection;
+  /** Value lines of each key, joined at the end as configparser does. */
+  values: Map<string, string[]>;
+}
+
+export function parseIni(input: string, file: string, dialect: IniDialect): IniDocument {
+  // A BOM is not whitespace to Python (the file would need encoding='utf-8-sig'); editors on
+  // Windows write one, and refusing it helps nobody, so it is the one documented difference.
+  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
+  const rsrun = dialect === 'rsrun';
+  const fail = (message: string, line: number, hint: string) => new ConfigError(message, { file, line, hint });
+  const sections = new Map<string, Building>();
+  let defaults: Building | undefined;
+  let current: Building | undefined;
+  // The key a more indented line continues; '' (a line with no key name) continues nothing.
+  let key: string | undefined;
+  let indent = 0;
+  // configparser collects malformed lines and raises after the whole file, while duplicates and a
+  // missing header raise at once; the same order of precedence keeps the reported line the same.
+  let deferred: ConfigError | undefined;
+  const lines = text.split(/\r\n|\r|\n/);
+  if (lines.at(-1) === '') lines.pop();
+  lines.forEach((raw, index) => {
+    const lineNo = index + 1;
+    const isComment = /^[#;]/.test(strip(raw));
+    const uncommented = rsrun && !isComment ? withoutInlineComment(raw) : raw;
+    const value = isComment ? '' : strip(uncommented);
+    if (value === '') {
+      if (!isComment && current && key) current.values.get(key)?.push('');
       return;
     }
-    const eq = line.indexOf('=');
-    if (eq <= 0) {
-      throw new ConfigError(`expected "key = value" but found: ${line.length > 60 ? line.slice(0, 60) + '…' : line}`, {
-        file,
-        line: lineNo,
-        hint: 'each line is a [section], a key = value pair, or a ; comment',
-      });
+    const level = NON_SPACE.exec(raw)?.index ?? 0;
+    if (current && key && level > indent) {
+      current.values.get(key)?.push(rsrun ? unescape(value) : value);
+      entryOf(current, key).lastLine = lineNo;
+      return;
     }
-    const key = line.slice(0, eq).trim();
-    const value = line.slice(eq + 1).trim();
-    const id = `${section}\0${key}`;
-    if (lines.has(id))
-      throw new ConfigError(`key "${key}" appears twice in [${section}]`, {
-        file,
-        line: lineNo,
-        hint: `remove one of them (the other is on line ${lines.get(id)})`,
-      });
-    lines.set(id, lineNo);
-    // The ini package ends an unquoted value at ; or # (an inline comment). A secret that contains
-    // one would be cut without a word, so insist on quotes there.
-    if (/password|secret|token/i.test(key) && /[;#]/.test(value) && !/^(["']).*\1$/.test(value)) {
-      throw new ConfigError(`the value of "${key}" contains ; or # and would be cut there`, {
-        file,
-        line: lineNo,
-        hint: 'put the value in double quotes, or better, use ${ENV_VAR}',
-      });
+    indent = level;
+    const header = (rsrun ? RSRUN_SECTION : SECTION).exec(value);
+    if (header) {
+      current = openSection(header[1] as string, lineNo);
+      key = undefined;
+      return;
     }
+    if (rsrun && value.startsWith('[')) {
+      throw fail(`malformed section header: ${shorten(value)}`, lineNo, 'write section headers as [name], alone on their line');
+    }
+    if (!current) {
+      throw fail(`a key before the first [section]: ${shorten(value)}`, lineNo, 'put a [section] header above it');
+    }
+    const option = (rsrun ? RSRUN_OPTION : OPTION).exec(value);
+    if (!option) {
+      deferred ??= malformed(value, lineNo);
+      return;
+    }
+    const name = (option[1] as string).replace(RSTRIP, '').toLowerCase();
+    if (name === '') deferred ??= malformed(value, lineNo);
+    const prior = current.section.entries.find((e) => e.key === name);
+    if (prior) {
+      throw fail(
+        `key "${name}" appears twice in [${current.section.name}]`,
+        lineNo,
+        `remove one of them (the other is on line ${prior.line})`,
+      );
+    }
+    if (rsrun && uncommented !== raw && SECRET_KEY.test(name) && !/^["']/.test(option[3] as string)) {
+      throw fail(
+        `the value of "${name}" contains ; or #, where rsrun.ini cuts a value`,
+        lineNo,
+        'put the value in double quotes, or better, use ${ENV_VAR}',
+      );
+    }
+    key = name;
+    current.section.entries.push({ key: name, value: '', line: lineNo, lastLine: lineNo });
+    current.values.set(name, [rsrun ? unquote(option[3] as string, lineNo, fail) : strip(option[3] as string)]);
   });
+  if (deferred) throw deferred;
+  const defaultSection = defaults ? joined(defaults) : undefined;
+  return { file, sections: [...sections.values()].map((b) => withDefaults(joined(b), defaultSection)), defaults: defaultSection };
 
-  const parsed = ini.parse(text) as Record<string, unknown>;
-  const sections = new Map<string, IniSection>();
-  for (const name of order) {
-    sections.set(name, stringify(lookup(parsed, name)));
+  function openSection(name: string, line: number): Building {
+    if (!rsrun && name === 'DEFAULT') {
+      // Python allows [DEFAULT] more than once (its keys still may not repeat).
+      defaults ??= { section: { name, line, entries: [] }, values: new Map() };
+      return defaults;
+    }
+    const prior = sections.get(name);
+    if (prior) throw fail(`section [${name}] appears twice`, line, `merge it with the one on line ${prior.section.line}`);
+    const created = { section: { name, line, entries: [] }, values: new Map<string, string[]>() };
+    sections.set(name, created);
+    return created;
   }
-  // Keys before the first section header.
-  const top = stringify(Object.fromEntries(Object.entries(parsed).filter(([, v]) => typeof v !== 'object')));
-  if (Object.keys(top).length > 0) sections.set('', top);
-  return { file, sections, lines };
+
+  function malformed(value: string, line: number): ConfigError {
+    return fail(
+      `expected "key ${rsrun ? '=' : '= or :'} value" but found: ${shorten(value)}`,
+      line,
+      'each line is a [section], a key = value pair, a # or ; comment, or an indented continuation of the value above',
+    );
+  }
 }
 
-// `ini` nests dotted section names ([env.local] → {env: {local: {...}}}); walk them back.
-function lookup(parsed: Record<string, unknown>, name: string): Record<string, unknown> {
-  if (name in parsed && typeof parsed[name] === 'object') return parsed[name] as Record<string, unknown>;
-  let node: unknown = parsed;
-  for (const part of name.split('.')) {
-    node = node && typeof node === 'object' ? (node as Record<string, unknown>)[part] : undefined;
-  }
-  return node && typeof node === 'object' ? (node as Record<string, unknown>) : {};
+/** configparser's `_join_multiline_values`: lines joined with newlines, trailing blank lines dropped. */
+function joined(b: Building): IniSection {
+  for (const entry of b.section.entries) entry.value = (b.values.get(entry.key) ?? []).join('\n').replace(RSTRIP, '');
+  return b.section;
 }
 
-function stringify(obj: Record<string, unknown>): IniSection {
-  const out: IniSection = {};
-  for (const [k, v] of Object.entries(obj)) {
-    if (v === null || v === undefined || typeof v === 'object') continue;
-    out[k] = v === true ? 'true' : v === false ? 'false' : String(v);
+function entryOf(b: Building, key: string): IniEntry {
+  return b.section.entries.find((e) => e.key === key) as IniEntry;
+}
+
+/** configparser's `items(section)`: the defaults' keys first (overridden in place), then the section's own. */
+function withDefaults(section: IniSection, defaults: IniSection | undefined): IniSection {
+  if (!defaults) return section;
+  const own = new Map(section.entries.map((e) => [e.key, e]));
+  const entries = defaults.entries.map((d) => own.get(d.key) ?? d);
+  for (const e of section.entries) if (!defaults.entries.some((d) => d.key === e.key)) entries.push(e);
+  return { ...section, entries };
+}
+
+/** rsrun.ini: a `;` or `#` ends the line's text unless escaped (`\;`, `\#`) or inside a quoted value. */
+function withoutInlineComment(line: string): string {
+  const eq = line.indexOf('=');
+  const valueStart = eq < 0 ? -1 : eq + 1 + (NON_SPACE.exec(line.slice(eq + 1))?.index ?? 0);
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (i === valueStart && (c === '"' || c === "'")) {
+      const end = closingQuote(line, i);
+      if (end < 0) return line; // unquote() names the missing quote
+      i = end;
+    } else if (c === '\\') i++;
+    else if (c === ';' || c === '#') return line.slice(0, i);
   }
-  return out;
+  return line;
+}
+
+function closingQuote(text: string, start: number): number {
+  const q = text[start];
+  for (let i = start + 1; i < text.length; i++) {
+    if (text[i] === '\\' && q === '"') i++;
+    else if (text[i] === q) return i;
+  }
+  return -1;
+}
+
+const unescape = (v: string) => v.replace(/\\([\\;#])/g, '$1');
+
+/** rsrun.ini values: `"..."` with JSON escapes, `'...'` verbatim, otherwise `\;` `\#` `\\` unescaped. */
+function unquote(value: string, line: number, fail: (m: string, l: number, h: string) => ConfigError): string {
+  const v = strip(value);
+  if (!v.startsWith('"') && !v.startsWith("'")) return unescape(v);
+  if (closingQuote(v, 0) !== v.length - 1) {
+    throw fail(`the quoted value ${shorten(v)} has no closing quote, or text after it`, line, 'end the value with its quote');
+  }
+  if (v.startsWith("'")) return v.slice(1, -1);
+  try {
+    return JSON.parse(v) as string;
+  } catch {
+    throw fail(`cannot read the quoted value ${shorten(v)}`, line, 'inside double quotes, write \\" for a quote and \\\\ for a backslash');
+  }
+}
+
+function shorten(s: string): string {
+  return s.length > 60 ? `${s.slice(0, 60)}…` : s;
 }

@@ -10,6 +10,21 @@ export type Transport = 'pg' | 'data-api';
 export type LogFormat = 'auto' | 'text' | 'json';
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
 
+/** Command-line flags that take part in configuration (`cli/program.ts` parses them). */
+export interface ConfigFlags {
+  config?: string;
+  env?: string;
+  projectDir?: string;
+  reportsDir?: string;
+  logLevel?: string;
+  logFormat?: string;
+  host?: string;
+  port?: string;
+  database?: string;
+  user?: string;
+  fresh?: boolean;
+}
+
 export interface ProjectConfig {
   /** Absolute path of the project directory. */
   dir: string;
@@ -22,6 +37,10 @@ export interface ProjectConfig {
   historyTable: string;
   /** Lease table used as the deployment lock (Redshift has no advisory locks). */
   lockTable: string;
+  /** How long the deploy lock's lease lasts without renewal (`[project] lock_ttl`, default 10 minutes). */
+  lockTtlMs: number;
+  /** Shipped run directories to keep under reportsDir (`[project] keep_runs`); undefined keeps all. */
+  keepRuns: number | undefined;
   /** Absolute path of the directory holding run directories. */
   reportsDir: string;
   /** Absolute path of embedded data and local state (`<project>/.rsrun`). */
@@ -51,6 +70,11 @@ export interface EnvironmentConfig {
   emulateRedshift: boolean;
   /** Embedded engine only: discard the local data directory before starting. */
   fresh: boolean;
+  /**
+   * Where emulated `COPY ... FROM 's3://...'` reads and `UNLOAD ... TO 's3://...'` writes: the
+   * environment's own `local_s3_dir` (absolute) or `s3_endpoint`, never the report store `[s3]`.
+   */
+  copySource: { kind: 'dir'; dir: string } | { kind: 'endpoint'; endpoint: string };
   transport: Transport;
   auth: AuthMode;
   clusterIdentifier: string | undefined;
@@ -110,6 +134,17 @@ export interface ResolvedConfig {
   tests: TestSettings;
   /** Values that must never appear in logs, reports or uploads. */
   secrets: string[];
-  /** CI metadata (Jenkins variables) when present. */
-  build: { commit: string | undefined; number: string | undefined; branch: string | undefined; url: string | undefined };
+  /** Settings that do not apply to this environment (e.g. `--fresh` on a server): printed as warnings. */
+  warnings: string[];
+  /** Provenance: git (when the project is a checkout) overridden by CI variables (Jenkins). */
+  build: BuildInfo;
+}
+
+export interface BuildInfo {
+  commit: string | undefined;
+  number: string | undefined;
+  branch: string | undefined;
+  /** `Name <email>` of the commit's author. */
+  author?: string | undefined;
+  url: string | undefined;
 }

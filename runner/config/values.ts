@@ -2,19 +2,25 @@
 import { ConfigError, type RsrunErrorOptions } from '../errors';
 
 export interface Where {
+  /** `[env.test] port`, as the user finds it in rsrun.ini. */
   key: string;
-  /** `rsrun.ini:12`, `--port`, `RSRUN_PORT`. */
+  /** `rsrun.ini`, `--port`, `RSRUN_PORT`, `default`. */
   source: string;
   file?: string;
   line?: number;
 }
 
-const err = (message: string, where: Where, hint: string): ConfigError => {
+/**
+ * An error about one value. A value from a file is located by file and line (printed once, before
+ * the message, by RsrunError.describe); one from a flag or variable names that source instead.
+ */
+export function valueError(message: string, where: Where, hint: string): ConfigError {
   const options: RsrunErrorOptions = { hint };
   if (where.file) options.file = where.file;
   if (where.line) options.line = where.line;
-  return new ConfigError(`${where.key} (${where.source}): ${message}`, options);
-};
+  return new ConfigError(`${where.file ? where.key : `${where.key} (${where.source})`}: ${message}`, options);
+}
+const err = valueError;
 
 /** `250ms`, `10s`, `5m`, `1h`; a bare number means seconds. */
 export function parseDuration(value: string, where: Where): number {
@@ -47,9 +53,10 @@ export function parseChoice<T extends string>(value: string, choices: readonly T
   return found;
 }
 
+/** Comma- or line-separated (a list may continue on indented lines). */
 export function parseList(value: string): string[] {
   return value
-    .split(',')
+    .split(/[,\n]/)
     .map((s) => s.trim())
     .filter((s) => s.length > 0);
 }

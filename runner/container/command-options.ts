@@ -6,6 +6,14 @@
  */
 import type { Command } from 'commander';
 
+/** Defaults, defined once: commander shows and applies them, the commands read the parsed values. */
+export const CONTAINER_DEFAULTS = {
+  dockerfile: 'docker/Dockerfile',
+  timeout: '30m',
+  testEnv: 'test',
+  prodEnv: 'prod',
+} as const;
+
 function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
@@ -22,14 +30,14 @@ function imageLocation(cmd: Command): Command {
 function buildOptions(cmd: Command): Command {
   return cmd
     .option('--context <dir>', 'build context: the rsrun repository (default: the current directory)')
-    .option('--dockerfile <path>', 'Dockerfile inside the context', 'docker/Dockerfile')
+    .option('--dockerfile <path>', 'Dockerfile inside the context', CONTAINER_DEFAULTS.dockerfile)
     .option('--no-cache', 'build without the layer cache')
     .option('--no-offline-deps', 'let the build stage fetch npm packages itself instead of staging them on the host');
 }
 
 function runOptions(cmd: Command): Command {
   return cmd
-    .option('--timeout <duration>', 'stop and remove the container after this long (e.g. 30m)', '30m')
+    .option('--timeout <duration>', 'stop and remove the container after this long (e.g. 30m)', CONTAINER_DEFAULTS.timeout)
     .option('--project-mount <dir>', 'mount this project directory over the SQL baked into the image')
     .option('--pass-env <NAME>', 'forward this host environment variable (repeatable)', collect)
     .option('--pass-secret <NAME>', 'forward this host environment variable as a secret (repeatable)', collect);
@@ -54,7 +62,7 @@ export function configureContainerCommand(cmd: Command): void {
 
 export function configurePipelineCommand(cmd: Command): void {
   runOptions(buildOptions(imageLocation(cmd)))
-    .option('--test-env <name>', 'environment tested first', 'test')
-    .option('--prod-env <name>', 'environment promoted to', 'prod')
+    .option('--test-env <name>', 'environment tested first', CONTAINER_DEFAULTS.testEnv)
+    .option('--prod-env <name>', 'environment promoted to', CONTAINER_DEFAULTS.prodEnv)
     .option('--json', 'print the stage results as JSON on stdout');
 }

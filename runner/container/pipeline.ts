@@ -6,7 +6,7 @@
 import type { Writable } from 'node:stream';
 import type Docker from 'dockerode';
 import type { ResolvedConfig } from '../config/types';
-import { isRsrunError, messageOf } from '../errors';
+import { ExitCode, isRsrunError, messageOf } from '../errors';
 import { buildImage, type BuildOptions } from './image-build';
 import { buildTags, digestRef, imageName } from './image-ref';
 import { pushImage } from './image-push';
@@ -52,7 +52,7 @@ export async function runPipeline(docker: Docker, p: PipelineInput): Promise<Pip
       stages.push({ stage: name, status: exitCode === 0 ? 'passed' : 'failed', exitCode, durationMs: Date.now() - started, detail });
       return exitCode === 0;
     } catch (err) {
-      const exitCode = isRsrunError(err) ? err.exitCode : 70;
+      const exitCode = isRsrunError(err) ? err.exitCode : ExitCode.Internal;
       const detail = isRsrunError(err) ? err.describe() : messageOf(err);
       stages.push({ stage: name, status: 'failed', exitCode, durationMs: Date.now() - started, detail });
       return false;

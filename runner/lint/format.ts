@@ -7,6 +7,7 @@
  * with the message, so Jenkins shows it without failing; a file without findings is one passing
  * <testcase>, so the report also shows what was checked.
  */
+import { renderJunitXml, type JunitCase, type JunitSuite } from '../reports/junit-xml';
 import { RULE_BY_ID } from './rules';
 import type { LintFinding } from './types';
 
@@ -36,42 +37,26 @@ export function formatJson(findings: readonly LintFinding[], files: readonly str
 
 export function formatJunit(findings: readonly LintFinding[], files: readonly string[]): string {
   const byFile = new Map<string, LintFinding[]>(files.map((f) => [f, []]));
-  for (const f of sortFindings(findings)) {
-    const list = byFile.get(f.file) ?? [];
-    list.push(f);
-    byFile.set(f.file, list);
-  }
+  for (const f of sortFindings(findings)) byFile.set(f.file, [...(byFile.get(f.file) ?? []), f]);
   const { errors, warnings } = countBySeverity(findings);
-  const suites: string[] = [];
-  let total = 0;
-  for (const [file, list] of byFile) {
-    const cases =
+  const suites: JunitSuite[] = [...byFile].map(([file, list]) => {
+    const cases: JunitCase[] =
       list.length === 0
-        ? [`    <testcase classname="rsrun.lint" name="${xml(file)}" file="${xml(file)}"/>`]
-        : list.map((f) => {
-            const name = xml(`${f.file}:${f.line} ${f.rule}`);
-            const text = xml(`${f.file}:${f.line}: ${f.severity} ${f.rule} ${f.message}\nrule: ${RULE_BY_ID.get(f.rule)?.source ?? ''}`);
-            const body =
+        ? [{ attrs: { classname: 'rsrun.lint', name: file, file } }]
+        : list.map((f) => ({
+            attrs: { classname: `rsrun.lint.${f.rule}`, name: `${f.file}:${f.line} ${f.rule}`, file: f.file },
+            result:
               f.severity === 'error'
-                ? `<failure message="${xml(f.message)}" type="${f.rule}">${text}</failure>`
-                : `<skipped message="${xml(`warning ${f.rule}: ${f.message}`)}"/>`;
-            return `    <testcase classname="rsrun.lint.${xml(f.rule)}" name="${name}" file="${xml(f.file)}">${body}</testcase>`;
-          });
+                ? {
+                    kind: 'failure',
+                    attrs: { message: f.message, type: f.rule },
+                    body: `${f.file}:${f.line}: ${f.severity} ${f.rule} ${f.message}\nrule: ${RULE_BY_ID.get(f.rule)?.source ?? ''}`,
+                  }
+                : { kind: 'skipped', attrs: { message: `warning ${f.rule}: ${f.message}` } },
+          }));
     const failures = list.filter((f) => f.severity === 'error').length;
-    total += cases.length;
-    suites.push(
-      `  <testsuite name="lint ${xml(file)}" tests="${cases.length}" failures="${failures}" errors="0" skipped="${list.length - failures}">\n${cases.join('\n')}\n  </testsuite>`,
-    );
-  }
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="rsrun lint" tests="${total}" failures="${errors}" errors="0" skipped="${warnings}">\n${suites.join('\n')}\n</testsuites>\n`;
-}
-
-/** XML text/attribute escaping; drops characters XML 1.0 cannot carry. */
-function xml(s: string): string {
-  return s
-    .replace(/[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;');
+    return { attrs: { name: `lint ${file}`, tests: cases.length, failures, errors: 0, skipped: list.length - failures }, cases };
+  });
+  const total = suites.reduce((n, s) => n + s.cases.length, 0);
+  return renderJunitXml({ name: 'rsrun lint', tests: total, failures: errors, errors: 0, skipped: warnings }, suites);
 }

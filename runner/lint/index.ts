@@ -71,7 +71,7 @@ export async function lintProjectFiles(config: ResolvedConfig, migrations?: Migr
 function cacheKey(sources: readonly LintSource[], settings: LintSettings): string {
   const hash = createHash('sha256');
   hash.update(VERSION);
-  for (const f of [__filename, require.resolve('./lint'), require.resolve('./rules')]) {
+  for (const f of [__filename, ...['./lint', './rules'].flatMap(resolveOwn)]) {
     try {
       hash.update(`${f}:${statSync(f).mtimeMs}`);
     } catch {
@@ -85,6 +85,15 @@ function cacheKey(sources: readonly LintSource[], settings: LintSettings): strin
     for (const x of s.statements) hash.update(`\u0000${x.line}\u0000`).update(x.sql);
   }
   return hash.digest('hex');
+}
+
+/** A sibling module's file; none once bundled (dist/rsrun.js, which is `__filename`, holds it). */
+function resolveOwn(request: string): string[] {
+  try {
+    return [require.resolve(request)];
+  } catch {
+    return [];
+  }
 }
 
 async function readCache(file: string, key: string): Promise<LintFinding[] | undefined> {

@@ -7,7 +7,7 @@
  * all sources.
  */
 import path from 'node:path';
-import { parseIni } from '../config/ini-file';
+import { parseIni, type IniSection } from '../config/ini-file';
 import { ConfigError, InputError } from '../errors';
 import { checkHistoryLengths } from './history-limits';
 import { listMigrationFiles } from './list-files';
@@ -34,10 +34,12 @@ type Job = () => Migration | Migration[];
 
 export async function discoverMigrations(migrationsDir: string): Promise<MigrationSet> {
   const files = await listMigrationFiles(migrationsDir);
+  // `[project] migrations` may name one changeset file (the seed sample keeps it beside other INI files).
+  const root = files.length === 1 && files[0] === migrationsDir ? path.dirname(migrationsDir) : migrationsDir;
   // Classify every name first (cheap, and bad names fail before any file is read) ...
   const jobs: Job[] = [];
   for (const file of files) {
-    const job = classify(file, path.relative(migrationsDir, file).split(path.sep).join('/'));
+    const job = classify(file, path.relative(root, file).split(path.sep).join('/'));
     if (job) jobs.push(job);
   }
   // ... then read them in file order (reading is synchronous: a pool would add nothing).
@@ -169,7 +171,7 @@ function readSqlMigration(file: string, script: string, kind: Migration['kind'],
 
 function parseChangesetIni(file: string): ReturnType<typeof parseIni> {
   try {
-    return parseIni(readSourceText(file), file);
+    return parseIni(readSourceText(file), file, 'configparser');
   } catch (err) {
     if (err instanceof ConfigError)
       throw new InputError(err.message, {
@@ -183,28 +185,14 @@ function parseChangesetIni(file: string): ReturnType<typeof parseIni> {
 }
 
 function readIniChangesets(file: string, rel: string): Migration[] {
-  const doc = parseChangesetIni(file);
-  const out: Migration[] = [];
-  for (const [section, keys] of doc.sections) {
-    if (section === '') {
-      // The seed sample's reader (Python configparser) refuses these too (MissingSectionHeaderError).
-      const first = Object.keys(keys)[0] as string;
-      throw new InputError(`key "${first}" comes before the first [section]: it belongs to no changeset and would not run`, {
-        file,
-        line: doc.lines.get(`\0${first}`) ?? 1,
-        hint: 'put it under a [SECTION] header (each section is one version), or remove it',
-      });
-    }
-    out.push(changeset(file, rel, section, keys, doc.lines));
-  }
-  return out;
+  // The seed sample's Python reads these files with configparser: the same values, line numbers
+  // kept, and the same refusals (keys before the first section, duplicate keys).
+  return parseChangesetIni(file).sections.map((section) => changeset(file, rel, section));
 }
 
-function changeset(file: string, rel: string, section: string, keys: Record<string, string>, lines: Map<string, number>): Migration {
-  const sectionLine = lines.get(section) ?? 1;
+function changeset(file: string, rel: string, { name: section, line: sectionLine, entries }: IniSection): Migration {
   const numbered: { n: string; stmt: SqlStatement }[] = [];
-  for (const [key, value] of Object.entries(keys)) {
-    const line = lines.get(`${section}\0${key}`) ?? sectionLine;
+  for (const { key, value, line } of entries) {
     if (!/^query\d+$/i.test(key)) {
       throw new InputError(`unexpected key "${key}" in changeset [${section}]`, {
         file,

@@ -13,6 +13,7 @@ import { ConfigError, InputError } from '../errors';
 /** Names rsrun reads; anything else with one of these extensions is reported. */
 const MIGRATION_LIKE = /\.(sql|ini)$/i;
 
+/** Every file under `root` (or `root` itself when it is a file), sorted. */
 export async function listMigrationFiles(root: string): Promise<string[]> {
   let rootReal: string;
   try {
@@ -25,6 +26,8 @@ export async function listMigrationFiles(root: string): Promise<string[]> {
     }
     throw err;
   }
+  // `[project] migrations` may name a single changeset file.
+  if ((await stat(rootReal)).isFile()) return [root];
   const out: string[] = [];
   await walk(root, [rootReal], out);
   return out.sort();

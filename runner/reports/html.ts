@@ -6,10 +6,8 @@
 import type { MigrationOutcome, TableData, TestOutcome } from '../events';
 import type { RunReport } from '../run/run-report';
 import { VERSION } from '../version';
+import { htmlEscape } from './markup';
 
-export function htmlEscape(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
 const e = htmlEscape;
 
 const CSS = `
@@ -111,6 +109,7 @@ export function renderHtml(report: RunReport): string {
     b.commit ? `commit <code>${e(b.commit.slice(0, 12))}</code>` : '',
     b.number ? (b.url ? `<a href="${e(b.url)}">build #${e(b.number)}</a>` : `build #${e(b.number)}`) : '',
     b.branch ? `branch <code>${e(b.branch)}</code>` : '',
+    b.author ? `by ${e(b.author)}` : '',
   ].filter(Boolean).join(' · ');
   const card = (n: number, label: string, cls: string) => `<div class="card ${n > 0 ? cls : ''}"><b>${n}</b><span>${label}</span></div>`;
   return `<!doctype html>

@@ -6,27 +6,8 @@
 import os from 'node:os';
 import type { TestOutcome } from '../events';
 import type { RunReport } from '../run/run-report';
+import { renderJunitXml, type JunitCase } from './junit-xml';
 import { formatTable } from './text-table';
-
-// Characters XML 1.0 cannot carry at all (control characters other than tab, LF, CR).
-// eslint-disable-next-line no-control-regex
-const INVALID_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
-
-export function xmlEscape(text: string): string {
-  return text
-    .replace(INVALID_XML, '\uFFFD')
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;');
-}
-
-const attrs = (a: Record<string, string | number | undefined>) =>
-  Object.entries(a)
-    .filter(([, v]) => v !== undefined)
-    .map(([k, v]) => ` ${k}="${xmlEscape(String(v))}"`)
-    .join('');
 
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
 
@@ -41,51 +22,53 @@ function detail(t: TestOutcome): string {
   return parts.filter(Boolean).join('\n\n');
 }
 
-function testcase(t: TestOutcome): string {
-  const head = `    <testcase${attrs({ name: t.name, classname: junitClassName(t.suite), time: seconds(t.durationMs) })}>`;
-  const body: string[] = [];
-  const firstLine = (t.message ?? '').split('\n')[0];
-  if (t.status === 'failed') body.push(`      <failure${attrs({ type: 'AssertionFailure', message: firstLine })}>${xmlEscape(detail(t))}</failure>`);
-  if (t.status === 'error') body.push(`      <error${attrs({ type: 'SqlError', message: firstLine })}>${xmlEscape(detail(t))}</error>`);
-  if (t.status === 'skipped') body.push(`      <skipped${attrs({ message: t.message })}/>`);
-  if (t.sql) body.push(`      <system-out>${xmlEscape(t.sql)}</system-out>`);
-  if (t.isolationBroken) body.push(`      <system-err>${xmlEscape('isolation broken: this test changed data that was not rolled back')}</system-err>`);
-  return body.length ? `${head}\n${body.join('\n')}\n    </testcase>` : head.replace(/>$/, '/>');
+function testcase(t: TestOutcome): JunitCase {
+  const message = (t.message ?? '').split('\n')[0];
+  const result: JunitCase['result'] =
+    t.status === 'failed'
+      ? { kind: 'failure', attrs: { type: 'AssertionFailure', message }, body: detail(t) }
+      : t.status === 'error'
+        ? { kind: 'error', attrs: { type: 'SqlError', message }, body: detail(t) }
+        : t.status === 'skipped'
+          ? { kind: 'skipped', attrs: { message: t.message } }
+          : undefined;
+  return {
+    attrs: { name: t.name, classname: junitClassName(t.suite), time: seconds(t.durationMs) },
+    ...(result ? { result } : {}),
+    ...(t.sql ? { systemOut: t.sql } : {}),
+    ...(t.isolationBroken ? { systemErr: 'isolation broken: this test changed data that was not rolled back' } : {}),
+  };
 }
 
 export function renderJunit(report: RunReport, hostname = os.hostname()): string {
   const suites = new Map<string, TestOutcome[]>();
   for (const t of report.tests) suites.set(t.suite, [...(suites.get(t.suite) ?? []), t]);
   const count = (ts: TestOutcome[], s: TestOutcome['status']) => ts.filter((t) => t.status === s).length;
-  const sum = (ts: TestOutcome[]) => ts.reduce((a, t) => a + t.durationMs, 0);
-  const blocks = [...suites.entries()].map(([name, ts], i) => {
-    const open = `  <testsuite${attrs({
-      name,
-      id: i,
-      package: report.project,
-      tests: ts.length,
-      failures: count(ts, 'failed'),
-      errors: count(ts, 'error'),
-      skipped: count(ts, 'skipped'),
-      time: seconds(sum(ts)),
-      timestamp: report.startedAt.replace(/\.\d+Z$/, ''),
-      hostname,
-      file: ts[0]?.file,
-    })}>`;
-    const props = [
-      ['rsrun.run_id', report.runId],
-      ['rsrun.environment', report.environment],
-      ...(report.build.commit ? [['git.commit', report.build.commit]] : []),
-      ...(report.build.number ? [['build.number', report.build.number]] : []),
-    ].map(([k, v]) => `      <property${attrs({ name: k, value: v })}/>`);
-    return [open, '    <properties>', ...props.map((p) => p.slice(2)), '    </properties>', ...ts.map(testcase), '  </testsuite>'].join('\n');
-  });
+  const properties = [
+    ['rsrun.run_id', report.runId],
+    ['rsrun.environment', report.environment],
+    ...(report.build.commit ? [['git.commit', report.build.commit]] : []),
+    ...(report.build.number ? [['build.number', report.build.number]] : []),
+  ] as [string, string][];
   const s = report.summary;
-  return [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites${attrs({ name: `rsrun ${report.project} ${report.environment}`, tests: s.total, failures: s.failed, errors: s.errors, time: seconds(report.durationMs) })}>`,
-    ...blocks,
-    '</testsuites>',
-    '',
-  ].join('\n');
+  return renderJunitXml(
+    { name: `rsrun ${report.project} ${report.environment}`, tests: s.total, failures: s.failed, errors: s.errors, time: seconds(report.durationMs) },
+    [...suites.entries()].map(([name, ts], i) => ({
+      attrs: {
+        name,
+        id: i,
+        package: report.project,
+        tests: ts.length,
+        failures: count(ts, 'failed'),
+        errors: count(ts, 'error'),
+        skipped: count(ts, 'skipped'),
+        time: seconds(ts.reduce((a, t) => a + t.durationMs, 0)),
+        timestamp: report.startedAt.replace(/\.\d+Z$/, ''),
+        hostname,
+        file: ts[0]?.file,
+      },
+      properties,
+      cases: ts.map(testcase),
+    })),
+  );
 }

@@ -91,6 +91,7 @@ export class RunContext {
         ...(b.commit ? { commit: b.commit } : {}),
         ...(b.number ? { number: b.number } : {}),
         ...(b.branch ? { branch: b.branch } : {}),
+        ...(b.author ? { author: b.author } : {}),
         ...(b.url ? { url: b.url } : {}),
       },
       migrations: this.migrations,

@@ -35,7 +35,8 @@ export interface RunReport {
   startedAt: string;
   finishedAt: string;
   durationMs: number;
-  build: { commit?: string; number?: string; branch?: string; url?: string };
+  /** Provenance: from git in a checkout, overridden by CI variables. */
+  build: { commit?: string; number?: string; branch?: string; author?: string; url?: string };
   migrations: MigrationOutcome[];
   tests: TestOutcome[];
   lint: LintFindingRecord[];

@@ -5,6 +5,7 @@
  */
 import type { RunReport, RunSummary } from '../run/run-report';
 import { ShippingError } from '../errors';
+import { htmlEscape } from '../reports/markup';
 import type { RunStore } from './store';
 import { joinKey } from './store';
 
@@ -21,6 +22,8 @@ export interface RunIndexEntry {
   exitCode?: number;
   summary?: RunSummary;
   commit?: string;
+  branch?: string;
+  author?: string;
   buildNumber?: string;
   /** Relative to the index: `<run-id>/`. */
   path: string;
@@ -57,6 +60,8 @@ export function entryFor(
           exitCode: report.exitCode,
           summary: report.summary,
           ...(report.build.commit ? { commit: report.build.commit } : {}),
+          ...(report.build.branch ? { branch: report.build.branch } : {}),
+          ...(report.build.author ? { author: report.build.author } : {}),
           ...(report.build.number ? { buildNumber: report.build.number } : {}),
         }
       : {}),
@@ -100,8 +105,13 @@ function parseIndex(body: Buffer): RunIndex | undefined {
   }
 }
 
-const escapeHtml = (s: string): string =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+const escapeHtml = htmlEscape;
+
+/** `3f9a1c2b7d4e main · Ada <ada@example.com>`: what was deployed, from where, by whom. */
+function provenance(r: RunIndexEntry): string {
+  const commit = r.commit ? `<code>${escapeHtml(r.commit.slice(0, 12))}</code>` : '';
+  return [commit, r.branch ? escapeHtml(r.branch) : '', r.author ? escapeHtml(r.author) : ''].filter(Boolean).join(' · ');
+}
 
 export function renderIndexHtml(index: RunIndex): string {
   const rows = index.runs
@@ -112,7 +122,7 @@ export function renderIndexHtml(index: RunIndex): string {
         : '';
       const link = r.report ? `<a href="${escapeHtml(r.report)}">report</a>` : `<a href="${escapeHtml(r.path)}">files</a>`;
       const duration = r.durationMs !== undefined ? `${(r.durationMs / 1000).toFixed(1)} s` : '';
-      return `<tr class="${r.status}"><td>${escapeHtml(r.startedAt)}</td><td>${escapeHtml(r.runId)}</td><td>${escapeHtml(r.command)}</td><td class="status">${r.status}</td><td>${escapeHtml(counts)}</td><td>${duration}</td><td>${escapeHtml(r.commit?.slice(0, 12) ?? '')}</td><td>${link}</td></tr>`;
+      return `<tr class="${r.status}"><td>${escapeHtml(r.startedAt)}</td><td>${escapeHtml(r.runId)}</td><td>${escapeHtml(r.command)}</td><td class="status">${r.status}</td><td>${escapeHtml(counts)}</td><td>${duration}</td><td>${provenance(r)}</td><td>${link}</td></tr>`;
     })
     .join('\n');
   const title = `rsrun runs — ${index.project} / ${index.environment}`;

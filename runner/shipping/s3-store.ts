@@ -10,7 +10,7 @@ import type { S3Config } from '../config/types';
 import { ShippingError } from '../errors';
 import { awsHttpOptions } from '../warehouse/aws/aws-clients';
 import { loadAwsModule } from './aws-sdk';
-import { joinKey, md5, sha256Hex, type PutResult, type RunStore, type StoredObject } from './store';
+import { joinKey, md5, sha256AndMd5, type PutResult, type RunStore, type StoredObject } from './store';
 
 export class S3Store implements RunStore {
   private constructor(
@@ -49,8 +49,7 @@ export class S3Store implements RunStore {
   }
 
   async put(key: string, body: Buffer, contentType: string): Promise<PutResult> {
-    const sha = sha256Hex(body);
-    const digest = md5(body);
+    const { sha256: sha, md5: digest } = sha256AndMd5(body);
     const out = await this.client.send(
       new this.sdk.PutObjectCommand({
         Bucket: this.config.bucket,

@@ -43,6 +43,21 @@ export function md5(body: Buffer): Buffer {
   return createHash('md5').update(body).digest();
 }
 
+/** Chunks small enough to stay in the CPU cache while both hashes read them. */
+const DIGEST_CHUNK = 64 * 1024;
+
+/** SHA-256 (hex) and MD5 of a body in one pass over it: each chunk is read once for both. */
+export function sha256AndMd5(body: Buffer): { sha256: string; md5: Buffer } {
+  const sha = createHash('sha256');
+  const md = createHash('md5');
+  for (let at = 0; at < body.length; at += DIGEST_CHUNK) {
+    const chunk = body.subarray(at, at + DIGEST_CHUNK);
+    sha.update(chunk);
+    md.update(chunk);
+  }
+  return { sha256: sha.digest('hex'), md5: md.digest() };
+}
+
 /** Joins key parts with `/`, dropping empty parts and stray slashes (a prefix may be '' or 'a/b/'). */
 export function joinKey(...parts: string[]): string {
   return parts

@@ -61,9 +61,10 @@ function seedSuite(section: IniSection, results: IniSection | undefined, file: s
     const query = statements.at(-1);
     if (!query) throw new InputError(`${entry.key} of [${section.name}] has no query`, { file, line: entry.line });
     return {
+      // The id stays `suite::testN` (shards, durations, --grep); the name says what the test checks.
       id: testId(suite, entry.key),
       suite,
-      name: entry.key,
+      name: describeSeedTest(entry.key, query.sql, expected.value),
       file,
       line: entry.line,
       tags: [],
@@ -75,6 +76,12 @@ function seedSuite(section: IniSection, results: IniSection | undefined, file: s
       skip: undefined,
     } satisfies TestCase;
   });
+}
+
+/** `test0: select count(*) from orders → 76000000`, the query on one line and shortened. */
+function describeSeedTest(key: string, sql: string, expected: string): string {
+  const oneLine = sql.replace(/\s+/g, ' ').trim();
+  return `${key}: ${oneLine.length > 70 ? `${oneLine.slice(0, 69)}…` : oneLine} → ${expected}`;
 }
 
 /** `schema.table` or `table` → quoted, qualified name. */

@@ -2,7 +2,6 @@
  * Turns an environment's resolved settings into a live Warehouse: starts the embedded engine for
  * `engine = embedded`, picks the dialect adapter, and builds the TLS options.
  */
-import path from 'node:path';
 import type { EnvironmentConfig, ProjectConfig } from '../config/types';
 import type { DialectAdapter } from '../dialects/dialect';
 import { PostgresDialect } from '../dialects/postgres/postgres-dialect';
@@ -10,7 +9,6 @@ import { RedshiftDialect } from '../dialects/redshift/redshift-dialect';
 import { PgWarehouse, type PgWarehouseOptions } from './pg-warehouse';
 import type { Warehouse } from './warehouse';
 import { resolveTls } from './tls';
-import { ensureStateDir } from '../run/state-dir';
 import { openDataApi } from './aws/open-data-api';
 import { resolveConnection } from './aws/resolve-connection';
 
@@ -41,22 +39,25 @@ export async function openWarehouse(
   };
 
   if (env.engine === 'embedded') {
-    await ensureStateDir(project.stateDir);
-    const { startEmbedded } = await import('./embedded.js');
-    const server = await startEmbedded({
-      dataDir: path.join(project.stateDir, env.name, 'pgdata'),
-      fresh: env.fresh,
-      maxConnections: (options.maxConnections ?? 8) + 2,
-    });
+    const { openEmbedded } = await import('../local/open-embedded.js');
+    const endpoint = await openEmbedded(env, project.stateDir, (options.maxConnections ?? 8) + 2);
     const warehouse = new PgWarehouse(
-      { ...common, host: server.host, port: server.port, database: server.database, user: server.user, password: undefined, ssl: false },
+      {
+        ...common,
+        host: endpoint.host,
+        port: endpoint.port,
+        database: endpoint.database,
+        user: endpoint.user,
+        password: undefined,
+        ssl: false,
+      },
       dialect,
     );
     return {
       warehouse,
       async dispose() {
         await warehouse.close();
-        await server.stop();
+        await endpoint.release();
       },
     };
   }

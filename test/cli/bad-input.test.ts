@@ -35,7 +35,9 @@ describe('rsrun CLI on bad input', function () {
     p.write('rsrun.ini', '[env.test]\nhost = ${NOT_SET_ANYWHERE}\n');
     const r = await run('--env', 'test', 'info');
     expect(r.code).to.equal(2);
-    expect(r.stderr).to.match(/rsrun\.ini:2: env\.test\.host .*NOT_SET_ANYWHERE is not set/);
+    expect(r.stderr).to.match(/rsrun\.ini:2: env\.test\.host: environment variable NOT_SET_ANYWHERE is not set/);
+    // One location per error (issue 15): the file and line are not repeated inside the message.
+    expect(r.stderr.match(/rsrun\.ini/g)).to.have.length(1);
   });
 
   for (const [name, files, fragment] of [
@@ -63,10 +65,9 @@ describe('rsrun CLI on bad input', function () {
       const r = await run('migrate', '--fresh');
       expect(r.code, r.stderr).to.equal(2);
       expect(r.stderr).to.match(fragment);
-      // Nothing reached the warehouse: no history was created.
-      const info = await run('info', '--json');
-      expect(info.code, info.stderr).to.be.oneOf([0, 2]);
-      if (info.code === 0) expect(JSON.parse(info.stdout).applied).to.deep.equal([]);
+      // Nothing reached the warehouse: the embedded engine was never even started, so its data
+      // directory does not exist (the exit-3 case below shows it exists once the engine ran).
+      expect(existsSync(path.join(p.dir, '.rsrun', 'local', 'pgdata'))).to.equal(false);
     });
   }
 
@@ -84,6 +85,8 @@ describe('rsrun CLI on bad input', function () {
     expect(parsed.applied.map((a) => a.version)).to.deep.equal(['1']);
     expect(parsed.pending.map((a) => a.version)).to.deep.equal(['2']);
     expect(existsSync(path.join(p.dir, 'reports'))).to.equal(true);
+    // The data directory the bad-file cases above check for: present once the engine ran.
+    expect(existsSync(path.join(p.dir, '.rsrun', 'local', 'pgdata'))).to.equal(true);
   });
 
   it('unknown command or option: exit 2 with usage help', async () => {

@@ -63,7 +63,7 @@ describe('runner image (Docker engine)', function () {
       image.refs[0] as string,
       [
         '-e',
-        `const fs=require('fs');console.log(['/app/.git','/app/sql/reports','/app/.env','/app/test','/app/runner','/app/node_modules/typescript','/app/node_modules/mocha','/app/dist/cli/main.js'].map(p=>p+'='+fs.existsSync(p)).join(' '))`,
+        `const fs=require('fs');console.log(['/app/.git','/app/sql/reports','/app/.env','/app/test','/app/runner','/app/node_modules/typescript','/app/node_modules/mocha','/app/dist/rsrun.js'].map(p=>p+'='+fs.existsSync(p)).join(' '))`,
       ],
       out.stream,
       {
@@ -79,7 +79,7 @@ describe('runner image (Docker engine)', function () {
       '/app/runner=false',
       '/app/node_modules/typescript=false',
       '/app/node_modules/mocha=false',
-      '/app/dist/cli/main.js=true',
+      '/app/dist/rsrun.js=true',
     ]);
   });
 

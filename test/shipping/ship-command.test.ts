@@ -40,12 +40,7 @@ describe('rsrun ship (CLI)', function () {
       () => access(AWS_CLI),
       'run scripts/setup-test-services.sh (installs awscli)',
     );
-    await requireService(
-      this,
-      'the built CLI (dist/)',
-      () => access(path.resolve(__dirname, '../../dist/cli/commands/ship.js')),
-      'run npm run build',
-    );
+    await requireService(this, 'the built CLI (dist/)', () => access(path.resolve(__dirname, '../../dist/rsrun.js')), 'run npm run build');
     s3 = await LocalS3.start();
     project = await mkdtemp(path.join(tmpdir(), 'rsrun-shipcli-'));
     await writeFile(

@@ -7,6 +7,8 @@
  *   });
  */
 import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import type { EnvironmentConfig } from '../../runner/config/types';
 import { dialectFor } from '../../runner/warehouse/open-warehouse';
@@ -75,6 +77,7 @@ export function envConfigFor(
     lockTimeoutMs: 30_000,
     emulateRedshift: false,
     fresh: false,
+    copySource: { kind: 'dir', dir: path.join(tmpdir(), 'rsrun-test-s3') },
     transport: 'pg',
     auth: 'password',
     clusterIdentifier: undefined,

@@ -37,6 +37,8 @@ export function configFor(
       historySchema: 'public',
       historyTable: 'rsrun_history',
       lockTable: 'rsrun_lock',
+      lockTtlMs: 600_000,
+      keepRuns: undefined,
       reportsDir: path.join(dir, 'reports'),
       stateDir: path.join(dir, '.rsrun'),
       extraSections: options.extraSections ?? {},
@@ -50,6 +52,7 @@ export function configFor(
     shipTimeoutMs: 120_000,
     tests: { concurrency: 5, timeoutMs: 0, shard: undefined, grep: undefined, tags: [], durationsFrom: undefined, ...options.tests },
     secrets: [],
+    warnings: [],
     build: { commit: undefined, number: undefined, branch: undefined, url: undefined },
   };
 }

@@ -1,18 +1,18 @@
+import { migratorFor } from '../../operations/migrator-for';
+import { withWarehouse } from '../../operations/runtime';
 import { newRunId } from '../../run/run-context';
-import { migratorFor } from '../migrator-for';
+import { baselineOptions } from '../options';
 import { printJson, printLine } from '../output';
 import type { CommandInput } from '../program';
-import { withConfig, withWarehouse } from '../runtime';
+import { withConfig } from '../runtime';
 
 /** `rsrun baseline --version V`: adopt an existing warehouse at version V. */
 export async function run(input: CommandInput): Promise<number> {
+  const { version, description, json } = baselineOptions(input);
   return withConfig(input, (rt) =>
     withWarehouse(rt, async (wrt) => {
-      const row = await migratorFor(wrt, newRunId()).baseline(
-        String(input.options.version),
-        String(input.options.description ?? '<< baseline >>'),
-      );
-      if (input.options.json) printJson(row);
+      const row = await migratorFor(wrt, newRunId()).baseline(version, description);
+      if (json) printJson(row);
       else printLine(`baselined ${rt.config.env.name} at version ${row.version}: migrations up to it will not run`);
       return 0;
     }),

@@ -1,29 +1,10 @@
-import { discoverMigrations } from '../../migrations/discover';
+import { deployRecorded } from '../../operations/deploy';
+import { deployOptions } from '../options';
 import type { CommandInput } from '../program';
-import { asRecordedRun, withWarehouse } from '../runtime';
-import { applyMigrations } from './migrate';
+import { asRecordedRun } from '../runtime';
 
-/**
- * `rsrun deploy`: lint, migrate, then test; reports are written and shipped whatever happens.
- * Tests do not run when a migration failed.
- */
+/** `rsrun deploy`: lint, migrate, then test; reports are written and shipped whatever happens. */
 export async function run(input: CommandInput): Promise<number> {
-  return asRecordedRun(
-    input,
-    'deploy',
-    async (rt) => {
-      // Discovered once: the lint and the migration read the same files.
-      const migrations = await discoverMigrations(rt.config.project.migrationsDir);
-      const { lintGate } = await import('../../lint/gate.js');
-      await lintGate(rt.config, rt.ctx.events, undefined, migrations);
-      return withWarehouse(rt, async (wrt) => {
-        // A failed migration throws here, so tests never run against a half-deployed warehouse.
-        await applyMigrations({ ...wrt, ctx: rt.ctx }, migrations);
-        if (input.options.tests === false) return { status: 'passed', exitCode: 0 };
-        const { runSuite } = await import('./test.js');
-        return (await runSuite({ ...wrt, ctx: rt.ctx })).outcome;
-      });
-    },
-    { jsonSummary: true },
-  );
+  const options = deployOptions(input);
+  return asRecordedRun(input, 'deploy', (rt) => deployRecorded(rt, options), { jsonSummary: true });
 }

@@ -6,20 +6,20 @@
 import path from 'node:path';
 import { ConfigError } from '../../errors';
 import { VERSION } from '../../version';
+import { imageOptions } from '../options';
 import type { CommandInput } from '../program';
 
 export async function run(input: CommandInput): Promise<number> {
-  const [action] = input.operands;
-  const o = input.options;
+  const o = imageOptions(input);
   const { connectDocker } = await import('../../container/docker-client.js');
   const { resolveImageOptions, progress } = await import('../../container/cli-options.js');
   const { buildTags, imageName } = await import('../../container/image-ref.js');
-  const contextDir = path.resolve(typeof o.context === 'string' ? o.context : '.');
-  const image = await resolveImageOptions(o, process.env, contextDir);
+  const contextDir = path.resolve(o.build.context);
+  const image = await resolveImageOptions({ ...o.image }, process.env, contextDir);
   const docker = await connectDocker();
 
-  if (action === 'build') {
-    if (o.offlineDeps !== false) {
+  if (o.action === 'build') {
+    if (o.build.offlineDeps) {
       const { stageNpmCache } = await import('../../container/npm-staging.js');
       await stageNpmCache(contextDir, progress('deps'));
     }
@@ -27,24 +27,24 @@ export async function run(input: CommandInput): Promise<number> {
     const built = await buildImage(docker, {
       ...image,
       contextDir,
-      dockerfile: typeof o.dockerfile === 'string' ? o.dockerfile : 'docker/Dockerfile',
+      dockerfile: o.build.dockerfile,
       version: VERSION,
-      cache: o.cache !== false,
+      cache: o.build.cache,
       onProgress: progress('build'),
     });
-    if (o.json) process.stdout.write(`${JSON.stringify(built, null, 2)}\n`);
-    else process.stdout.write(`${built.refs.join('\n')}\n`);
+    process.stdout.write(o.json ? `${JSON.stringify(built, null, 2)}\n` : `${built.refs.join('\n')}\n`);
     return 0;
   }
-  if (action === 'push') {
+  if (o.action === 'push') {
     const { resolveRegistryAuth } = await import('../../container/registry-auth.js');
     const { pushImage } = await import('../../container/image-push.js');
     const { auth, source } = await resolveRegistryAuth(image.registry);
     progress('push')(`credentials: ${source}`);
     const pushed = await pushImage(docker, { name: imageName(image), tags: buildTags(image), auth, onProgress: progress('push') });
-    if (o.json) process.stdout.write(`${JSON.stringify({ ...pushed, ref: `${pushed.name}@${pushed.digest}` }, null, 2)}\n`);
-    else process.stdout.write(`${pushed.name}@${pushed.digest}\n`);
+    process.stdout.write(
+      o.json ? `${JSON.stringify({ ...pushed, ref: `${pushed.name}@${pushed.digest}` }, null, 2)}\n` : `${pushed.name}@${pushed.digest}\n`,
+    );
     return 0;
   }
-  throw new ConfigError(`unknown image action "${String(action)}"`, { hint: 'use rsrun image build or rsrun image push' });
+  throw new ConfigError(`unknown image action "${String(o.action)}"`, { hint: 'use rsrun image build or rsrun image push' });
 }

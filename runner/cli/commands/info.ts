@@ -1,8 +1,10 @@
 import { newRunId } from '../../run/run-context';
-import { migratorFor } from '../migrator-for';
+import { migratorFor } from '../../operations/migrator-for';
+import { withWarehouse } from '../../operations/runtime';
 import { formatTable, printJson, printLine } from '../output';
+import { jsonOutput } from '../options';
 import type { CommandInput } from '../program';
-import { withConfig, withWarehouse } from '../runtime';
+import { withConfig } from '../runtime';
 
 /** `rsrun info`: applied history and pending migrations. */
 export async function run(input: CommandInput): Promise<number> {
@@ -30,7 +32,7 @@ export async function run(input: CommandInput): Promise<number> {
         success: null,
         reason: p.reason,
       }));
-      if (input.options.json) {
+      if (jsonOutput(input).json) {
         printJson({ environment: rt.config.env.name, current: state.current, applied, pending, problems: state.problems });
         return 0;
       }

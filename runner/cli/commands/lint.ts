@@ -5,17 +5,13 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadConfig } from '../../config/load-config';
-import { ExitCode, InputError } from '../../errors';
+import { ExitCode } from '../../errors';
 import { countBySeverity, formatJson, formatJunit, formatText, lintProjectFiles } from '../../lint/index';
+import { lintOptions } from '../options';
 import type { CommandInput } from '../program';
 
-const FORMATS = ['text', 'json', 'junit'] as const;
-
 export async function run(input: CommandInput): Promise<number> {
-  const format = String(input.options.format ?? (input.options.json ? 'json' : 'text'));
-  if (!(FORMATS as readonly string[]).includes(format)) {
-    throw new InputError(`unknown --format "${format}"`, { hint: `use one of ${FORMATS.join(', ')}` });
-  }
+  const { format, junitFile } = lintOptions(input);
   const config = await loadConfig(input.global);
   const { findings, files } = await lintProjectFiles(config);
   const out =
@@ -25,9 +21,6 @@ export async function run(input: CommandInput): Promise<number> {
         ? formatJunit(findings, files)
         : formatText(findings, files.length);
   process.stdout.write(out);
-  if (typeof input.options.junit === 'string') {
-    const target = path.resolve(input.options.junit);
-    await writeFile(target, formatJunit(findings, files));
-  }
+  if (junitFile !== undefined) await writeFile(path.resolve(junitFile), formatJunit(findings, files));
   return countBySeverity(findings).errors > 0 ? ExitCode.BadInput : ExitCode.Ok;
 }

@@ -4,34 +4,27 @@
  * image/container failure, 8 for a refused promotion).
  */
 import path from 'node:path';
-import type { CommandInput } from '../program';
 import { VERSION } from '../../version';
+import { pipelineOptions } from '../options';
+import type { CommandInput } from '../program';
 
 export async function run(input: CommandInput): Promise<number> {
-  const o = input.options;
+  const o = pipelineOptions(input);
   const { loadConfig } = await import('../../config/load-config.js');
   const { connectDocker } = await import('../../container/docker-client.js');
-  const { parseTimeout, progress, resolveImageOptions } = await import('../../container/cli-options.js');
+  const { progress, resolveImageOptions } = await import('../../container/cli-options.js');
   const { resolveRegistryAuth } = await import('../../container/registry-auth.js');
   const { formatSummary, runPipeline } = await import('../../container/pipeline.js');
-  const contextDir = path.resolve(typeof o.context === 'string' ? o.context : '.');
-  const image = await resolveImageOptions(o, process.env, contextDir);
-  const testEnv = typeof o.testEnv === 'string' ? o.testEnv : 'test';
-  const prodEnv = typeof o.prodEnv === 'string' ? o.prodEnv : 'prod';
-  const testConfig = await loadConfig({ ...input.global, env: testEnv });
-  const prodConfig = await loadConfig({ ...input.global, env: prodEnv });
+  const contextDir = path.resolve(o.build.context);
+  const image = await resolveImageOptions({ ...o.image }, process.env, contextDir);
+  const testConfig = await loadConfig({ ...input.global, env: o.testEnv });
+  const prodConfig = await loadConfig({ ...input.global, env: o.prodEnv });
   const { auth } = await resolveRegistryAuth(image.registry);
   const docker = await connectDocker();
   const result = await runPipeline(docker, {
-    build: {
-      ...image,
-      contextDir,
-      dockerfile: typeof o.dockerfile === 'string' ? o.dockerfile : 'docker/Dockerfile',
-      version: VERSION,
-      cache: o.cache !== false,
-    },
+    build: { ...image, contextDir, dockerfile: o.build.dockerfile, version: VERSION, cache: o.build.cache },
     prepare: async () => {
-      if (o.offlineDeps === false) return;
+      if (!o.build.offlineDeps) return;
       const { stageNpmCache } = await import('../../container/npm-staging.js');
       await stageNpmCache(contextDir, progress('deps'));
     },
@@ -39,10 +32,10 @@ export async function run(input: CommandInput): Promise<number> {
     testConfig,
     prodConfig,
     run: {
-      timeoutMs: parseTimeout(o.timeout, 'timeout', 30 * 60_000),
-      ...(typeof o.projectMount === 'string' ? { projectDir: o.projectMount } : {}),
-      passEnv: (o.passEnv as string[] | undefined) ?? [],
-      passSecrets: (o.passSecret as string[] | undefined) ?? [],
+      timeoutMs: o.run.timeoutMs,
+      ...(o.run.projectMount ? { projectDir: o.run.projectMount } : {}),
+      passEnv: o.run.passEnv,
+      passSecrets: o.run.passSecrets,
       hostEnv: process.env,
     },
     stdout: process.stdout,

@@ -1,9 +1,11 @@
 import { discoverMigrations } from '../../migrations/discover';
 import { newRunId } from '../../run/run-context';
-import { migratorFor } from '../migrator-for';
+import { migratorFor } from '../../operations/migrator-for';
+import { withWarehouse } from '../../operations/runtime';
 import { formatTable, printJson, printLine } from '../output';
+import { jsonOutput } from '../options';
 import type { CommandInput } from '../program';
-import { withConfig, withWarehouse } from '../runtime';
+import { withConfig } from '../runtime';
 
 /** `rsrun plan`: pending migrations and their SQL, in apply order; changes nothing. */
 export async function run(input: CommandInput): Promise<number> {
@@ -14,7 +16,7 @@ export async function run(input: CommandInput): Promise<number> {
     await lintGate(rt.config, undefined, undefined, migrations);
     return withWarehouse(rt, async (wrt) => {
       const { items, state } = await migratorFor(wrt, newRunId(), undefined, migrations).plan();
-      if (input.options.json) {
+      if (jsonOutput(input).json) {
         printJson({
           environment: rt.config.env.name,
           current: state.current,

@@ -1,15 +1,17 @@
 import { newRunId } from '../../run/run-context';
-import { migratorFor } from '../migrator-for';
+import { migratorFor } from '../../operations/migrator-for';
+import { withWarehouse } from '../../operations/runtime';
 import { printJson, printLine } from '../output';
+import { jsonOutput } from '../options';
 import type { CommandInput } from '../program';
-import { withConfig, withWarehouse } from '../runtime';
+import { withConfig } from '../runtime';
 
 /** `rsrun repair`: drop failed history rows, realign checksums, release a stale deployment lock. */
 export async function run(input: CommandInput): Promise<number> {
   return withConfig(input, (rt) =>
     withWarehouse(rt, async (wrt) => {
       const result = await migratorFor(wrt, newRunId()).repair();
-      if (input.options.json) {
+      if (jsonOutput(input).json) {
         printJson(result);
         return 0;
       }

@@ -7,16 +7,18 @@ import { loadConfig } from '../../config/load-config';
 import { ShippingError } from '../../errors';
 import { createLogger } from '../../logging/create-logger';
 import { shipRuns } from '../../shipping/index';
+import { shipOptions } from '../options';
 import type { CommandInput } from '../program';
 
 export async function run(input: CommandInput): Promise<number> {
+  const { runDirs, json } = shipOptions(input);
   // Shipping never connects: the database's ${VAR}s need not be set where runs are shipped.
   const config = await loadConfig(input.global, process.env, { connection: false });
   const logger = createLogger({ level: config.logLevel, format: config.logFormat, secrets: config.secrets });
   try {
-    const results = await shipRuns(config, logger, input.operands.length > 0 ? input.operands : undefined);
+    const results = await shipRuns(config, logger, runDirs);
     const failed = results.filter((r) => r.uploadError || r.metricsError);
-    if (input.options.json || input.global.json) {
+    if (json) {
       process.stdout.write(
         JSON.stringify(
           results.map((r) => ({

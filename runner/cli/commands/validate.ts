@@ -1,8 +1,10 @@
 import { newRunId } from '../../run/run-context';
-import { migratorFor } from '../migrator-for';
+import { migratorFor } from '../../operations/migrator-for';
+import { withWarehouse } from '../../operations/runtime';
 import { printJson, printLine } from '../output';
+import { jsonOutput } from '../options';
 import type { CommandInput } from '../program';
-import { withConfig, withWarehouse } from '../runtime';
+import { withConfig } from '../runtime';
 
 /** `rsrun validate`: applied migrations still match their files. Exit 2 with the list when not. */
 export async function run(input: CommandInput): Promise<number> {
@@ -11,7 +13,7 @@ export async function run(input: CommandInput): Promise<number> {
       const migrator = migratorFor(wrt, newRunId());
       await migrator.validate();
       const state = await migrator.state();
-      if (input.options.json) printJson({ valid: true, applied: state.applied.length, pending: state.pending.length });
+      if (jsonOutput(input).json) printJson({ valid: true, applied: state.applied.length, pending: state.pending.length });
       else printLine(`valid: ${state.applied.length} applied migration(s) match their files; ${state.pending.length} pending`);
       return 0;
     }),

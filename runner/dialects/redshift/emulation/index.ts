@@ -9,7 +9,6 @@
  *     if (step.kind === 'sql') await session.query(step.sql); else await step.run(session);
  *   }
  */
-import path from 'node:path';
 import type { ResolvedConfig } from '../../../config/types';
 import type { Session } from '../../../warehouse/warehouse';
 import type { RewrittenStatement, StatementLocation, StatementRewriter } from '../../rewriter';
@@ -46,22 +45,20 @@ export function createRedshiftEmulation(options: RedshiftEmulationOptions): Stat
 
 /**
  * The rewriter for a resolved configuration, or undefined when the environment does not emulate
- * Redshift. COPY/UNLOAD use the `[s3] endpoint` when one is configured (an S3-compatible server),
- * otherwise the local directory store `<local_s3_dir or project/.rsrun/s3>/<bucket>/<key>`. The tokenizer is
- * loaded here, so `rewrite` works even before the first `prepare`.
+ * Redshift. COPY/UNLOAD use the environment's own source (`env.copySource`: `local_s3_dir`, else
+ * `s3_endpoint`, an S3-compatible server): never the report store `[s3]`, which holds reports, not
+ * the data a project loads. The tokenizer is loaded here, so `rewrite` works even before the first `prepare`.
  */
 export async function createRewriterForConfig(config: ResolvedConfig): Promise<StatementRewriter | undefined> {
   if (!config.env.emulateRedshift) return undefined;
   await loadSqlTokenizer();
+  const source = config.env.copySource;
   let s3Store: ObjectStore;
-  if (config.s3?.endpoint) {
+  if (source.kind === 'endpoint') {
     const { S3ObjectStore } = await import('./s3-object-store.js');
-    s3Store = new S3ObjectStore({ endpoint: config.s3.endpoint, region: config.s3.region, forcePathStyle: config.s3.forcePathStyle });
+    s3Store = new S3ObjectStore({ endpoint: source.endpoint, region: config.env.region, forcePathStyle: true });
   } else {
-    // `local_s3_dir` lets a project ship the objects its COPY statements read (e.g. seeds/s3),
-    // so a Redshift project deploys locally with zero edits.
-    const localDir = config.env.raw.local_s3_dir;
-    s3Store = new LocalDirectoryStore(localDir ? path.resolve(config.project.dir, localDir) : path.join(config.project.stateDir, 's3'));
+    s3Store = new LocalDirectoryStore(source.dir);
   }
   return createRedshiftEmulation({ s3Store, loadWith: config.env.engine === 'embedded' ? 'insert' : 'copy' });
 }

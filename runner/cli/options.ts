@@ -1,0 +1,173 @@
+/**
+ * Each command's options, parsed once from what commander collected into one typed object (as
+ * node-pg-migrate's cli/args): command bodies read these, never the raw option bag. Defaults are
+ * defined once, where the option is declared (program.ts, container/command-options.ts), and
+ * commander applies them; the few a parser needs itself are constants here.
+ */
+import type { TestSettings } from '../config/types';
+import { parseDuration, parseInteger } from '../config/values';
+import { parseShard } from '../config/load-config';
+import { parseTimeout } from '../container/cli-options';
+import { CONTAINER_DEFAULTS } from '../container/command-options';
+import { ConfigError, InputError } from '../errors';
+import { DEFAULT_BASELINE_DESCRIPTION, DEFAULT_LINT_FORMAT, LINT_FORMATS } from './defaults';
+import type { CommandInput } from './program';
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);
+
+export interface JsonOutput {
+  /** `--json`: machine-readable JSON on stdout. */
+  json: boolean;
+}
+
+export function jsonOutput(input: CommandInput): JsonOutput {
+  return { json: input.options.json === true || input.global.json === true };
+}
+
+export function baselineOptions(input: CommandInput): JsonOutput & { version: string; description: string } {
+  return {
+    ...jsonOutput(input),
+    version: String(input.options.version),
+    description: str(input.options.description) ?? DEFAULT_BASELINE_DESCRIPTION,
+  };
+}
+
+export function undoOptions(input: CommandInput): JsonOutput & { to: string } {
+  return { ...jsonOutput(input), to: String(input.options.to) };
+}
+
+export function deployOptions(input: CommandInput): JsonOutput & { tests: boolean } {
+  return { ...jsonOutput(input), tests: input.options.tests !== false };
+}
+
+export function lintOptions(input: CommandInput): { format: (typeof LINT_FORMATS)[number]; junitFile: string | undefined } {
+  const format = str(input.options.format) ?? DEFAULT_LINT_FORMAT;
+  const known = LINT_FORMATS.find((f) => f === format);
+  if (!known) throw new InputError(`unknown --format "${format}"`, { hint: `use one of ${LINT_FORMATS.join(', ')}` });
+  return { format: known, junitFile: str(input.options.junit) };
+}
+
+export function shipOptions(input: CommandInput): JsonOutput & { runDirs: string[] | undefined } {
+  return { ...jsonOutput(input), runDirs: input.operands.length > 0 ? input.operands : undefined };
+}
+
+/** `--grep`, `--tag`, `--shard`, `--concurrency`, `--timeout`, `--durations-from` as test settings. */
+export function testOptions(input: CommandInput): JsonOutput & { settings: Partial<TestSettings> } {
+  const o = input.options;
+  const settings: Partial<TestSettings> = {};
+  const grep = str(o.grep);
+  if (grep) settings.grep = grep;
+  const tags = strings(o.tag)
+    .flatMap((t) => t.split(','))
+    .map((t) => t.trim())
+    .filter(Boolean);
+  if (tags.length) settings.tags = tags;
+  const shard = str(o.shard);
+  if (shard) settings.shard = parseShard(shard);
+  const concurrency = str(o.concurrency);
+  if (concurrency) settings.concurrency = parseInteger(concurrency, { key: 'concurrency', source: '--concurrency' }, 1, 64);
+  const timeout = str(o.timeout);
+  if (timeout) settings.timeoutMs = parseDuration(timeout, { key: 'timeout', source: '--timeout' });
+  const durationsFrom = str(o.durationsFrom);
+  if (durationsFrom) settings.durationsFrom = durationsFrom;
+  return { ...jsonOutput(input), settings };
+}
+
+/** Where an image comes from and how it is tagged (container/cli-options.ts resolves env and git). */
+export interface ImageFlags {
+  registry?: string;
+  repository?: string;
+  tag?: string;
+  commit?: string;
+  buildNumber?: string;
+}
+
+export interface ImageBuildOptions {
+  context: string;
+  dockerfile: string;
+  cache: boolean;
+  offlineDeps: boolean;
+}
+
+export interface ContainerRunOptions {
+  timeoutMs: number;
+  projectMount: string | undefined;
+  passEnv: string[];
+  passSecrets: string[];
+}
+
+function imageFlags(o: Record<string, unknown>): ImageFlags {
+  const flags: ImageFlags = {};
+  for (const key of ['registry', 'repository', 'tag', 'commit', 'buildNumber'] as const) {
+    const v = str(o[key]);
+    if (v !== undefined) flags[key] = v;
+  }
+  return flags;
+}
+
+function buildOptions(o: Record<string, unknown>): ImageBuildOptions {
+  return {
+    context: str(o.context) ?? '.',
+    dockerfile: String(o.dockerfile),
+    cache: o.cache !== false,
+    offlineDeps: o.offlineDeps !== false,
+  };
+}
+
+function runOptions(o: Record<string, unknown>): ContainerRunOptions {
+  return {
+    timeoutMs: parseTimeout(o.timeout ?? CONTAINER_DEFAULTS.timeout, 'timeout', 0),
+    projectMount: str(o.projectMount),
+    passEnv: strings(o.passEnv),
+    passSecrets: strings(o.passSecret),
+  };
+}
+
+export function imageOptions(
+  input: CommandInput,
+): JsonOutput & { action: string | undefined; image: ImageFlags; build: ImageBuildOptions } {
+  return { ...jsonOutput(input), action: input.operands[0], image: imageFlags(input.options), build: buildOptions(input.options) };
+}
+
+export function containerOptions(input: CommandInput): {
+  action: string | undefined;
+  runnerArgs: string[];
+  image: string;
+  env: string | undefined;
+  name: string | undefined;
+  requirePassed: string | undefined;
+  run: ContainerRunOptions;
+} {
+  const [action, ...runnerArgs] = input.operands;
+  const o = input.options;
+  const image = str(o.image);
+  if (image === undefined) throw new ConfigError('--image is required', { hint: 'pass the NAME@sha256:... that rsrun image push printed' });
+  return {
+    action,
+    runnerArgs,
+    image,
+    env: str(o.env) ?? input.global.env,
+    name: str(o.name),
+    requirePassed: str(o.requirePassed),
+    run: runOptions(o),
+  };
+}
+
+export function pipelineOptions(input: CommandInput): JsonOutput & {
+  image: ImageFlags;
+  build: ImageBuildOptions;
+  run: ContainerRunOptions;
+  testEnv: string;
+  prodEnv: string;
+} {
+  const o = input.options;
+  return {
+    ...jsonOutput(input),
+    image: imageFlags(o),
+    build: buildOptions(o),
+    run: runOptions(o),
+    testEnv: String(o.testEnv),
+    prodEnv: String(o.prodEnv),
+  };
+}

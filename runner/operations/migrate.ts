@@ -1,0 +1,37 @@
+/**
+ * Migrating as part of a recorded run: outcomes reach the run's events (reports), and the SQL that
+ * ran and a snapshot of the history land in the run directory, also when a migration fails.
+ */
+import { partialResultOf, type MigrateResult } from '../engine/migrator';
+import type { MigrationOutcome } from '../events';
+import type { HistoryRow } from '../ledger/schema-history';
+import type { MigrationSet } from '../migrations/discover';
+import { writeRunArtifacts } from '../run/run-artifacts';
+import { migratorFor } from './migrator-for';
+import type { RunRuntime, WarehouseRuntime } from './runtime';
+
+export async function migrateRecorded(rt: WarehouseRuntime & Pick<RunRuntime, 'ctx'>, migrations?: MigrationSet): Promise<MigrateResult> {
+  rt.ctx.target = rt.opened.warehouse.label;
+  const migrator = migratorFor(rt, rt.ctx.runId, rt.ctx.events, migrations);
+  const set = await migrator.migrations();
+  const artifacts = async (outcomes: readonly MigrationOutcome[], history: HistoryRow[] | undefined) => {
+    const ran = new Set(outcomes.filter((o) => o.status === 'applied' || o.status === 'failed').map((o) => o.migration.script));
+    await writeRunArtifacts(
+      rt.ctx.runDir,
+      [...set.versioned, ...set.repeatable].filter((m) => ran.has(m.script)),
+      history,
+    );
+  };
+  try {
+    const result = await migrator.migrate();
+    await artifacts(result.outcomes, result.history);
+    return result;
+  } catch (err) {
+    const history = await migrator
+      .state()
+      .then((s) => s.history)
+      .catch(() => undefined);
+    await artifacts(partialResultOf(err)?.outcomes ?? [], history).catch(() => undefined);
+    throw err;
+  }
+}
