@@ -142,7 +142,8 @@ export function createLogger(options: CreateLoggerOptions): ClosableLogger {
     if (secret.length >= SHORT_SECRET_LENGTH || warnedShort.has(secret)) return;
     warnedShort.add(secret);
     root.warn(
-      `a secret rsrun was given is only ${secret.length} characters long, too short to mask safely: every occurrence of it in logs and reports is replaced by ***, ordinary words included`,
+      // Worded without any word a short secret could be ("rsrun"): this line is masked too.
+      `a configured secret is only ${secret.length} characters long, too short to mask safely: every occurrence of it in logs and reports is replaced by ***, ordinary words included`,
       { hint: `use a password of at least ${SHORT_SECRET_LENGTH} characters` },
     );
   };
