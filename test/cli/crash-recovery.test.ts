@@ -12,7 +12,7 @@ import { PG_URL, requirePostgres } from '../support/engines';
 import { TempProject } from '../support/project';
 
 function writeProject(p: TempProject, envSection: string): void {
-  p.write('rsrun.ini', `[project]\nname = crash\n\n${envSection}\n`);
+  p.write('rsrun.ini', `[project]\nname = crash\nlock_ttl = 2s\n\n${envSection}\n`);
   p.migration('V1__schema.sql', 'create schema shop;\ncreate table shop.events (id int, note varchar(40));');
   for (let i = 2; i <= 7; i++) {
     p.migration(
@@ -86,7 +86,7 @@ describe('crash recovery [postgres]', function () {
     const p = new TempProject('rsrun-crash-');
     writeProject(
       p,
-      `[env.pg]\nengine = postgres\nhost = ${url.hostname}\nport = ${url.port || 5432}\ndatabase = ${db}\nuser = ${decodeURIComponent(url.username)}\npassword = \${CRASH_PG_PASSWORD}\nlock_timeout = 20s\nlock_ttl = 2s`,
+      `[env.pg]\nengine = postgres\nhost = ${url.hostname}\nport = ${url.port || 5432}\ndatabase = ${db}\nuser = ${decodeURIComponent(url.username)}\npassword = \${CRASH_PG_PASSWORD}\nlock_timeout = 20s`,
     );
     return { p, db };
   }
@@ -142,7 +142,7 @@ describe('crash recovery [embedded]', function () {
   }
 
   it('a re-run after SIGKILL of the process hosting the engine equals a clean deploy', async () => {
-    const env = '[env.local]\nengine = embedded\nemulate_redshift = false\nlock_ttl = 2s';
+    const env = '[env.local]\nengine = embedded\nemulate_redshift = false';
     const crashed = new TempProject('rsrun-crash-emb-');
     writeProject(crashed, env);
     await killMidway(['migrate'], crashed.dir, {}, (s) => s.includes('applying V7__step.sql'), 1000);
