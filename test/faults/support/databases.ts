@@ -64,8 +64,16 @@ export class CampaignDatabases {
   }
 }
 
-export async function withClient<T>(database: string, fn: (c: pg.Client) => Promise<T>, port = PG.port): Promise<T> {
-  const c = new pg.Client({ ...PG, port, database });
+/** Where a database lives when it is not on the shared server (a private instance, the embedded engine). */
+export interface Server {
+  host?: string;
+  port?: number;
+  user?: string;
+  password?: string | undefined;
+}
+
+export async function withClient<T>(database: string, fn: (c: pg.Client) => Promise<T>, server: Server = {}): Promise<T> {
+  const c = new pg.Client({ ...PG, ...server, database });
   await c.connect();
   try {
     return await fn(c);
@@ -75,38 +83,31 @@ export async function withClient<T>(database: string, fn: (c: pg.Client) => Prom
 }
 
 /** Catalog, history and lock rows: equal before and after means the run changed nothing. */
-export async function snapshot(database: string, port = PG.port): Promise<unknown[]> {
-  return withClient(
-    database,
-    async (c) => {
-      const out: unknown[] = [];
-      for (const sql of SNAPSHOT) out.push((await c.query(sql)).rows);
-      for (const table of ['rsrun.rsrun_history', 'rsrun.rsrun_lock']) {
-        const exists = await c.query('SELECT to_regclass($1) AS t', [table]);
-        out.push(exists.rows[0]?.t ? (await c.query(`SELECT * FROM ${table} ORDER BY 1`)).rows : null);
-      }
-      return out;
-    },
-    port,
-  );
+export async function snapshot(database: string): Promise<unknown[]> {
+  return withClient(database, async (c) => {
+    const out: unknown[] = [];
+    for (const sql of SNAPSHOT) out.push((await c.query(sql)).rows);
+    for (const table of ['rsrun.rsrun_history', 'rsrun.rsrun_lock']) {
+      const exists = await c.query('SELECT to_regclass($1) AS t', [table]);
+      out.push(exists.rows[0]?.t ? (await c.query(`SELECT * FROM ${table} ORDER BY 1`)).rows : null);
+    }
+    return out;
+  });
 }
 
 /** The schema and data a deploy leaves, for comparing a crashed-and-resumed run with a clean one. */
-export async function deployedState(database: string, tables: string[], port = PG.port): Promise<unknown[]> {
+export async function deployedState(database: string, tables: string[], server: Server = {}): Promise<unknown[]> {
   return withClient(
     database,
     async (c) => {
       const out: unknown[] = [(await c.query(SNAPSHOT[2] as string)).rows];
       for (const t of tables) out.push((await c.query(`SELECT * FROM ${t} ORDER BY 1, 2`)).rows);
-      out.push(
-        (
-          await c.query(
-            'SELECT version, description, type, script, checksum, success, statements_done FROM rsrun.rsrun_history ORDER BY installed_rank',
-          )
-        ).rows,
+      const history = await c.query(
+        'SELECT version, description, type, script, checksum, success, statements_done FROM rsrun.rsrun_history ORDER BY installed_rank',
       );
+      out.push(history.rows);
       return out;
     },
-    port,
+    server,
   );
 }
