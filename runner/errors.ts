@@ -14,7 +14,7 @@ export const ExitCode = {
   DeployFailed: 3,
   /** Another runner held the deployment lock longer than `lock_timeout`. */
   LockTimeout: 4,
-  /** The warehouse could not be reached or refused the credentials. */
+  /** The warehouse could not be reached, refused the credentials, or dropped the connection mid-run (a re-run resumes). */
   ConnectionFailed: 5,
   /** Shipping logs/reports/metrics failed and the configuration says that must fail the run. */
   ShippingFailed: 6,

@@ -171,3 +171,39 @@ export function pipelineOptions(input: CommandInput): JsonOutput & {
     prodEnv: String(o.prodEnv),
   };
 }
+
+export const LOCAL_ACTIONS = ['start', 'stop', 'status', 'serve'] as const;
+
+/** `rsrun local start|stop|status` (and `serve`, which `start` runs with the paths it passes). */
+export function localOptions(input: CommandInput): JsonOutput & {
+  action: (typeof LOCAL_ACTIONS)[number];
+  /** `--idle-timeout`; the server's own default applies when undefined. */
+  idleTimeoutMs: number | undefined;
+  serve: { stateDir: string | undefined; envName: string | undefined; fresh: boolean };
+} {
+  const o = input.options;
+  const action = LOCAL_ACTIONS.find((a) => a === input.operands[0]);
+  if (!action) throw new ConfigError(`unknown action "${input.operands[0] ?? ''}" for rsrun local`, { hint: 'use start, stop or status' });
+  const idle = str(o.idleTimeout);
+  return {
+    ...jsonOutput(input),
+    action,
+    idleTimeoutMs: idle === undefined ? undefined : parseDuration(idle, { key: 'idle timeout', source: '--idle-timeout' }),
+    serve: { stateDir: str(o.stateDir), envName: str(o.envName), fresh: o.fresh === true },
+  };
+}
+
+/** `rsrun reports prune [--keep N]`; without --keep, `[project] keep_runs` decides. */
+export function reportsOptions(input: CommandInput): JsonOutput & { action: 'prune'; keep: number | undefined } {
+  if (input.operands[0] !== 'prune') {
+    throw new ConfigError(`unknown action "${input.operands[0] ?? ''}" for rsrun reports`, { hint: 'use: rsrun reports prune --keep N' });
+  }
+  const raw = str(input.options.keep);
+  const keep = raw === undefined ? undefined : Number(raw);
+  if (keep !== undefined && (!Number.isInteger(keep) || keep < 0)) {
+    throw new ConfigError(`--keep "${raw}" is not a number of runs`, {
+      hint: 'pass --keep N (0 or more), or set [project] keep_runs in rsrun.ini',
+    });
+  }
+  return { ...jsonOutput(input), action: 'prune', keep };
+}

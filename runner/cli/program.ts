@@ -160,6 +160,18 @@ export function buildProgram(onRun: (loader: Loader, input: CommandInput) => Pro
     json,
   );
   add(
+    'report <action>',
+    "url: print a link to a run's report in the report site (presigned with [s3]; the newest run unless --run) | retain: list only the newest --keep N runs in the site",
+    () => import('./commands/report.js'),
+    (cmd) =>
+      cmd
+        .option('--run <run-id>', 'the run (default: the newest of --env)')
+        .option('--file <name>', 'a file of the run folder instead of report.html (run.log, junit.xml, sql/...)')
+        .option('--expires <duration>', 'how long a presigned link stays valid (1s to 168h)', '1h')
+        .option('--keep <n>', 'retain: runs to keep listed per environment (older pages of 250 leave the site)')
+        .option('--delete-runs', 'retain: also delete the folders of the runs that leave (default: objects stay)'),
+  );
+  add(
     'reports <action>',
     'prune: delete local run directories but the newest N (runs not shipped yet are kept)',
     () => import('./commands/reports.js'),

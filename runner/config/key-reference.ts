@@ -15,6 +15,7 @@ const HEADINGS: Record<SectionId, string> = {
   cloudwatch: '`[cloudwatch]` (metrics)',
   tests: '`[tests]`',
   lint: '`[lint]`',
+  site: '`[site]` (the report site: home, environment and run pages)',
 };
 
 function typeOf(def: KeyDef): string {

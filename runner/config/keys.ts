@@ -248,6 +248,31 @@ export const TESTS_KEYS = {
 export const LINT_KEYS = {
   require_dist_sort: { type: 'boolean', default: 'false', doc: 'RS203: every CREATE TABLE chooses DISTSTYLE/DISTKEY/SORTKEY' },
   disable: { type: 'list', doc: 'rule ids switched off for the project' },
+  errors: { type: 'list', doc: 'warning rule ids the project treats as errors (e.g. RS201 for DROP TABLE)' },
+} as const satisfies Section;
+
+/** The report site (runner/reports/site/settings.ts reads them from `project.extraSections.site`). */
+export const SITE_KEYS = {
+  repository_url: {
+    type: 'string',
+    env: ['RSRUN_REPOSITORY_URL'],
+    doc: 'repository web address: commits in the report site link to `<url>/commit/<sha>` (or to the URL with `{commit}` replaced)',
+  },
+  keep_runs: {
+    type: 'integer',
+    min: 1,
+    max: 10_000_000,
+    defaultText: 'all',
+    doc: 'runs the report site lists per environment; older pages leave it, their objects stay (`rsrun report retain` does it by hand)',
+  },
+  test_window: {
+    type: 'integer',
+    min: 2,
+    max: 500,
+    default: '30',
+    doc: 'results kept per test in `tests.json` (new / recurring / flaky markers)',
+  },
+  environments: { type: 'list', doc: 'home page order of the environments (default: local, dev, test, staging, prod, then the others)' },
 } as const satisfies Section;
 
 /** Sections of rsrun.ini, in the order the README lists them. `env` stands for every `[env.NAME]`. */
@@ -258,6 +283,7 @@ export const SECTIONS = {
   cloudwatch: CLOUDWATCH_KEYS,
   tests: TESTS_KEYS,
   lint: LINT_KEYS,
+  site: SITE_KEYS,
 } as const;
 export type SectionId = keyof typeof SECTIONS;
 

@@ -75,7 +75,7 @@ export async function loadConfig(
     extraSections: {},
   };
   for (const s of doc?.sections ?? []) {
-    if (s.name === 'lint' || TEST_SECTION.test(s.name))
+    if (s.name === 'lint' || s.name === 'site' || TEST_SECTION.test(s.name))
       project.extraSections[s.name] = Object.fromEntries(s.entries.map((e) => [e.key, e.value]));
   }
 

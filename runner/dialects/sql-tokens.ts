@@ -2,7 +2,9 @@
  * Tokens of one SQL text, from PostgreSQL's own scanner (libpg-query compiled to WebAssembly), so
  * strings, comments, dollar-quoted bodies and quoted identifiers are never mistaken for keywords.
  * Redshift's lexical grammar is PostgreSQL's (it forked from PostgreSQL 8.0), so the same scanner
- * serves both. Used by the lint (runner/lint) and the Redshift emulation rewriter.
+ * serves both, with one difference: Redshift processes backslash escapes in ordinary literals
+ * (sql-lexer.ts), so `\'` quotes are shown to the scanner as `''` first. Used by the lint
+ * (runner/lint) and the Redshift emulation rewriter.
  *
  *   await loadSqlTokenizer();            // once, before the synchronous call
  *   for (const t of tokenizeSql(sql)) if (isWord(t, 'SERIAL')) ...
@@ -10,6 +12,7 @@
  * The WebAssembly module is imported lazily so commands that never look at SQL stay fast.
  */
 import { InputError } from '../errors';
+import { lexSql, withStandardQuotes } from './sql-lexer';
 
 export type SqlTokenKind =
   /** Unquoted keyword or identifier; `upper` holds it upper-cased. */
@@ -80,10 +83,13 @@ export function tokenizeSql(sql: string, file?: string): SqlToken[] {
   if (!scanner) throw new Error('SQL tokenizer not loaded: await loadSqlTokenizer() first');
   let raw: RawToken[];
   try {
-    raw = scanner.scanSync(sql).tokens ?? [];
+    // Same length as `sql`: offsets stay valid, token texts are read from `sql` itself.
+    raw = scanner.scanSync(withStandardQuotes(sql, file)).tokens ?? [];
   } catch (err) {
+    if (err instanceof InputError) throw err;
     // libpg-query loses the scanner's message on failure; the only scan errors are unterminated
-    // constructs (splitSql reports those with a line before anything reaches here).
+    // constructs, which rsrun's own lexer locates.
+    lexSql(sql, file, () => undefined);
     throw new InputError('cannot tokenize SQL: an unterminated quote, quoted identifier, comment or $$ body', {
       file,
       hint: 'close the quote, comment or $$ body that is left open',

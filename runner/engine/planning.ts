@@ -31,22 +31,47 @@ export interface AppliedState {
 }
 
 export function computeState(set: MigrationSet, history: HistoryRow[]): AppliedState {
-  const problems: string[] = [];
   const latestByVersion = new Map<string, HistoryRow>();
   let baseline: string | null = null;
   for (const row of history) {
     if (row.type === 'repeatable' || row.version === null) continue;
     if (row.type === 'baseline') baseline = row.version;
-    const key = keyOf(row.version);
-    latestByVersion.set(key, row);
+    latestByVersion.set(keyOf(row.version), row);
   }
+  const { pending, problems } = versionedState(set, latestByVersion, baseline);
+  // Applied versions whose file is gone.
+  for (const [key, row] of latestByVersion) {
+    if (row.type !== 'versioned' || !row.success) continue;
+    if (!set.versioned.some((m) => keyOf(m.version) === key)) {
+      problems.push(`version ${row.version} (${row.script}) is applied but its file is missing from the migrations folder: restore it`);
+    }
+  }
+  const latestRepeatable = new Map<string, HistoryRow>();
+  for (const row of history) if (row.type === 'repeatable' && row.success) latestRepeatable.set(row.description, row);
+  for (const m of set.repeatable) {
+    const row = latestRepeatable.get(m.description);
+    if (!row) pending.push({ migration: m, reason: 'new' });
+    else if (row.checksum !== m.checksum) pending.push({ migration: m, reason: 'changed' });
+  }
+  return {
+    applied: [...latestByVersion.values()].sort((a, b) => a.installedRank - b.installedRank),
+    pending,
+    problems,
+    current: currentVersion(latestByVersion),
+  };
+}
 
+/** Versioned migrations: pending (new, or resuming a partial run) and edited-after-applied problems. */
+function versionedState(
+  set: MigrationSet,
+  latestByVersion: ReadonlyMap<string, HistoryRow>,
+  baseline: string | null,
+): { pending: PendingMigration[]; problems: string[] } {
   const pending: PendingMigration[] = [];
-  const appliedRows: HistoryRow[] = [];
+  const problems: string[] = [];
   for (const m of set.versioned) {
     const row = latestByVersion.get(keyOf(m.version));
     if (row && row.type === 'versioned' && row.success) {
-      appliedRows.push(row);
       if (row.checksum !== null && row.checksum !== m.checksum) {
         problems.push(
           `${m.script} was edited after it was applied (applied checksum ${short(row.checksum)}, file now ${short(m.checksum)}): restore it, or if the change is intended and already reflected in the warehouse, run \`rsrun repair\``,
@@ -62,46 +87,24 @@ export function computeState(set: MigrationSet, history: HistoryRow[]): AppliedS
       });
       continue;
     }
-    if (
+    const coveredByBaseline =
       baseline !== null &&
       parseVersion(m.version ?? '') &&
       parseVersion(baseline) &&
       compareVersions(m.version as string, baseline) <= 0 &&
-      (!row || row.type !== 'undo')
-    ) {
-      continue; // covered by the baseline
-    }
-    pending.push({ migration: m, reason: 'new' });
+      (!row || row.type !== 'undo');
+    if (!coveredByBaseline) pending.push({ migration: m, reason: 'new' });
   }
+  return { pending, problems };
+}
 
-  // Applied versions whose file is gone.
-  for (const [key, row] of latestByVersion) {
-    if (row.type !== 'versioned' || !row.success) continue;
-    if (!set.versioned.some((m) => keyOf(m.version) === key)) {
-      problems.push(`version ${row.version} (${row.script}) is applied but its file is missing from the migrations folder: restore it`);
-    }
-  }
-
-  const latestRepeatable = new Map<string, HistoryRow>();
-  for (const row of history) if (row.type === 'repeatable' && row.success) latestRepeatable.set(row.description, row);
-  for (const m of set.repeatable) {
-    const row = latestRepeatable.get(m.description);
-    if (!row) pending.push({ migration: m, reason: 'new' });
-    else if (row.checksum !== m.checksum) pending.push({ migration: m, reason: 'changed' });
-  }
-
+/** The highest applied version (numeric order), or the last applied INI section. */
+function currentVersion(latestByVersion: ReadonlyMap<string, HistoryRow>): string | null {
   const versions = [...latestByVersion.values()].filter(
     (r) => (r.type === 'versioned' || r.type === 'baseline') && r.success && r.version !== null,
   );
-  const numeric = versions.filter((r) => parseVersion(r.version as string));
-  const current =
-    numeric.length > 0
-      ? (numeric
-          .map((r) => r.version as string)
-          .sort(compareVersions)
-          .at(-1) as string)
-      : (versions.at(-1)?.version ?? null);
-  return { applied: [...latestByVersion.values()].sort((a, b) => a.installedRank - b.installedRank), pending, problems, current };
+  const numeric = versions.map((r) => r.version as string).filter((v) => parseVersion(v));
+  return numeric.length > 0 ? (numeric.sort(compareVersions).at(-1) as string) : (versions.at(-1)?.version ?? null);
 }
 
 /** History rows store normalised versions; INI changeset sections are matched by name. */

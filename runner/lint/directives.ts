@@ -6,10 +6,9 @@
  *   -- rsrun:allow-drop                         this migration drops tables/columns on purpose (RS201)
  *   -- rsrun:no-transaction                     the migration runs outside a transaction (the engine's directive)
  */
+import { readDirective } from '../migrations/directives';
 import type { SqlComment, SqlStatement } from '../migrations/split-sql';
 import { RULE_BY_ID } from './rules';
-
-const DIRECTIVE = /^rsrun:([a-z][a-z0-9-]*)(.*)$/s;
 
 export interface FileDirectives {
   /** Rules disabled for the whole file. */
@@ -28,9 +27,9 @@ export function readDirectives(
 ): FileDirectives {
   const out: FileDirectives = { disabled: new Set(), disabledFor: new Map(), names: new Set(known), unknown: [] };
   for (const c of comments) {
-    const m = DIRECTIVE.exec(c.text);
-    if (!m) continue;
-    const [, name = '', rest = ''] = m;
+    const directive = readDirective(c);
+    if (!directive?.name) continue;
+    const { name, args: rest } = directive;
     out.names.add(name);
     if (name !== 'lint-disable' && name !== 'lint-disable-next-statement') continue;
     const ids = rest

@@ -8,7 +8,7 @@ import { statSync } from 'node:fs';
 import { readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/types';
-import { ConfigError } from '../errors';
+import { ConfigError, InputError } from '../errors';
 import { discoverMigrations, readText, type MigrationSet } from '../migrations/discover';
 import type { Migration } from '../migrations/migration';
 import { lintFiles, lintSettingsFrom, sourceFromText } from './lint';
@@ -38,7 +38,14 @@ export async function lintProjectFiles(config: ResolvedConfig, migrations?: Migr
   const settings = lintSettingsFrom(project.extraSections.lint);
   const rel = (file: string) => path.relative(project.dir, file).split(path.sep).join('/') || file;
   const sources: LintSource[] = [];
-  const set = migrations ?? (await discoverMigrations(project.migrationsDir));
+  let set: MigrationSet;
+  try {
+    set = migrations ?? (await discoverMigrations(project.migrationsDir));
+  } catch (err) {
+    // One file that cannot be lexed must not hide the findings of all the others.
+    if (!(err instanceof InputError) || !err.message.startsWith('unterminated')) throw err;
+    return lintUnlexableProject(config, settings, rel);
+  }
   // SQL files carry their comments (directives, lint-disable-next-statement lines); INI
   // changesets only the directives discovery found.
   const fromMigration = (m: Migration): LintSource => ({
@@ -112,6 +119,39 @@ async function writeCache(file: string, key: string, findings: LintFinding[]): P
   } catch {
     // A read-only project directory (a mounted volume) only costs the next run a re-lint.
   }
+}
+
+/**
+ * The project when some SQL file cannot be lexed (an unterminated string, comment or body):
+ * each such file is one RS000 finding, every other SQL migration and test is linted as usual.
+ * INI changesets need the whole discovery and are linted once the SQL files lex.
+ */
+async function lintUnlexableProject(config: ResolvedConfig, settings: LintSettings, rel: (file: string) => string): Promise<ProjectLint> {
+  const { project } = config;
+  const sources: LintSource[] = [];
+  const broken: LintFinding[] = [];
+  const kinds: Record<string, LintSource['kind']> = { V: 'versioned', R: 'repeatable', U: 'undo' };
+  const tagged = [
+    ...(await sqlFilesUnder(project.migrationsDir)).map((file) => ({ file, kind: kinds[path.basename(file)[0] ?? ''] })),
+    ...(await sqlFilesUnder(project.testsDir)).map((file) => ({ file, kind: 'test' as const })),
+  ];
+  for (const { file, kind } of tagged) {
+    if (!kind) continue;
+    try {
+      sources.push(sourceFromText(rel(file), kind, await readText(file)));
+    } catch (err) {
+      if (!(err instanceof InputError)) throw err;
+      broken.push({
+        rule: 'RS000',
+        severity: 'error',
+        file: rel(file),
+        line: err.line ?? 1,
+        message: `${err.message}: ${err.hint ?? ''}`.trim(),
+      });
+    }
+  }
+  const findings = [...broken, ...(await lintFiles(sources, settings))];
+  return { findings, files: tagged.filter((t) => t.kind).map((t) => rel(t.file)) };
 }
 
 async function sqlFilesUnder(dir: string): Promise<string[]> {

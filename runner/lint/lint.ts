@@ -47,7 +47,7 @@ export async function lintFiles(sources: readonly LintSource[], settings: LintSe
     if (!info) throw new Error(`lint rule ${rule} is not in the rules table`);
     if (settings.disabled.has(rule) || directives.disabled.has(rule)) return;
     if (statementIndex !== undefined && directives.disabledFor.get(statementIndex)?.has(rule)) return;
-    findings.push({ rule, severity: info.severity, file, line, message });
+    findings.push({ rule, severity: settings.errors.has(rule) ? 'error' : info.severity, file, line, message });
   };
 
   for (const source of sources) {
@@ -105,19 +105,22 @@ export function lintSettingsFrom(section: Record<string, string> | undefined): L
   if (!section) return DEFAULT_LINT_SETTINGS;
   const flag = (v: string | undefined) => v !== undefined && /^(true|yes|on|1)$/i.test(v.trim());
   for (const key of Object.keys(section)) {
-    if (key !== 'disable' && key !== 'require_dist_sort') {
-      throw new ConfigError(`unknown option "${key}" in [lint]`, { hint: 'the [lint] options are require_dist_sort and disable' });
+    if (key !== 'disable' && key !== 'require_dist_sort' && key !== 'errors') {
+      throw new ConfigError(`unknown option "${key}" in [lint]`, { hint: 'the [lint] options are require_dist_sort, disable and errors' });
     }
   }
-  const disabled = new Set(
-    (section.disable ?? '')
-      .split(/[\s,]+/)
-      .filter(Boolean)
-      .map((s) => s.toUpperCase()),
-  );
-  for (const id of disabled) {
-    if (!RULE_BY_ID.has(id))
-      throw new ConfigError(`[lint] disable names unknown rule "${id}"`, { hint: 'rule ids are listed in docs/redshift-rules.md' });
-  }
-  return { requireDistSort: flag(section.require_dist_sort), disabled };
+  const ruleList = (key: 'disable' | 'errors') => {
+    const ids = new Set(
+      (section[key] ?? '')
+        .split(/[\s,]+/)
+        .filter(Boolean)
+        .map((s) => s.toUpperCase()),
+    );
+    for (const id of ids) {
+      if (!RULE_BY_ID.has(id))
+        throw new ConfigError(`[lint] ${key} names unknown rule "${id}"`, { hint: 'rule ids are listed in docs/redshift-rules.md' });
+    }
+    return ids;
+  };
+  return { requireDistSort: flag(section.require_dist_sort), disabled: ruleList('disable'), errors: ruleList('errors') };
 }

@@ -38,9 +38,11 @@ export interface LintSettings {
   requireDistSort: boolean;
   /** `disable = RS016, RS204`: rules switched off for the whole project. */
   disabled: ReadonlySet<string>;
+  /** `errors = RS201`: warning rules the project treats as errors. */
+  errors: ReadonlySet<string>;
 }
 
-export const DEFAULT_LINT_SETTINGS: LintSettings = { requireDistSort: false, disabled: new Set() };
+export const DEFAULT_LINT_SETTINGS: LintSettings = { requireDistSort: false, disabled: new Set(), errors: new Set() };
 
 /** One statement as the checks see it. */
 export interface StatementView {

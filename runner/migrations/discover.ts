@@ -9,6 +9,7 @@
 import path from 'node:path';
 import { parseIni, type IniSection } from '../config/ini-file';
 import { ConfigError, InputError } from '../errors';
+import { readDirective } from './directives';
 import { checkHistoryLengths } from './history-limits';
 import { listMigrationFiles } from './list-files';
 import type { Migration } from './migration';
@@ -142,8 +143,6 @@ export async function readText(file: string): Promise<string> {
   return readSourceText(file);
 }
 
-const DIRECTIVE = /^rsrun:([a-z][a-z0-9-]*)\b/;
-
 function readSqlMigration(file: string, script: string, kind: Migration['kind'], version: string | null, description: string): Migration {
   const scanned = scanSql(readSourceText(file), file);
   if (scanned.statements.length === 0) {
@@ -151,8 +150,8 @@ function readSqlMigration(file: string, script: string, kind: Migration['kind'],
   }
   const directives = new Set<string>();
   for (const c of scanned.comments) {
-    const d = DIRECTIVE.exec(c.text);
-    if (d) directives.add(d[1] as string);
+    const d = readDirective(c);
+    if (d?.name) directives.add(d.name);
   }
   return {
     kind,

@@ -1,3 +1,5 @@
+import type { ProjectConfig } from '../config/types';
+import { ConfigError } from '../errors';
 import { Migrator } from '../engine/migrator';
 import type { RunEventBus } from '../events';
 import type { MigrationSet } from '../migrations/discover';
@@ -14,7 +16,19 @@ export function migratorFor(rt: WarehouseRuntime, runId: string, events?: RunEve
     ...(rt.rewriter ? { rewriter: rt.rewriter } : {}),
     ...(events ? { events } : {}),
     ...(migrations ? { migrations } : {}),
-    // `[project] lock_ttl` (the key table's home for it; an [env.*] section refuses the key).
-    leaseTtlSeconds: rt.config.project.lockTtlMs / 1000,
+    leaseTtlSeconds: leaseTtlSeconds(rt.config.project),
   });
+}
+
+/**
+ * `[project] lock_ttl`: how long the deployment lease lasts without renewal (renewed every third of
+ * it while a run holds it), so it must leave room for a renewal round trip.
+ */
+function leaseTtlSeconds(project: ProjectConfig): number {
+  if (project.lockTtlMs < 1000) {
+    throw new ConfigError(`lock_ttl (${project.lockTtlMs} ms) is shorter than one second`, {
+      hint: 'use e.g. lock_ttl = 60s in [project]',
+    });
+  }
+  return project.lockTtlMs / 1000;
 }

@@ -35,14 +35,15 @@ export interface RunOutcome {
 export async function withWarehouse<T>(rt: Runtime, fn: (wrt: WarehouseRuntime) => Promise<T>): Promise<T> {
   const opened = await openWarehouse(rt.config.env, rt.config.project, { maxConnections: Math.max(2, rt.config.tests.concurrency + 1) });
   try {
-    const rewriter = rt.config.env.emulateRedshift ? await loadRewriter(rt.config) : undefined;
+    const rewriter = rt.config.env.emulateRedshift ? await loadRewriter(rt.config, rt.logger) : undefined;
     return await fn({ ...rt, opened, rewriter });
   } finally {
     await opened.dispose();
   }
 }
 
-async function loadRewriter(config: ResolvedConfig): Promise<StatementRewriter | undefined> {
+async function loadRewriter(config: ResolvedConfig, logger: ClosableLogger): Promise<StatementRewriter | undefined> {
   const { createRewriterForConfig } = await import('../dialects/redshift/emulation/index.js');
-  return createRewriterForConfig(config);
+  // Statements the emulation accepts without local effect (GRANT, external functions, ...) are warnings.
+  return createRewriterForConfig(config, (message) => logger.warn(message));
 }

@@ -7,7 +7,7 @@
  * hold a password. The report is masked before it is rendered (so no escaping can disguise a
  * secret) and each file's text once more after.
  */
-import { writeFile } from 'node:fs/promises';
+import { readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Masker } from '../logging/masking';
 import { processMasker } from '../logging/process-masker';
@@ -31,8 +31,14 @@ export async function writeReports(
   const masked = masker.maskDeep(report) as RunReport;
   await writeFile(files.json, masker.mask(`${JSON.stringify(masked, null, 2)}\n`));
   await writeFile(files.junit, masker.mask(renderJunit(masked)));
-  await writeFile(files.html, masker.mask(renderHtml(masked)));
+  await writeFile(files.html, masker.mask(renderHtml(masked, { files: await listRunFiles(runDir) })));
   return files;
+}
+
+/** The run folder's files as relative POSIX paths, for the report's links (run.log, sql/...). */
+async function listRunFiles(runDir: string): Promise<string[]> {
+  const entries = await readdir(runDir, { recursive: true, withFileTypes: true });
+  return entries.filter((d) => d.isFile()).map((d) => path.relative(runDir, path.join(d.parentPath, d.name)).split(path.sep).join('/'));
 }
 
 /** Registers the finisher that writes the three report files into `ctx.runDir`. */

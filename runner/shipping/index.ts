@@ -19,6 +19,8 @@ import type { RunContext } from '../run/run-context';
 import type { RunReport } from '../run/run-report';
 import { ShippingBudget } from './budget';
 import { LocalStore } from './local-store';
+import type { SiteSettings } from '../reports/site/model';
+import { siteSettings } from '../reports/site/settings';
 import { metricsFor, publishMetrics, readPendingMetrics, savePendingMetrics, type PublishResult } from './metrics';
 import { isUnreachable } from './retry';
 import { S3Store } from './s3-store';
@@ -116,9 +118,10 @@ async function sendFiles(
   logger: Logger,
   masker: Masker,
   budget: ShippingBudget,
+  site: SiteSettings,
 ): Promise<Pick<RunShipment, 'shipped' | 'uploadError'>> {
   try {
-    const shipped = await shipRun({ store, runDir, run, masker, logger, budget });
+    const shipped = await shipRun({ store, runDir, run, masker, logger, budget, site });
     await clearMarker(runDir);
     logger.info(`run shipped to ${shipped.url} (${shipped.objects.length} objects, checksums verified)`, {
       index: store.url(`${run.environment}/index.html`),
@@ -172,7 +175,7 @@ export function attachShipping(ctx: RunContext, logger: Logger): void {
       // run.log goes up last: flush what has been logged so far into it.
       await (logger as { flush?: () => Promise<void> }).flush?.();
       store = await openStore(config, budget.signal);
-      files = await sendFiles(store, ctx.runDir, run, finished, logger, masker, budget);
+      files = await sendFiles(store, ctx.runDir, run, finished, logger, masker, budget, siteSettings(config));
     } catch (err) {
       // Opening the store itself failed (no region, bad endpoint): same spool path.
       const uploadError = new ShippingError(
@@ -229,7 +232,8 @@ export async function shipRuns(config: ResolvedConfig, logger: Logger, runDirs?:
       const run = await identityOf(t.runDir, t.marker, config);
       const shipment: RunShipment = { runDir: t.runDir, runId: run.runId };
       Object.assign(shipment, await sendMetrics(config, t.runDir, undefined, logger, masker, budget));
-      if (t.marker || t.explicit) Object.assign(shipment, await sendFiles(store, t.runDir, run, t.marker, logger, masker, budget));
+      if (t.marker || t.explicit)
+        Object.assign(shipment, await sendFiles(store, t.runDir, run, t.marker, logger, masker, budget, siteSettings(config)));
       out.push(shipment);
     }
   } finally {

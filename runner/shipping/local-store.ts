@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import { ShippingError } from '../errors';
@@ -55,7 +55,10 @@ export class LocalStore implements RunStore {
   async putIfUnchanged(key: string, body: Buffer, contentType: string, etag: string | undefined): Promise<boolean> {
     const target = this.file(key);
     await mkdir(path.dirname(target), { recursive: true });
-    const release = await lockfile.lock(path.dirname(target), {
+    // Locked by the file's own path: proper-lockfile keeps its locks in a map keyed by that path,
+    // so locking the directory for two files of it (index.json and tests.json) mixed them up.
+    const release = await lockfile.lock(target, {
+      realpath: false,
       lockfilePath: `${target}.lock`,
       retries: { retries: 50, minTimeout: 20, maxTimeout: 200 },
       stale: 30_000,
@@ -68,6 +71,19 @@ export class LocalStore implements RunStore {
     } finally {
       await release();
     }
+  }
+
+  async deletePrefix(prefix: string): Promise<number> {
+    const dir = this.file(prefix);
+    let files = 0;
+    try {
+      files = (await readdir(dir, { recursive: true, withFileTypes: true })).filter((d) => d.isFile()).length;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return 0;
+      throw err;
+    }
+    await rm(dir, { recursive: true, force: true });
+    return files;
   }
 
   close(): void {}

@@ -8,8 +8,10 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { S3Config } from '../config/types';
 import { ShippingError } from '../errors';
+import { withRetry } from '../retry';
 import { awsHttpOptions } from '../warehouse/aws/aws-clients';
 import { loadAwsModule } from './aws-sdk';
+import { isTransientAwsError } from './retry';
 import { joinKey, md5, sha256AndMd5, type PutResult, type RunStore, type StoredObject } from './store';
 
 export class S3Store implements RunStore {
@@ -114,6 +116,48 @@ export class S3Store implements RunStore {
       if (status === 412 || status === 409) return false;
       throw err;
     }
+  }
+
+  async deletePrefix(prefix: string): Promise<number> {
+    let deleted = 0;
+    // Listed again from the start after each batch: the keys just deleted are gone from it.
+    for (;;) {
+      const page = await this.client.send(
+        new this.sdk.ListObjectsV2Command({ Bucket: this.config.bucket, Prefix: `${this.key(prefix)}/` }),
+        this.sendOptions,
+      );
+      const keys = (page.Contents ?? []).map((o) => ({ Key: o.Key as string }));
+      if (keys.length === 0) return deleted;
+      // A listing holds at most 1,000 keys, as many as one DeleteObjects takes; deleting a key that
+      // is already gone succeeds, so a batch is safe to send again after a 500.
+      const out = await withRetry(
+        () =>
+          this.client.send(
+            new this.sdk.DeleteObjectsCommand({ Bucket: this.config.bucket, Delete: { Objects: keys, Quiet: true } }),
+            this.sendOptions,
+          ),
+        { retryOn: isTransientAwsError, safeToRetry: true, attempts: 4, baseDelayMs: 200, maxDelayMs: 2_000 },
+      );
+      if (out.Errors?.length)
+        throw new ShippingError(
+          `could not delete ${out.Errors.length} objects under ${this.url(prefix)}/: ${out.Errors[0]?.Code} ${out.Errors[0]?.Message ?? ''}`,
+          {
+            hint: 'the role needs s3:DeleteObject on the prefix (and s3:ListBucket on the bucket)',
+          },
+        );
+      deleted += keys.length;
+    }
+  }
+
+  /**
+   * A GET link to `key` signed with the caller's credentials, valid `seconds` (at most 7 days, and
+   * no longer than the credentials themselves): https://docs.aws.amazon.com/AmazonS3/latest/userguide/ShareObjectPreSignedURL.html
+   */
+  async presignGet(key: string, seconds: number): Promise<string> {
+    const { getSignedUrl } = await loadAwsModule(() => import('@aws-sdk/s3-request-presigner'));
+    return getSignedUrl(this.client, new this.sdk.GetObjectCommand({ Bucket: this.config.bucket, Key: this.key(key) }), {
+      expiresIn: seconds,
+    });
   }
 
   close(): void {

@@ -9,12 +9,12 @@ import path from 'node:path';
 import { ShippingError, messageOf } from '../errors';
 import type { Logger } from '../logging/logger';
 import type { Masker } from '../logging/masking';
-import type { RunReport } from '../run/run-report';
 import type { ShippingBudget } from './budget';
 import { contentTypeFor, isTextContent } from './content-type';
 import { withRetry, type RetryOptions } from '../retry';
 import { isTransientAwsError } from './retry';
-import { entryFor, updateIndex, type RunIndex } from './run-index';
+import { publishRun, type RunIndex } from './run-index';
+import type { SiteSettings } from '../reports/site/model';
 import { isSpoolFile } from './spool';
 import { joinKey, type PutResult, type RunStore } from './store';
 
@@ -29,6 +29,8 @@ export interface ShipRunInput {
   retry?: Partial<RetryOptions>;
   /** No retry, backoff or new upload past it (the store aborts requests in flight itself). */
   budget?: ShippingBudget;
+  /** Report site settings (`[site]`); defaults when absent. */
+  site?: SiteSettings;
 }
 
 export interface ShipRunResult {
@@ -55,14 +57,6 @@ export async function runFiles(runDir: string): Promise<string[]> {
     .map((e) => path.relative(runDir, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
     .sort();
   return [...files.filter((f) => f !== 'run.log'), ...files.filter((f) => f === 'run.log')];
-}
-
-async function readReport(runDir: string): Promise<RunReport | undefined> {
-  try {
-    return JSON.parse(await readFile(path.join(runDir, 'report.json'), 'utf8')) as RunReport;
-  } catch {
-    return undefined;
-  }
 }
 
 export async function shipRun(input: ShipRunInput): Promise<ShipRunResult> {
@@ -116,11 +110,10 @@ export async function shipRun(input: ShipRunInput): Promise<ShipRunResult> {
     });
   }
 
-  const report = await readReport(runDir);
   let index: RunIndex;
   try {
     if (input.budget?.expired) throw input.budget.error();
-    index = await withRetry(() => updateIndex(store, run.environment, run.project, entryFor(run, report, files)), retry);
+    index = await withRetry(() => publishRun(store, run, files, input.site), retry);
   } catch (err) {
     throw new ShippingError(
       `run files uploaded, but the index ${store.url(joinKey(run.environment, 'index.json'))} could not be updated: ${masker.mask(messageOf(err))}`,

@@ -32,6 +32,8 @@ export interface RunStore {
    * runners updating the index cannot drop each other's entry. False on a conflict: re-read and retry.
    */
   putIfUnchanged(key: string, body: Buffer, contentType: string, etag: string | undefined): Promise<boolean>;
+  /** Deletes every object under `prefix/` (a run folder); returns how many. Only `rsrun report prune --delete-runs` calls it. */
+  deletePrefix(prefix: string): Promise<number>;
   close(): void;
 }
 

@@ -19,10 +19,9 @@ import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { parseDuration } from '../config/values';
 import { InputError } from '../errors';
+import { DIRECTIVE_PREFIX, readDirective, type Directive } from '../migrations/directives';
 import { scanSql, type SqlComment } from '../migrations/split-sql';
 import { testId, type CsvFixture, type Expectation, type TestCase, type TestStatement } from './model';
-
-export const DIRECTIVE_PREFIX = 'rsrun:';
 
 interface Block {
   name: string | undefined;
@@ -77,9 +76,8 @@ export async function parseSqlTests(text: string, absFile: string, relFile: stri
       continue;
     }
     const { line } = ev.comment;
-    const body = ev.comment.text.slice(DIRECTIVE_PREFIX.length).trim();
-    const [word = '', ...restWords] = body.split(/\s+/);
-    const rest = body.slice(word.length).trim();
+    const { name: word, args: rest } = readDirective(ev.comment) as Directive;
+    const restWords = rest.split(/\s+/).filter(Boolean);
     switch (word.toLowerCase()) {
       case 'test':
         if (!rest) fail(line, '`-- rsrun:test` needs a name', 'write `-- rsrun:test <name>`');

@@ -2,6 +2,7 @@
  * Turns an environment's resolved settings into a live Warehouse: starts the embedded engine for
  * `engine = embedded`, picks the dialect adapter, and builds the TLS options.
  */
+import path from 'node:path';
 import type { EnvironmentConfig, ProjectConfig } from '../config/types';
 import type { DialectAdapter } from '../dialects/dialect';
 import { PostgresDialect } from '../dialects/postgres/postgres-dialect';
@@ -50,6 +51,8 @@ export async function openWarehouse(
         user: endpoint.user,
         password: undefined,
         ssl: false,
+        // Reports show where the data lives (`embedded: .rsrun/local`), not a port that changes every run.
+        label: `embedded: ${path.join(path.basename(project.stateDir), env.name)}`,
       },
       dialect,
     );

@@ -29,6 +29,8 @@ export interface PgWarehouseOptions {
   applicationName: string;
   /** Redshift WLM label; applied with set_config so the value is a bind parameter. */
   queryGroup: string | undefined;
+  /** What reports call the target, when the address says nothing (the embedded engine's random port). */
+  label?: string;
 }
 
 // SQLSTATE classes that mean "could not connect or authenticate", not "your SQL is wrong".
@@ -46,7 +48,7 @@ export class PgWarehouse implements Warehouse {
     readonly dialect: DialectAdapter,
   ) {
     this.user = options.user;
-    this.label = `${dialect.name}://${options.user}@${options.host}:${options.port}/${options.database}`;
+    this.label = options.label ?? `${dialect.name}://${options.user}@${options.host}:${options.port}/${options.database}`;
     this.pool = new pg.Pool({
       host: options.host,
       port: options.port,

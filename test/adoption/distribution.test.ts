@@ -144,7 +144,8 @@ describe('distribution: installing rsrun outside the repository', function () {
     await npm(project, 'init', '-y');
     const installed = await npm(project, 'install', '--save-dev', `git+file://${bare}`);
     expect(installed.code, installed.out).to.equal(0);
-    expect(existsSync(path.join(project, 'node_modules/rsrun/dist/cli/main.js'))).to.equal(true);
+    // prepare ran the build: the bundled CLI that bin/rsrun.js loads exists.
+    expect(existsSync(path.join(project, 'node_modules/rsrun/dist/rsrun.js'))).to.equal(true);
     expect((await rsrun(project, ['--version'])).out.trim()).to.equal(VERSION);
     expect((await rsrun(project, ['init'])).code).to.equal(0);
     const lint = await rsrun(project, ['lint']);

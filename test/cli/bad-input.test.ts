@@ -3,7 +3,7 @@
  * exit code, and nothing half-applied.
  */
 import { expect } from 'chai';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { runCli } from '../support/cli';
 import { TempProject } from '../support/project';
@@ -71,20 +71,33 @@ describe('rsrun CLI on bad input', function () {
     });
   }
 
-  it('SQL error in statement 3 of 5: exit 3, file/line/statement named, migration rolled back', async () => {
+  it('SQL error in statement 3 of 5: exit 3, file/line/statement named, migration rolled back, the report lists every migration', async () => {
     p.migration('V1__ok.sql', 'create table ok_table (a int);');
     p.migration(
       'V2__bad.sql',
       'create table t1 (a int);\ninsert into t1 values (1);\ninsert into t1 values (1/0);\ncreate table t2 (a int);\ninsert into t2 values (2);',
     );
+    p.migration('V3__after.sql', 'create table after_table (a int);');
     const r = await run('migrate', '--fresh');
     expect(r.code).to.equal(3);
     expect(r.stderr).to.match(/V2__bad\.sql:3: V2__bad\.sql: statement 3 of 5 failed: division by zero/);
     const info = await run('info', '--json');
     const parsed = JSON.parse(info.stdout) as { applied: { version: string }[]; pending: { version: string }[] };
     expect(parsed.applied.map((a) => a.version)).to.deep.equal(['1']);
-    expect(parsed.pending.map((a) => a.version)).to.deep.equal(['2']);
-    expect(existsSync(path.join(p.dir, 'reports'))).to.equal(true);
+    expect(parsed.pending.map((a) => a.version)).to.deep.equal(['2', '3']);
+    // The run's report shows the migration the failure left unrun, not only the applied and failed ones.
+    const [runDir] = readdirSync(path.join(p.dir, 'reports')).filter((d) => /^\d{8}T/.test(d));
+    const report = JSON.parse(readFileSync(path.join(p.dir, 'reports', runDir as string, 'report.json'), 'utf8')) as {
+      migrations: { migration: { script: string }; status: string }[];
+    };
+    expect(report.migrations.map((m) => [m.migration.script, m.status])).to.deep.equal([
+      ['V1__ok.sql', 'applied'],
+      ['V2__bad.sql', 'failed'],
+      ['V3__after.sql', 'not-run'],
+    ]);
+    expect(readFileSync(path.join(p.dir, 'reports', runDir as string, 'report.html'), 'utf8')).to.contain(
+      '<span class="badge not-run">not-run</span>',
+    );
     // The data directory the bad-file cases above check for: present once the engine ran.
     expect(existsSync(path.join(p.dir, '.rsrun', 'local', 'pgdata'))).to.equal(true);
   });

@@ -49,7 +49,7 @@ describe('rsrun CLI when the connection drops [postgres]', function () {
         await c.query('create schema ctl; create table ctl.flag (armed boolean); insert into ctl.flag values (true)');
         p.write(
           'rsrun.ini',
-          `[env.pg]\nengine = postgres\nhost = ${url.hostname}\nport = ${url.port || 5432}\ndatabase = ${db}\nuser = ${decodeURIComponent(url.username)}\npassword = \${DROP_PG_PASSWORD}\n`,
+          `[env.pg]\nengine = postgres\nhost = ${url.hostname}\nport = ${url.port || 5432}\ndatabase = ${db}\nuser = ${decodeURIComponent(url.username)}\npassword = \${DROP_PG_PASSWORD}\n# pg_sleep holds the run; Redshift has no sleep function, so emulation would refuse it (RS019).\nemulate_redshift = false\n`,
         );
         p.migration('V1__schema.sql', 'create schema shop;\ncreate table shop.events (id int);');
         p.migration('V2__slow.sql', slow);

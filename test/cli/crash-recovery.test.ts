@@ -12,6 +12,7 @@ import { PG_URL, requirePostgres } from '../support/engines';
 import { TempProject } from '../support/project';
 
 function writeProject(p: TempProject, envSection: string): void {
+  // A short lease: the re-run takes over the killed run's lease once it expires (its session is gone).
   p.write('rsrun.ini', `[project]\nname = crash\nlock_ttl = 2s\n\n${envSection}\n`);
   p.migration('V1__schema.sql', 'create schema shop;\ncreate table shop.events (id int, note varchar(40));');
   for (let i = 2; i <= 7; i++) {
@@ -86,7 +87,7 @@ describe('crash recovery [postgres]', function () {
     const p = new TempProject('rsrun-crash-');
     writeProject(
       p,
-      `[env.pg]\nengine = postgres\nhost = ${url.hostname}\nport = ${url.port || 5432}\ndatabase = ${db}\nuser = ${decodeURIComponent(url.username)}\npassword = \${CRASH_PG_PASSWORD}\nlock_timeout = 20s`,
+      `[env.pg]\nengine = postgres\nhost = ${url.hostname}\nport = ${url.port || 5432}\ndatabase = ${db}\nuser = ${decodeURIComponent(url.username)}\npassword = \${CRASH_PG_PASSWORD}\nlock_timeout = 20s\n# pg_sleep paces the run; Redshift has no sleep function, so emulation would refuse it (RS019).\nemulate_redshift = false`,
     );
     return { p, db };
   }

@@ -5,7 +5,7 @@
  */
 import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, stat } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough, type Writable } from 'node:stream';
@@ -87,8 +87,16 @@ export function buildOnce(docker: Docker): Promise<{ image: BuiltImage; commit: 
         version: '0.0.0-e2e',
         onProgress: (l) => buildLog.push(l),
       });
-      // Keep the staged cache for the next run on this machine.
-      if (!(await stat(path.join(staged, 'lockfile.sha256')).catch(() => undefined))) {
+      // Keep the staged cache for the next run on this machine, and for the Jenkinsfile end-to-end
+      // suite, which hard-links it into its workspace: the same bytes keep the image's npm layers
+      // cached there. One staged for an older lockfile is replaced, or every later build misses.
+      const stamp = (file: string) =>
+        readFile(file, 'utf8').then(
+          (s) => s.trim(),
+          () => '',
+        );
+      if ((await stamp(path.join(staged, 'lockfile.sha256'))) !== (await stamp(path.join(context, NPM_CACHE_DIR, 'lockfile.sha256')))) {
+        await rm(path.join(staged, '_cacache'), { recursive: true, force: true });
         await cp(path.join(context, NPM_CACHE_DIR), staged, { recursive: true });
       }
       return { image, commit, buildLog, context };

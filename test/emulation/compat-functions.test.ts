@@ -42,7 +42,7 @@ describeEachEngine('Redshift functions on the emulation', (db) => {
     ['r_NVL2', "select nvl2(null::int, 'not null', 'null') as v", 'null'],
     ['r_LEN', "select len('français') as v", 8],
     ['r_LISTAGG', "select listagg(x, ',') within group (order by x desc) as v from (select 'a' as x union all select 'b') t", 'b,a'],
-    ['r_MEDIAN', 'select median(x) as v from (select 1 as x union all select 2 union all select 10) t', 2],
+    ['r_MEDIAN', 'select median(x) as v from (select 1 as x union all select 2 union all select 10) t', '2.0'],
     [
       'r_COUNT (APPROXIMATE)',
       'select approximate count(distinct x) as v from (select 1 as x union all select 1 union all select 2) t',
@@ -84,7 +84,6 @@ describe('Redshift emulation errors', () => {
   const cases: Array<[string, RegExp]> = [
     ['create table g (id int,\n  shape geometry)', /GEOMETRY data type cannot be emulated/],
     ['create table c (a varchar(10) collate case_insensitive)', /COLLATE CASE_INSENSITIVE cannot be emulated/],
-    ['select median(x) over (partition by y) from t', /MEDIAN\(\.\.\.\) OVER/],
     ["copy t from 's3://b/k' iam_role default format as parquet", /PARQUET parameter cannot be emulated/],
     ['create table e (a int encode bogus)', /unknown compression encoding "bogus"/],
     ['create table d (a int) distkey (b)', /DISTKEY column "b" is not a column of the table/],

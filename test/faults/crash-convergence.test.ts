@@ -62,8 +62,10 @@ function writeProject(p: TempProject, env: string): void {
 }
 
 const pgEnv = (database: string, port = PG.port, user = PG.user) =>
-  `[env.pg]\nengine = postgres\nhost = 127.0.0.1\nport = ${port}\ndatabase = ${database}\nuser = ${user}\npassword = \${FAULTS_PG_PASSWORD}\nlock_timeout = 30s`;
-const EMBEDDED_ENV = '[env.local]\nengine = embedded';
+  `[env.pg]\nengine = postgres\nhost = 127.0.0.1\nport = ${port}\ndatabase = ${database}\nuser = ${user}\npassword = \${FAULTS_PG_PASSWORD}\nlock_timeout = 30s\n${NO_EMULATION}`;
+// pg_sleep paces the runs so kills land inside them; Redshift has no sleep function, so emulation would refuse it (RS019).
+const NO_EMULATION = 'emulate_redshift = false';
+const EMBEDDED_ENV = `[env.local]\nengine = embedded\n${NO_EMULATION}`;
 const CLI_ENV = { FAULTS_PG_PASSWORD: PG.password, RSRUN_LOG_FORMAT: 'json', RSRUN_LOCAL_SERVER: 'off' };
 const STACK_FRAME = /^\s+at .+:\d+:\d+\)?$/m;
 

@@ -75,7 +75,7 @@ describe('lint: risky changes (RS201-RS205)', () => {
     ]);
   });
   it('RS203 asks for a distribution/sort choice only when [lint] require_dist_sort is set', async () => {
-    const on: LintSettings = { requireDistSort: true, disabled: new Set() };
+    const on: LintSettings = { requireDistSort: true, disabled: new Set(), errors: new Set() };
     expect(await one('CREATE TABLE s.t (a INT);')).to.deep.equal([]);
     expect(await one('CREATE TABLE s.t (a INT);', 'versioned', on)).to.deep.equal(['V1__x.sql:1 RS203']);
     expect(
@@ -114,9 +114,9 @@ describe('lint: silencing', () => {
     expect(await one('-- rsrun:lint-disable RS004\nCREATE TABLE s.t (d JSON);')).to.deep.equal(['V1__x.sql:2 RS009']);
   });
   it('[lint] disable silences a rule project-wide', async () => {
-    expect(await one('CREATE TABLE s.t (d JSON);', 'versioned', { requireDistSort: false, disabled: new Set(['RS009']) })).to.deep.equal(
-      [],
-    );
+    expect(
+      await one('CREATE TABLE s.t (d JSON);', 'versioned', { requireDistSort: false, disabled: new Set(['RS009']), errors: new Set() }),
+    ).to.deep.equal([]);
   });
   it('an unknown rule id in a directive is reported (RS900)', async () => {
     expect(await one('-- rsrun:lint-disable RS999\nSELECT 1;')).to.deep.equal(['V1__x.sql:1 RS900']);

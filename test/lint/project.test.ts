@@ -46,16 +46,44 @@ describe('lintProject', () => {
   });
 
   it('rejects an unknown [lint] option with a ConfigError', async () => {
-    await writeFile(path.join(dir, 'rsrun.ini'), '[project]\nname = lintdemo\n\n[lint]\nrequire_distsort = true\n');
-    // The config loader refuses it first now (every section's keys are checked there, with the line).
-    let err: unknown;
-    await loadConfig({ projectDir: dir }, {})
-      .then((config) => lintProject(config))
-      .catch((e: unknown) => {
-        err = e;
-      });
-    expect(err).to.be.instanceOf(ConfigError);
-    expect((err as Error).message).to.contain('require_distsort');
+    // Its own project: the block's rsrun.ini stays as the other tests expect it, in any order.
+    const own = await mkdtemp(path.join(os.tmpdir(), 'rsrun-lint-ini-'));
+    try {
+      await mkdir(path.join(own, 'migrations'));
+      await writeFile(path.join(own, 'migrations', 'V1__a.sql'), 'SELECT 1;\n');
+      await writeFile(path.join(own, 'rsrun.ini'), '[project]\nname = lintdemo\n\n[lint]\nrequire_distsort = true\n');
+      // The config loader refuses it first now (every section's keys are checked there, with the line).
+      let err: unknown;
+      await loadConfig({ projectDir: own }, {})
+        .then((config) => lintProject(config))
+        .catch((e: unknown) => {
+          err = e;
+        });
+      expect(err).to.be.instanceOf(ConfigError);
+      expect((err as Error).message).to.contain('require_distsort');
+    } finally {
+      await rm(own, { recursive: true, force: true });
+    }
+  });
+
+  it('a file that cannot be lexed is one RS000 finding; the other files are still linted', async () => {
+    const own = await mkdtemp(path.join(os.tmpdir(), 'rsrun-lint-lex-'));
+    try {
+      await mkdir(path.join(own, 'migrations'));
+      await writeFile(path.join(own, 'rsrun.ini'), '[project]\nname = lexdemo\n');
+      await writeFile(path.join(own, 'migrations', 'V1__broken.sql'), "SELECT 1;\nSELECT 'C:\\';\nSELECT 2;\n");
+      await writeFile(path.join(own, 'migrations', 'V2__index.sql'), 'CREATE INDEX i ON s.t (a);\n');
+      await writeFile(path.join(own, 'migrations', 'V3__escaped.sql'), "SELECT 'it\\'s' AS a;\n");
+      const { findings, files } = await lintProjectFiles(await loadConfig({ projectDir: own }, {}));
+      expect(files).to.have.members(['migrations/V1__broken.sql', 'migrations/V2__index.sql', 'migrations/V3__escaped.sql']);
+      expect(findings.map((f) => `${f.file}:${f.line} ${f.rule}`)).to.have.members([
+        'migrations/V1__broken.sql:2 RS000',
+        'migrations/V2__index.sql:1 RS004',
+      ]);
+      expect(findings.find((f) => f.rule === 'RS000')?.message).to.match(/unterminated string literal/);
+    } finally {
+      await rm(own, { recursive: true, force: true });
+    }
   });
 
   it('the example project sql/ is lint-clean', async () => {

@@ -174,6 +174,9 @@ describe('shipping to S3 (s3rver on loopback, read back with the AWS CLI)', func
         `${base}/sql/V1__init.sql`,
         'ci/rsrun/local/index.html',
         'ci/rsrun/local/index.json',
+        'ci/rsrun/local/tests.json',
+        'ci/rsrun/index.html',
+        'ci/rsrun/site.json',
       ].sort(),
     );
     const head = JSON.parse(await s3.aws('s3api', 'head-object', '--bucket', BUCKET, '--key', `${base}/report.html`));
@@ -185,7 +188,7 @@ describe('shipping to S3 (s3rver on loopback, read back with the AWS CLI)', func
     expect(index.runs).to.have.length(1);
     expect(index.runs[0]).to.include({ runId: ctx.runId, status: 'passed', command: 'deploy', report: `${ctx.runId}/report.html` });
     const html = await s3.aws('s3', 'cp', `s3://${BUCKET}/ci/rsrun/local/index.html`, '-');
-    expect(html).to.include(`<a href="${ctx.runId}/report.html">report</a>`);
+    expect(html).to.include(`<a href="${ctx.runId}/report.html">${ctx.runId}</a>`);
 
     const sql = await s3.aws('s3', 'cp', `s3://${BUCKET}/${base}/sql/V1__init.sql`, '-');
     expect(sql).to.equal('CREATE TABLE t (id int);\n-- connect with ***\n');
@@ -241,6 +244,11 @@ describe('shipping to S3 (s3rver on loopback, read back with the AWS CLI)', func
     const local = await filesUnder(ctx.runDir, (n) => n === PENDING_MARKER || n === PENDING_METRICS);
     const remote = await filesUnder(download);
     expect(remote.size).to.equal(6);
+    // report.html in the store is the report re-rendered with the site's history and links.
+    expect(remote.get('report.html')).not.to.equal(local.get('report.html'));
+    expect(await readFile(path.join(download, 'report.html'), 'utf8')).to.include('<a href="../index.html">← all runs of local</a>');
+    local.delete('report.html');
+    remote.delete('report.html');
     // The one file carrying a secret was masked on the way; every other byte is identical.
     const sqlLocal = await readFile(path.join(ctx.runDir, 'sql', 'V1__init.sql'), 'utf8');
     expect(remote.get('sql/V1__init.sql')).to.equal(sha256(Buffer.from(sqlLocal.replace(SECRET, '***'))));

@@ -120,13 +120,17 @@ describe('rsrun ship (CLI)', function () {
     expect(up.stdout).to.equal(`${runId}  shipped 3 objects to s3://${BUCKET}/ci/test/${runId}/\n`);
     expect(existsSync(path.join(runDir, PENDING_MARKER))).to.equal(false);
     const listed = [...(await s3.list('ci/')).keys()].sort();
-    expect(listed).to.deep.equal([
-      `ci/test/${runId}/report.html`,
-      `ci/test/${runId}/report.json`,
-      `ci/test/${runId}/run.log`,
-      'ci/test/index.html',
-      'ci/test/index.json',
-    ]);
+    expect(listed).to.deep.equal(
+      [
+        `ci/test/${runId}/report.html`,
+        `ci/test/${runId}/report.json`,
+        `ci/test/${runId}/run.log`,
+        'ci/index.html',
+        'ci/site.json',
+        'ci/test/index.html',
+        'ci/test/index.json',
+      ].sort(),
+    );
     const index = JSON.parse(await s3.aws('s3', 'cp', `s3://${BUCKET}/ci/test/index.json`, '-'));
     expect(index.runs[0]).to.include({ runId, status: 'failed', exitCode: 3 });
 

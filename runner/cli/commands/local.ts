@@ -3,28 +3,18 @@
  * what `start` runs in the background; it reads no config, only the paths `start` passes it.
  */
 import { ConfigError } from '../../errors';
-import { parseDuration } from '../../config/values';
 import { startInBackground, stopServer } from '../../local/control';
 import { DEFAULT_IDLE_TIMEOUT_MS } from '../../local/open-embedded';
 import { serveResident } from '../../local/resident-server';
 import { findServer } from '../../local/server-file';
+import { localOptions } from '../options';
 import { printJson, printLine } from '../output';
 import type { CommandInput } from '../program';
 import { withConfig } from '../runtime';
 
-const ACTIONS = ['start', 'stop', 'status', 'serve'] as const;
-
-function idleTimeout(input: CommandInput): number {
-  const value = input.options.idleTimeout;
-  return typeof value === 'string' ? parseDuration(value, { key: 'idle timeout', source: '--idle-timeout' }) : DEFAULT_IDLE_TIMEOUT_MS;
-}
-
 export async function run(input: CommandInput): Promise<number> {
-  const action = input.operands[0];
-  if (action === 'serve') return serve(input);
-  if (!ACTIONS.includes(action as (typeof ACTIONS)[number])) {
-    throw new ConfigError(`unknown action "${action ?? ''}" for rsrun local`, { hint: 'use start, stop or status' });
-  }
+  const { action, json, idleTimeoutMs = DEFAULT_IDLE_TIMEOUT_MS, serve: paths } = localOptions(input);
+  if (action === 'serve') return serve(paths, idleTimeoutMs);
   return withConfig(input, async ({ config }) => {
     const env = config.env;
     if (env.engine !== 'embedded') {
@@ -33,9 +23,8 @@ export async function run(input: CommandInput): Promise<number> {
       });
     }
     const stateDir = config.project.stateDir;
-    const json = input.options.json === true;
     if (action === 'start') {
-      const info = await startInBackground({ stateDir, envName: env.name, fresh: env.fresh, idleTimeoutMs: idleTimeout(input) });
+      const info = await startInBackground({ stateDir, envName: env.name, fresh: env.fresh, idleTimeoutMs });
       if (json) printJson({ running: true, ...info });
       else printLine(`local server for ${env.name} running: pid ${info.pid}, data in ${info.dataDir}; stop it with rsrun local stop`);
     } else if (action === 'stop') {
@@ -52,13 +41,14 @@ export async function run(input: CommandInput): Promise<number> {
 }
 
 /** The server process itself (started by `start`): runs until stopped or idle. */
-async function serve(input: CommandInput): Promise<number> {
-  const stateDir = input.options.stateDir;
-  const envName = input.options.envName;
-  if (typeof stateDir !== 'string' || typeof envName !== 'string') {
+async function serve(
+  { stateDir, envName, fresh }: { stateDir: string | undefined; envName: string | undefined; fresh: boolean },
+  idleTimeoutMs: number,
+): Promise<number> {
+  if (stateDir === undefined || envName === undefined) {
     throw new ConfigError('rsrun local serve needs --state-dir and --env-name', { hint: 'run rsrun local start instead' });
   }
-  await serveResident({ stateDir, envName, fresh: input.options.fresh === true, idleTimeoutMs: idleTimeout(input) }, (info) => {
+  await serveResident({ stateDir, envName, fresh, idleTimeoutMs }, (info) => {
     printLine(`serving ${info.dataDir} on ${info.host}:${info.port} (pid ${info.pid})`);
   });
   printLine('stopped');

@@ -5,23 +5,19 @@
 import { loadConfig } from '../../config/load-config';
 import { ConfigError } from '../../errors';
 import { pruneRuns } from '../../shipping/prune-runs';
+import { reportsOptions } from '../options';
 import { printJson, printLine } from '../output';
 import type { CommandInput } from '../program';
 
 export async function run(input: CommandInput): Promise<number> {
-  const action = input.operands[0];
-  if (action !== 'prune')
-    throw new ConfigError(`unknown action "${action ?? ''}" for rsrun reports`, { hint: 'use: rsrun reports prune --keep N' });
+  const options = reportsOptions(input);
   const config = await loadConfig(input.global);
-  const raw = input.options.keep;
-  const keep = typeof raw === 'string' ? Number(raw) : config.project.keepRuns;
-  if (keep === undefined || !Number.isInteger(keep) || keep < 0) {
-    throw new ConfigError(raw === undefined ? 'how many runs to keep?' : `--keep "${String(raw)}" is not a number of runs`, {
-      hint: 'pass --keep N (0 or more), or set [project] keep_runs in rsrun.ini',
-    });
+  const keep = options.keep ?? config.project.keepRuns;
+  if (keep === undefined) {
+    throw new ConfigError('how many runs to keep?', { hint: 'pass --keep N (0 or more), or set [project] keep_runs in rsrun.ini' });
   }
   const result = await pruneRuns(config.project.reportsDir, keep);
-  if (input.options.json) printJson(result);
+  if (options.json) printJson(result);
   else {
     printLine(`${result.deleted.length} run directories deleted, ${result.kept.length} kept in ${config.project.reportsDir}`);
     if (result.pending.length > 0) printLine(`${result.pending.length} older runs not shipped yet were kept: rsrun ship uploads them`);

@@ -11,7 +11,15 @@
  * A regular view binds its tables, so DROP TABLE of one fails unless CASCADE drops the view too.
  */
 import { isSymbol, isWord, matchWords, type SqlToken } from '../../dialects/sql-tokens';
-import { nameKey, parseCreateTable, readName, readType, referencedRelations, sameTable, type QualifiedName } from '../sql-shape';
+import {
+  nameKey,
+  parseCreateTable,
+  readName,
+  readType,
+  referencedRelations,
+  sameTable,
+  type QualifiedName,
+} from '../../dialects/sql-shape';
 import type { LintSettings, Report, StatementView } from '../types';
 
 interface ColumnState {

@@ -15,6 +15,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Session } from '../../../warehouse/warehouse';
+import { SEMANTICS_SQL } from './compat-semantics';
 
 export const COMPAT_SCHEMA = 'rsrun_compat';
 
@@ -102,14 +103,19 @@ $f$ SELECT now()::timestamp $f$;
 CREATE OR REPLACE FUNCTION ${S}.nvl2(e anyelement, a anycompatible, b anycompatible) RETURNS anycompatible LANGUAGE sql IMMUTABLE AS
 $f$ SELECT CASE WHEN e IS NOT NULL THEN a ELSE b END $f$;
 
+CREATE OR REPLACE FUNCTION ${S}.add_years(ts timestamp, n bigint) RETURNS timestamp LANGUAGE sql IMMUTABLE AS
+$f$ SELECT pg_catalog.date_trunc('month', ts) + make_interval(years => n::int) + (ts - pg_catalog.date_trunc('month', ts)) $f$;
+
 -- DATEADD(datepart, interval, {date|time|timestamp}) → timestamp (r_DATEADD_function).
 CREATE OR REPLACE FUNCTION ${S}.dateadd(p text, n bigint, ts timestamp) RETURNS timestamp LANGUAGE plpgsql IMMUTABLE AS $f$
 BEGIN
   RETURN CASE ${S}.datepart_checked(p)
-    WHEN 'millennium' THEN ts + make_interval(years => (n * 1000)::int)
-    WHEN 'century' THEN ts + make_interval(years => (n * 100)::int)
-    WHEN 'decade' THEN ts + make_interval(years => (n * 10)::int)
-    WHEN 'year' THEN ts + make_interval(years => n::int)
+    -- Years count from the first of the month, so 02-29 plus a year is 03-01 in a common year, while
+    -- dateadd(month, 12, ...) stays in February (r_DATEADD_function usage notes, leap year example).
+    WHEN 'millennium' THEN ${S}.add_years(ts, n * 1000)
+    WHEN 'century' THEN ${S}.add_years(ts, n * 100)
+    WHEN 'decade' THEN ${S}.add_years(ts, n * 10)
+    WHEN 'year' THEN ${S}.add_years(ts, n)
     WHEN 'quarter' THEN ts + make_interval(months => (n * 3)::int)
     WHEN 'month' THEN ts + make_interval(months => n::int)
     WHEN 'week' THEN ts + make_interval(weeks => n::int)
@@ -127,6 +133,11 @@ CREATE OR REPLACE FUNCTION ${S}.dateadd(p text, n bigint, t text) RETURNS timest
 $f$ SELECT ${S}.dateadd(p, n, t::timestamp) $f$;
 CREATE OR REPLACE FUNCTION ${S}.dateadd(p text, n bigint, ts timestamptz) RETURNS timestamptz LANGUAGE sql STABLE AS
 $f$ SELECT ${S}.dateadd(p, n, ts::timestamp)::timestamptz $f$;
+-- TIME and TIMETZ wrap around midnight: dateadd(hour, 12, time '13:24:55') = 01:24:55 (r_DATEADD_function).
+CREATE OR REPLACE FUNCTION ${S}.dateadd(p text, n bigint, t time) RETURNS time LANGUAGE sql IMMUTABLE AS
+$f$ SELECT t + (${S}.dateadd(p, n, timestamp '2000-01-01 00:00:00') - timestamp '2000-01-01 00:00:00') $f$;
+CREATE OR REPLACE FUNCTION ${S}.dateadd(p text, n bigint, t timetz) RETURNS timetz LANGUAGE sql IMMUTABLE AS
+$f$ SELECT t + (${S}.dateadd(p, n, timestamp '2000-01-01 00:00:00') - timestamp '2000-01-01 00:00:00') $f$;
 
 -- DATEDIFF(datepart, start, end): the number of datepart boundaries crossed (r_DATEDIFF_function).
 CREATE OR REPLACE FUNCTION ${S}.datediff(p text, a timestamp, b timestamp) RETURNS bigint LANGUAGE plpgsql IMMUTABLE AS $f$
@@ -155,6 +166,11 @@ CREATE OR REPLACE FUNCTION ${S}.datediff(p text, a text, b text) RETURNS bigint 
 $f$ SELECT ${S}.datediff(p, a::timestamp, b::timestamp) $f$;
 CREATE OR REPLACE FUNCTION ${S}.datediff(p text, a timestamptz, b timestamptz) RETURNS bigint LANGUAGE sql STABLE AS
 $f$ SELECT ${S}.datediff(p, a::timestamp, b::timestamp) $f$;
+-- TIME and TIMETZ (r_DATEDIFF_function): times of one day; TIMETZ values compared in UTC.
+CREATE OR REPLACE FUNCTION ${S}.datediff(p text, a time, b time) RETURNS bigint LANGUAGE sql IMMUTABLE AS
+$f$ SELECT ${S}.datediff(p, date '2000-01-01' + a, date '2000-01-01' + b) $f$;
+CREATE OR REPLACE FUNCTION ${S}.datediff(p text, a timetz, b timetz) RETURNS bigint LANGUAGE sql IMMUTABLE AS
+$f$ SELECT ${S}.datediff(p, (a AT TIME ZONE 'UTC')::time, (b AT TIME ZONE 'UTC')::time) $f$;
 
 -- DATE_TRUNC('datepart', timestamp) with Redshift's abbreviations; a date gives a timestamp (r_DATE_TRUNC).
 CREATE OR REPLACE FUNCTION ${S}.date_trunc(p text, ts timestamp) RETURNS timestamp LANGUAGE sql IMMUTABLE AS
@@ -169,14 +185,21 @@ CREATE OR REPLACE FUNCTION ${S}.date_trunc(p text, i interval) RETURNS interval 
 $f$ SELECT pg_catalog.date_trunc(${S}.datepart_checked(p), i) $f$;
 
 -- DATE_PART(datepart, {date|timestamp}) → double precision (r_DATE_PART_function).
-CREATE OR REPLACE FUNCTION ${S}.date_part(p text, ts timestamp) RETURNS double precision LANGUAGE sql IMMUTABLE AS
-$f$ SELECT pg_catalog.date_part(${S}.datepart_checked(p), ts) $f$;
+-- Milliseconds and microseconds are the fraction of the second only: DATE_PART(microsecond,
+-- timestamp '20220502 04:05:06.789') = 789000 (r_DATE_PART_function); the other parts are PostgreSQL's.
+CREATE OR REPLACE FUNCTION ${S}.date_part(p text, ts timestamp) RETURNS double precision LANGUAGE sql IMMUTABLE AS $f$
+  SELECT CASE ${S}.datepart_checked(p)
+    WHEN 'milliseconds' THEN pg_catalog.date_part('milliseconds', ts) - floor(pg_catalog.date_part('second', ts)) * 1000
+    WHEN 'microseconds' THEN pg_catalog.date_part('microseconds', ts) - floor(pg_catalog.date_part('second', ts)) * 1000000
+    ELSE pg_catalog.date_part(${S}.datepart_checked(p), ts) END
+$f$;
 CREATE OR REPLACE FUNCTION ${S}.date_part(p text, d date) RETURNS double precision LANGUAGE sql IMMUTABLE AS
-$f$ SELECT pg_catalog.date_part(${S}.datepart_checked(p), d::timestamp) $f$;
+$f$ SELECT ${S}.date_part(p, d::timestamp) $f$;
 CREATE OR REPLACE FUNCTION ${S}.date_part(p text, t text) RETURNS double precision LANGUAGE sql STABLE AS
-$f$ SELECT pg_catalog.date_part(${S}.datepart_checked(p), t::timestamp) $f$;
+$f$ SELECT ${S}.date_part(p, t::timestamp) $f$;
 CREATE OR REPLACE FUNCTION ${S}.date_part(p text, ts timestamptz) RETURNS double precision LANGUAGE sql STABLE AS
-$f$ SELECT pg_catalog.date_part(${S}.datepart_checked(p), ts) $f$;
+$f$ SELECT CASE WHEN ${S}.datepart_checked(p) IN ('milliseconds', 'microseconds') THEN ${S}.date_part(p, ts::timestamp)
+  ELSE pg_catalog.date_part(${S}.datepart_checked(p), ts) END $f$;
 CREATE OR REPLACE FUNCTION ${S}.date_part(p text, i interval) RETURNS double precision LANGUAGE sql IMMUTABLE AS
 $f$ SELECT pg_catalog.date_part(${S}.datepart_checked(p), i) $f$;
 
@@ -212,7 +235,9 @@ BEGIN
   IF base < 2 OR base > 36 THEN RAISE EXCEPTION 'STRTOL base must be between 2 and 36, got %', base; END IF;
   IF left(t, 1) IN ('-', '+') THEN neg := left(t, 1) = '-'; t := substr(t, 2); END IF;
   IF base = 16 AND left(t, 2) = '0x' THEN t := substr(t, 3); END IF;
-  IF t = '' THEN RAISE EXCEPTION 'STRTOL: "%" is not a number in base %', s, base; END IF;
+  -- "If num_string is empty or begins with the null character, the converted value is 0" (r_STRTOL);
+  -- the rewriter ends a literal at its null character (sql-literals.ts), so both arrive here as ''.
+  IF t = '' THEN RETURN 0; END IF;
   FOREACH c IN ARRAY regexp_split_to_array(t, '') LOOP
     d := strpos('0123456789abcdefghijklmnopqrstuvwxyz', c) - 1;
     IF d < 0 OR d >= base THEN RAISE EXCEPTION 'STRTOL: "%" is not a number in base %', s, base; END IF;
@@ -283,6 +308,7 @@ $f$ SELECT ${S}.json_or_null(j, true) IS NOT NULL AND json_typeof(${S}.json_or_n
 -- SUPER is emulated as jsonb (data-types.ts): JSON_PARSE / JSON_SERIALIZE convert (r_json_parse, r_json_serialize).
 CREATE OR REPLACE FUNCTION ${S}.json_parse(j text) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $f$ SELECT j::jsonb $f$;
 CREATE OR REPLACE FUNCTION ${S}.json_serialize(v jsonb) RETURNS text LANGUAGE sql IMMUTABLE AS $f$ SELECT v::text $f$;
+${SEMANTICS_SQL}
 `;
 
 export const COMPAT_VERSION = `rsrun compat ${createHash('sha256').update(INSTALL_SQL).digest('hex').slice(0, 16)}`;

@@ -171,6 +171,8 @@ async function runCopy(
   const errors: string[] = [];
   for (const key of keys) {
     let data = await store.get(plan.bucket, key);
+    // A zero-byte object holds no rows, compressed or not (UNLOAD writes such files for empty slices).
+    if (data.length === 0) continue;
     if (plan.gzip) {
       try {
         data = gunzipSync(data);

@@ -9,10 +9,12 @@
  * (JSON_EXTRACT_PATH_TEXT on json, DATE_TRUNC without Redshift's date-part abbreviations) are
  * not shadowed for SQL that is not Redshift's.
  */
-import { sqlString } from './sql-literals';
+import { hasRedshiftEscapes, redshiftLiteralValue, sqlString } from './sql-literals';
 import { COMPAT_SCHEMA, COMPAT_FUNCTIONS } from './compat-schema';
+import { TEXT_FIRST_FUNCTIONS } from './compat-semantics';
 import { rewriteType } from './data-types';
 import { RewriteContext } from './rewrite-context';
+import { concatenationChain } from './string-concatenation';
 import { codeTokens, tokenizeSql } from '../../sql-tokens';
 
 /** Functions whose Redshift form takes a bare date part as first argument (r_Dateparts_for_datetime_functions). */
@@ -30,14 +32,28 @@ const RENAMES: Record<string, string> = {
 };
 
 export function rewriteExpressions(ctx: RewriteContext, from = 0, to = ctx.tokens.length - 1): void {
+  const chained = new Set<number>();
   for (let i = from; i <= to; i++) {
     const t = ctx.tok(i);
     if (!t) break;
+    if (t.kind === 'operator' && t.text === '+' && !chained.has(i)) {
+      for (const p of concatenationChain(ctx, i)) chained.add(p);
+      continue;
+    }
+    if (hasRedshiftEscapes(t)) {
+      literal(ctx, i);
+      continue;
+    }
     if (t.kind === 'operator' && t.text === '::') {
       rewriteType(ctx, i + 1, 'cast');
       continue;
     }
     if (t.kind !== 'word') continue;
+    if (isMaxLengthType(ctx, i)) {
+      // VARCHAR(MAX) wherever a type is written: PL/pgSQL DECLARE sections, RETURNS, arguments (r_Character_types).
+      rewriteType(ctx, i, 'cast');
+      continue;
+    }
     const qualified = ctx.isSymbol(i - 1, '.');
     if (qualified) continue;
     const w = t.upper;
@@ -68,10 +84,36 @@ export function rewriteExpressions(ctx: RewriteContext, from = 0, to = ctx.token
       i = listagg(ctx, i);
     } else if (w === 'MEDIAN') {
       i = median(ctx, i);
-    } else if (COMPAT_FUNCTIONS.has(t.text.toLowerCase())) {
+    } else if (w === 'AVG') {
+      i = average(ctx, i);
+    } else if (w === 'EXTRACT') {
+      i = extract(ctx, i);
+    } else if (COMPAT_FUNCTIONS.has(t.text.toLowerCase()) || Object.hasOwn(TEXT_FIRST_FUNCTIONS, t.text.toLowerCase())) {
       ctx.insertBefore(i, `${COMPAT_SCHEMA}.`);
     }
   }
+}
+
+/** A literal with backslash escapes becomes the standard literal of the value Redshift reads. */
+function literal(ctx: RewriteContext, i: number): void {
+  const value = redshiftLiteralValue((ctx.tok(i) as { text: string }).text);
+  if (value === undefined) {
+    throw ctx.invalid(i, 'invalid byte sequence for encoding "UTF8" in a string literal', 'octal/hex escapes must spell UTF-8 bytes');
+  }
+  ctx.replace(i, i, sqlString(value));
+}
+
+/** `VARCHAR(MAX)`, `CHARACTER VARYING(MAX)`, `NVARCHAR(MAX)`, `CHAR(MAX)` not rewritten yet. */
+function isMaxLengthType(ctx: RewriteContext, i: number): boolean {
+  const open = ctx.isWord(i + 1, 'VARYING') ? i + 2 : i + 1;
+  return (
+    ctx.isWord(i, 'VARCHAR', 'NVARCHAR', 'CHARACTER', 'CHAR', 'NCHAR') &&
+    ctx.isSymbol(open, '(') &&
+    ctx.isWord(open + 1, 'MAX') &&
+    ctx.isSymbol(open + 2, ')') &&
+    ctx.untouched(i, open + 2) &&
+    !ctx.isSymbol(i - 1, '.')
+  );
 }
 
 function castType(ctx: RewriteContext, open: number): void {
@@ -120,9 +162,12 @@ function decode(ctx: RewriteContext, i: number): number {
 }
 
 /**
- * LISTAGG(expr [, delimiter]) WITHIN GROUP (ORDER BY ...) → string_agg(expr::text, delimiter ORDER BY ...).
- * Without a delimiter values are concatenated (r_LISTAGG). As a window function (OVER) with
- * WITHIN GROUP, PostgreSQL cannot order inside the window aggregate: an error says so.
+ * LISTAGG([DISTINCT] expr [, delimiter]) [WITHIN GROUP (ORDER BY ...)] (r_LISTAGG): "NULL values
+ * and empty strings are ignored", the default delimiter concatenates. Rewritten as
+ * array_to_string over array_agg(... ORDER BY ...), which accepts DISTINCT with the documented
+ * `listagg(distinct x, ', ') within group (order by x)`; empty strings are removed from the
+ * array and a list of nothing is NULL. The window form with WITHIN GROUP has no PostgreSQL
+ * equivalent (no ordered aggregates over windows): an error says so.
  */
 function listagg(ctx: RewriteContext, i: number): number {
   const open = i + 1;
@@ -130,13 +175,9 @@ function listagg(ctx: RewriteContext, i: number): number {
   const args = ctx.args(open);
   if (args.length < 1 || args.length > 2) throw ctx.invalid(i, 'LISTAGG takes (expression [, delimiter])', 'see r_LISTAGG');
   const [expr, delim] = args as [[number, number], [number, number] | undefined];
-  let distinct = '';
-  let e0 = expr[0];
-  if (ctx.isWord(e0, 'DISTINCT')) {
-    distinct = 'DISTINCT ';
-    e0++;
-  }
-  const value = `(${ctx.text(e0, expr[1])})::text`;
+  const distinct = ctx.isWord(expr[0], 'DISTINCT');
+  const e0 = distinct ? expr[0] + 1 : expr[0];
+  const value = ctx.text(e0, expr[1]);
   const delimiter = delim ? ctx.text(delim[0], delim[1]) : "''";
   let orderBy = '';
   let end = close;
@@ -144,34 +185,95 @@ function listagg(ctx: RewriteContext, i: number): number {
     const wgClose = ctx.close(close + 3);
     orderBy = ` ${ctx.text(close + 4, wgClose - 1)}`;
     end = wgClose;
-    if (ctx.isWord(end + 1, 'OVER')) {
+    if (distinct && !ordersBy(ctx, close + 4, wgClose - 1, value)) {
       throw ctx.unsupported(
         i,
-        'LISTAGG ... WITHIN GROUP (ORDER BY ...) OVER (...)',
-        'aggregate with GROUP BY and join back, or drop WITHIN GROUP from the window form',
+        'LISTAGG(DISTINCT x) WITHIN GROUP (ORDER BY another expression)',
+        'order a DISTINCT list by the listed expression itself',
       );
     }
-    if (distinct && orderBy) {
-      // PostgreSQL requires DISTINCT aggregates to order by the aggregated value itself.
-      orderBy = orderBy.replace(/^\s*ORDER\s+BY\s+/i, ' ORDER BY ');
-    }
   }
-  return replaceWhole(ctx, i, end, `string_agg(${distinct}${value}, ${delimiter}${orderBy})`);
+  let list = `array_agg(${distinct ? 'DISTINCT ' : ''}(${value})${orderBy})`;
+  if (ctx.isWord(end + 1, 'OVER')) {
+    // The window form (r_WF_LISTAGG: OVER ([PARTITION BY ...]) only): PostgreSQL cannot order inside
+    // a window aggregate, so the window itself is ordered and framed over the whole partition.
+    const overOpen = end + 2;
+    const overClose = ctx.close(overOpen);
+    const partition = ctx.text(overOpen + 1, overClose - 1);
+    list = `array_agg((${value})) OVER (${partition}${orderBy} ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)`;
+    if (distinct) list = `${COMPAT_SCHEMA}.array_distinct(${list})`;
+    end = overClose;
+  }
+  return replaceWhole(ctx, i, end, `NULLIF(array_to_string(array_remove((${list})::text[], ''), ${delimiter}), '')`);
 }
 
-/** MEDIAN(expr) = PERCENTILE_CONT(0.5) WITHIN GROUP (ORDER BY expr) (r_MEDIAN). */
+/** Is `ORDER BY a [ASC|DESC] ...` between `from..to` ordering by `value` alone? */
+function ordersBy(ctx: RewriteContext, from: number, to: number, value: string): boolean {
+  const norm = (text: string) => text.replace(/[\s()]+/g, '').toLowerCase();
+  const keys = ctx
+    .text(from, to)
+    .replace(/^\s*ORDER\s+BY\s+/i, '')
+    .replace(/\s+(ASC|DESC)\b|\s+NULLS\s+(FIRST|LAST)\b/gi, '');
+  return norm(keys) === norm(value);
+}
+
+/**
+ * AVG(x): BIGINT for integer x, DECIMAL(38, s) for DECIMAL(p, s), DOUBLE PRECISION for floats
+ * (r_AVG). PostgreSQL returns numeric for integers, so the result is passed through
+ * avg_as(AVG(x), MIN(x)), MIN(x) telling the function x's type (compat-semantics.ts).
+ */
+function average(ctx: RewriteContext, i: number): number {
+  const open = i + 1;
+  const close = ctx.close(open);
+  const [arg] = ctx.args(open);
+  if (!arg) return close;
+  const quantifier = ctx.isWord(arg[0], 'DISTINCT', 'ALL') ? `${ctx.tok(arg[0])?.text ?? ''} ` : '';
+  const inner = rewrittenText(ctx, quantifier ? arg[0] + 1 : arg[0], arg[1]);
+  const { end, over } = windowClause(ctx, close);
+  ctx.replace(i, end, `${COMPAT_SCHEMA}.avg_as(${ctx.tok(i)?.text ?? 'avg'}(${quantifier}${inner})${over}, min(${inner})${over})`);
+  return end;
+}
+
+/**
+ * EXTRACT(part FROM expr) → extract_part('part', expr): Redshift returns the integer of that part
+ * alone (r_EXTRACT_function, r_Dateparts_for_datetime_functions; compat-semantics.ts).
+ */
+function extract(ctx: RewriteContext, i: number): number {
+  const open = i + 1;
+  const close = ctx.close(open);
+  const part = ctx.tok(open + 1);
+  if (!part || !ctx.isWord(open + 2, 'FROM') || close <= open + 3) return close;
+  const name = part.kind === 'string' ? part.text : sqlString(part.text.toLowerCase());
+  ctx.replace(i, close, `${COMPAT_SCHEMA}.extract_part(${name}, ${rewrittenText(ctx, open + 3, close - 1)})`);
+  return close;
+}
+
+/** The text of tokens `from..to` with the Redshift expressions inside it rewritten. */
+function rewrittenText(ctx: RewriteContext, from: number, to: number): string {
+  const text = ctx.text(from, to);
+  const inner = new RewriteContext(text, codeTokens(tokenizeSql(text, ctx.where.file)), ctx.where);
+  rewriteExpressions(inner);
+  return inner.apply();
+}
+
+/**
+ * MEDIAN(expr) [OVER ([PARTITION BY ...])] (r_MEDIAN, r_WF_MEDIAN): the partition's values are
+ * collected with array_agg, which PostgreSQL allows as a window function too, and reduced by
+ * median_of (compat-semantics.ts), which also gives Redshift's result type.
+ */
 function median(ctx: RewriteContext, i: number): number {
   const open = i + 1;
   const close = ctx.close(open);
-  if (ctx.isWord(close + 1, 'OVER')) {
-    throw ctx.unsupported(
-      i,
-      'MEDIAN(...) OVER (...)',
-      'PostgreSQL has no ordered-set window aggregates: compute the median per group with GROUP BY and join back',
-    );
-  }
-  const inner = ctx.text(open + 1, close - 1);
-  return replaceWhole(ctx, i, close, `percentile_cont(0.5) WITHIN GROUP (ORDER BY ${inner})`);
+  const { end, over } = windowClause(ctx, close);
+  ctx.replace(i, end, `${COMPAT_SCHEMA}.median_of(array_agg(${rewrittenText(ctx, open + 1, close - 1)})${over})`);
+  return end;
+}
+
+/** `OVER (...)` or `OVER name` after token `close`, rewritten; `end` is its last token (or `close`). */
+function windowClause(ctx: RewriteContext, close: number): { end: number; over: string } {
+  if (!ctx.isWord(close + 1, 'OVER')) return { end: close, over: '' };
+  const end = ctx.isSymbol(close + 2, '(') ? ctx.close(close + 2) : close + 2;
+  return { end, over: ` ${rewrittenText(ctx, close + 1, end)}` };
 }
 
 /**

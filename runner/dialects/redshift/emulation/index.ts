@@ -12,14 +12,12 @@
 import type { ResolvedConfig } from '../../../config/types';
 import type { Session } from '../../../warehouse/warehouse';
 import type { RewrittenStatement, StatementLocation, StatementRewriter } from '../../rewriter';
-import { codeTokens, loadSqlTokenizer, tokenizeSql } from '../../sql-tokens';
+import { loadSqlTokenizer } from '../../sql-tokens';
 import { installCompatSchema } from './compat-schema';
-import { copyFromS3, isS3Copy, type LoadMethod } from './copy-from-s3';
-import { rewriteExpressions } from './expressions';
+import type { LoadMethod } from './copy-from-s3';
 import { LocalDirectoryStore, type ObjectStore } from './object-store';
-import { RewriteContext } from './rewrite-context';
-import { NOTHING_TO_RUN, rewriteTableDdl } from './table-ddl';
-import { unloadToS3 } from './unload-to-s3';
+import { rewriteStatement } from './rewrite-statement';
+import { SessionSettings } from './session-settings';
 
 export type { ObjectStore } from './object-store';
 export { LocalDirectoryStore } from './object-store';
@@ -29,16 +27,28 @@ export interface RedshiftEmulationOptions {
   s3Store: ObjectStore;
   /** How COPY loads rows: `copy` (COPY FROM STDIN, default) or `insert` (the embedded engine). */
   loadWith?: LoadMethod;
+  /**
+   * Receives one line per statement accepted without local effect ("V3__x.sql:12: GRANT skipped
+   * locally: ..."). Default: printed on stderr.
+   */
+  onNotice?: (message: string) => void;
 }
 
 export function createRedshiftEmulation(options: RedshiftEmulationOptions): StatementRewriter {
+  // Session settings follow the order statements are rewritten in, which is the order they run.
+  const env = {
+    store: options.s3Store,
+    loadWith: options.loadWith ?? 'copy',
+    settings: new SessionSettings(),
+    notice: options.onNotice ?? ((message: string) => process.stderr.write(`rsrun: notice: ${message}\n`)),
+  };
   return {
     async prepare(session: Session): Promise<void> {
       await loadSqlTokenizer();
       await installCompatSchema(session);
     },
     rewrite(statement: string, where: StatementLocation): RewrittenStatement[] {
-      return rewriteStatement(statement, where, options.s3Store, options.loadWith ?? 'copy');
+      return rewriteStatement(statement, where, env);
     },
   };
 }
@@ -49,7 +59,10 @@ export function createRedshiftEmulation(options: RedshiftEmulationOptions): Stat
  * `s3_endpoint`, an S3-compatible server): never the report store `[s3]`, which holds reports, not
  * the data a project loads. The tokenizer is loaded here, so `rewrite` works even before the first `prepare`.
  */
-export async function createRewriterForConfig(config: ResolvedConfig): Promise<StatementRewriter | undefined> {
+export async function createRewriterForConfig(
+  config: ResolvedConfig,
+  onNotice?: (message: string) => void,
+): Promise<StatementRewriter | undefined> {
   if (!config.env.emulateRedshift) return undefined;
   await loadSqlTokenizer();
   const source = config.env.copySource;
@@ -60,57 +73,9 @@ export async function createRewriterForConfig(config: ResolvedConfig): Promise<S
   } else {
     s3Store = new LocalDirectoryStore(source.dir);
   }
-  return createRedshiftEmulation({ s3Store, loadWith: config.env.engine === 'embedded' ? 'insert' : 'copy' });
-}
-
-export function rewriteStatement(
-  statement: string,
-  where: StatementLocation,
-  store: ObjectStore,
-  loadWith: LoadMethod = 'copy',
-): RewrittenStatement[] {
-  const tokens = codeTokens(tokenizeSql(statement, where.file));
-  if (tokens.length === 0) return [{ kind: 'sql', sql: statement }];
-  const ctx = new RewriteContext(statement, tokens, where);
-  if (isS3Copy(ctx)) return [copyFromS3(ctx, store, loadWith)];
-  if (ctx.isWord(0, 'UNLOAD')) return [unloadToS3(ctx, store, (sql) => rewriteSql(sql, where))];
-  if (rewriteTableDdl(ctx) === NOTHING_TO_RUN) return [];
-  rewriteExpressions(ctx);
-  if (isRoutineDefinition(ctx)) rewriteRoutineBody(ctx);
-  return [{ kind: 'sql', sql: ctx.apply() }];
-}
-
-/** Rewrites a statement that must stay one plain SQL statement (the query inside UNLOAD). */
-function rewriteSql(sql: string, where: StatementLocation): string {
-  const ctx = new RewriteContext(sql, codeTokens(tokenizeSql(sql, where.file)), where);
-  rewriteExpressions(ctx);
-  return ctx.apply();
-}
-
-function isRoutineDefinition(ctx: RewriteContext): boolean {
-  let i = 1;
-  if (!ctx.isWord(0, 'CREATE')) return false;
-  if (ctx.isWord(i, 'OR') && ctx.isWord(i + 1, 'REPLACE')) i += 2;
-  return ctx.isWord(i, 'PROCEDURE', 'FUNCTION');
-}
-
-/**
- * Stored procedures (r_CREATE_PROCEDURE) and SQL UDFs carry their body as a dollar-quoted string:
- * Redshift functions called inside it are rewritten like any other statement's.
- */
-function rewriteRoutineBody(ctx: RewriteContext): void {
-  ctx.tokens.forEach((t, i) => {
-    if (t.kind !== 'string' || !t.text.startsWith('$') || !ctx.isWord(i - 1, 'AS')) return;
-    const tag = /^\$[^$]*\$/.exec(t.text)?.[0] as string;
-    const body = t.text.slice(tag.length, t.text.length - tag.length);
-    let bodyTokens;
-    try {
-      bodyTokens = codeTokens(tokenizeSql(body, ctx.where.file));
-    } catch {
-      return; // not lexable as SQL (another language's body): the server will judge it as written
-    }
-    const inner = new RewriteContext(body, bodyTokens, ctx.where);
-    rewriteExpressions(inner);
-    if (inner.changed) ctx.replace(i, i, `${tag}${inner.apply()}${tag}`);
+  return createRedshiftEmulation({
+    s3Store,
+    loadWith: config.env.engine === 'embedded' ? 'insert' : 'copy',
+    ...(onNotice ? { onNotice } : {}),
   });
 }

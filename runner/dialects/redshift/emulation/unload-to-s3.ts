@@ -17,7 +17,7 @@ import type { Session } from '../../../warehouse/warehouse';
 import { parseOptions, rejectOptions, singleChar } from './load-options';
 import { parseS3Url, type ObjectStore } from './object-store';
 import type { RewriteContext } from './rewrite-context';
-import { sqlString, stringValue } from './sql-literals';
+import { expressionStringValue, sqlString, stringValue } from './sql-literals';
 
 const REJECTED = {
   PARQUET: 'unload as CSV for local runs',
@@ -44,7 +44,9 @@ export function unloadToS3(ctx: RewriteContext, store: ObjectStore, rewriteSql: 
   const { bucket, key: prefix } = parseS3Url(target, where);
   const options = parseOptions(ctx, 6);
   rejectOptions(ctx, options, REJECTED);
-  const query = rewriteSql(stringValue(ctx.tok(2)) as string);
+  const text = expressionStringValue(ctx.tok(2));
+  if (text === undefined) throw ctx.invalid(2, 'invalid byte sequence for encoding "UTF8" in the UNLOAD query', 'see r_UNLOAD');
+  const query = rewriteSql(text);
   const csv = options.has('CSV');
   const delimiter = singleChar(ctx, options, 'DELIMITER', csv ? ',' : '|');
   const parallel = options.get('PARALLEL')?.value;

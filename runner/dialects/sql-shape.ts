@@ -3,7 +3,7 @@
  * CREATE TABLE column lists and the relations a query reads. Not a parser: each helper reads
  * the token shapes the Redshift and PostgreSQL grammars share and gives up quietly otherwise.
  */
-import { closingBracket, identName, isSymbol, isWord, type SqlToken } from '../dialects/sql-tokens';
+import { closingBracket, identName, isSymbol, isWord, type SqlToken } from './sql-tokens';
 
 export interface QualifiedName {
   /** Folded parts: lower-case for unquoted words, as written for quoted identifiers. */

@@ -1,0 +1,37 @@
+/**
+ * Shared by the lint test and the emulation test: both must refuse every one of these.
+ */
+/** Statements PostgreSQL accepts and Redshift rejects (issue 12 defect 10, and the lint's older rules). */
+export const REJECTED_BY_REDSHIFT: string[] = [
+  'CREATE TABLE t (id SERIAL, v INT)',
+  'CREATE SEQUENCE s',
+  "SELECT nextval('s')",
+  'CREATE TABLE t (tags INT[])',
+  'SELECT ARRAY[1, 2]',
+  'CREATE INDEX i ON t (a)',
+  'CREATE TRIGGER tr AFTER INSERT ON t FOR EACH ROW EXECUTE FUNCTION f()',
+  'INSERT INTO t VALUES (1) ON CONFLICT DO NOTHING',
+  'DELETE FROM t WHERE a = 1 RETURNING a',
+  'CREATE EXTENSION hstore',
+  'CREATE TABLE t (doc JSONB)',
+  "CREATE TYPE mood AS ENUM ('sad', 'ok')",
+  "DO $$ BEGIN RAISE NOTICE 'x'; END $$",
+  'CREATE TABLE t (a INT CHECK (a > 0))',
+  'CREATE TABLE t (a INT) PARTITION BY RANGE (a)',
+  'CREATE TABLE t (a INT) TABLESPACE fast',
+  'SELECT a FROM t ORDER BY a COLLATE "C"',
+  'SELECT * FROM (VALUES (1), (2)) v(a)',
+  'CREATE TABLE t (a INT, b INT GENERATED ALWAYS AS (a * 2) STORED)',
+  'SELECT DISTINCT ON (a) a, b FROM t ORDER BY a, b',
+  'SELECT count(*) FILTER (WHERE a > 1) FROM t',
+  'CREATE UNLOGGED TABLE t (a INT)',
+  'CREATE TABLE t (a INT) WITH (fillfactor = 70)',
+  'CREATE TABLE t (id INT GENERATED ALWAYS AS IDENTITY, v INT)',
+  "SELECT string_agg(a, ',') FROM t",
+  'SELECT array_agg(a) FROM t',
+  "SELECT format('%s-%s', a, b) FROM t",
+  'SELECT * FROM t WHERE a IS DISTINCT FROM b',
+  "COPY t FROM '/tmp/t.csv' WITH (FORMAT csv)",
+  'SELECT t.a, g FROM t, LATERAL generate_series(1, t.a) g',
+  'SELECT listagg(a) WITHIN GROUP (ORDER BY a), listagg(b) WITHIN GROUP (ORDER BY b) FROM t',
+];
