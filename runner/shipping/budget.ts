@@ -5,6 +5,7 @@
  * spent, requests in flight are aborted (their AbortSignal), nothing new starts, and the run stays
  * in the spool for `rsrun ship`, like any other shipping failure.
  */
+import { setMaxListeners } from 'node:events';
 import { ShippingError } from '../errors';
 import type { RetryOptions } from '../retry';
 
@@ -19,6 +20,9 @@ export class ShippingBudget {
     this.timer = setTimeout(() => this.controller.abort(this.error()), ms);
     // Requests in flight keep the process alive; the timer alone must not.
     this.timer.unref();
+    // Every upload in flight and every backoff wait listens to the one signal (each removes its
+    // listener when done): 8 parallel uploads plus their retries pass Node's default warning at 10.
+    setMaxListeners(64, this.controller.signal);
   }
 
   /** Aborted when the budget is spent: give it to every SDK call (`send(command, { abortSignal })`). */

@@ -221,24 +221,27 @@ export async function shipRuns(config: ResolvedConfig, logger: Logger, runDirs?:
     : (await listSpool(config.project.reportsDir)).map((e) => ({ runDir: e.runDir, marker: e.marker, explicit: false }));
   const out: RunShipment[] = [];
   if (targets.length === 0) return out;
-  const budget = new ShippingBudget(config.shipTimeoutMs);
-  const store = await openStore(config, budget.signal);
-  try {
-    for (const t of targets) {
-      if (t.marker && isLiveRun(t.marker)) {
-        out.push({ runDir: t.runDir, runId: t.marker.runId, skipped: `still running (pid ${t.marker.pid})` });
-        continue;
-      }
-      const run = await identityOf(t.runDir, t.marker, config);
-      const shipment: RunShipment = { runDir: t.runDir, runId: run.runId };
+  for (const t of targets) {
+    if (t.marker && isLiveRun(t.marker)) {
+      out.push({ runDir: t.runDir, runId: t.marker.runId, skipped: `still running (pid ${t.marker.pid})` });
+      continue;
+    }
+    const run = await identityOf(t.runDir, t.marker, config);
+    const shipment: RunShipment = { runDir: t.runDir, runId: run.runId };
+    // `ship_timeout` bounds the shipping of one run, here as at the end of a deploy: a backlog of
+    // spooled runs is not cut short by the time the first ones took. A store per run, because its
+    // requests are aborted by that run's budget.
+    const budget = new ShippingBudget(config.shipTimeoutMs);
+    const store = await openStore(config, budget.signal);
+    try {
       Object.assign(shipment, await sendMetrics(config, t.runDir, undefined, logger, masker, budget));
       if (t.marker || t.explicit)
         Object.assign(shipment, await sendFiles(store, t.runDir, run, t.marker, logger, masker, budget, siteSettings(config)));
-      out.push(shipment);
+    } finally {
+      store.close();
+      budget.dispose();
     }
-  } finally {
-    store.close();
-    budget.dispose();
+    out.push(shipment);
   }
   return out;
 }
