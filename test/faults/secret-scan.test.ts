@@ -87,7 +87,6 @@ describe('fault campaign: secret scan', function () {
     [
       '[project]',
       'name = scan',
-      'ship_timeout = 5s',
       '',
       '[env.scan]',
       'engine = postgres',

@@ -100,7 +100,11 @@ export async function deployedState(database: string, tables: string[], server: 
   return withClient(
     database,
     async (c) => {
-      const out: unknown[] = [(await c.query(SNAPSHOT[2] as string)).rows];
+      // Temporary tables are left out: on the embedded engine every client shares PGlite's one
+      // session, so a killed runner's staging table outlives it until the server restarts (a leak
+      // reported to the engine's owner; on PostgreSQL they go with the killed session).
+      const columns = (await c.query<{ table_schema: string }>(SNAPSHOT[2] as string)).rows;
+      const out: unknown[] = [columns.filter((r) => !r.table_schema.startsWith('pg_temp'))];
       for (const t of tables) out.push((await c.query(`SELECT * FROM ${t} ORDER BY 1, 2`)).rows);
       const history = await c.query(
         'SELECT version, description, type, script, checksum, success, statements_done FROM rsrun.rsrun_history ORDER BY installed_rank',
