@@ -209,7 +209,7 @@ function changeset(file: string, rel: string, { name: section, line: sectionLine
         line,
         hint: 'number each statement once: query0, query1, ...',
       });
-    numbered.push({ n, stmt: { sql, index: 0, line, offset: 0 } });
+    numbered.push({ n, stmt: { sql, index: 0, line, offset: 0, key } });
   }
   if (numbered.length === 0)
     throw new InputError(`changeset [${section}] has no statements`, { file, line: sectionLine, hint: 'add query0 = ...' });
