@@ -678,7 +678,8 @@ const fixtures: CorpusCase[] = [
     title: 'expect csv with an unclosed quote',
     files: { 'tests/bad.sql': '-- rsrun:test x\n-- rsrun:expect csv rows.csv\nselect 1 as a;\n', 'tests/rows.csv': 'a\n"1\n' },
     code: 2,
-    where: /rows\.csv:2\b/,
+    // The CSV parser's words: `rows.csv: ... at line 2` (or `rows.csv:2`).
+    where: /rows\.csv(?::2\b|\b.*\bline 2\b)/,
   },
   {
     id: 'fixture-load-missing',
@@ -697,7 +698,7 @@ const fixtures: CorpusCase[] = [
       'tests/o.csv': 'id,status\n1,paid\n2\n',
     },
     code: 2,
-    where: /o\.csv:3\b/,
+    where: /o\.csv(?::3\b|\b.*\bline 3\b)/,
   },
 ];
 
