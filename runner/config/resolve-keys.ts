@@ -128,7 +128,10 @@ export function parseValue(def: KeyDef, { value, where }: RawValue, baseDir: str
     case 'list':
       return parseList(value);
     case 'path':
-      return path.resolve(baseDir, value.trim());
+      // Written in a file (or a default): relative to the project. Typed in a shell (a flag, an
+      // environment variable): relative to where it was typed, as every command-line tool reads it;
+      // the Jenkinsfile's RSRUN_REPORTS_DIR=reports means the workspace's reports/, not sql/reports/.
+      return path.resolve(where.file !== undefined || where.source === 'default' ? baseDir : process.cwd(), value.trim());
     case 'identifier':
       return identifier(value.trim(), where);
     case 'string':
