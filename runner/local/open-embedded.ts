@@ -28,6 +28,8 @@ export const DEFAULT_IDLE_TIMEOUT_MS = 15 * 60_000;
  * unset, only for a person at a terminal (stdout a TTY, not CI), never for scripts, CI and tests,
  * which must not leave processes behind.
  */
+// Node types `isTTY` as boolean, but it is undefined when stdout is not a terminal.
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-boolean-literal-compare
 export function mayStartServer(env: NodeJS.ProcessEnv = process.env, interactive = process.stdout.isTTY === true): boolean {
   const setting = env[LOCAL_SERVER_ENV]?.trim().toLowerCase();
   if (setting === 'auto' || setting === 'on') return true;

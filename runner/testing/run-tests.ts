@@ -88,6 +88,8 @@ export async function executeTests(tests: TestCase[], options: ExecuteAllOptions
     }
   };
   await Promise.all(Array.from({ length: workers }, worker));
+  // The first worker's error, rethrown unchanged after all workers stopped.
+  // eslint-disable-next-line @typescript-eslint/only-throw-error
   if (fatal !== undefined) throw fatal;
   return tests.map((t) => outcomes.get(t.id) as TestOutcome);
 }

@@ -184,7 +184,7 @@ async function parseExpect(
     case 'csv': {
       const [file, ...flags] = args;
       if (!file) fail(line, '`expect csv` needs a file', 'write `-- rsrun:expect csv expected/top_customers.csv`');
-      const csvPath = path.resolve(path.dirname(absFile), file as string);
+      const csvPath = path.resolve(path.dirname(absFile), file);
       let content: string;
       try {
         content = await readFile(csvPath, 'utf8');
@@ -242,7 +242,7 @@ export function parseCsvCells(content: string, file: string): (string | null)[][
       skip_empty_lines: true,
       relax_column_count: false,
       cast: (value, ctx) => (!ctx.quoting && value === '' ? null : value),
-    }) as (string | null)[][];
+    });
   } catch (err) {
     throw new InputError(`malformed CSV: ${(err as Error).message}`, { file, cause: err });
   }

@@ -4,11 +4,11 @@
  */
 import path from 'node:path';
 import { initProject } from '../../init/index';
-import type { CommandInput } from '../program';
+import type { CommandInput } from '../command-input';
 import { printLine } from '../output';
 
 export async function run(input: CommandInput): Promise<number> {
-  const opt = (key: string) => (typeof input.options[key] === 'string' ? (input.options[key] as string) : undefined);
+  const opt = (key: string) => (typeof input.options[key] === 'string' ? input.options[key] : undefined);
   const dir = path.resolve(input.operands[0] ?? input.global.projectDir ?? '.');
   const result = await initProject({
     dir,

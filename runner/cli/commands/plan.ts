@@ -4,7 +4,7 @@ import { migratorFor } from '../../operations/migrator-for';
 import { withWarehouse } from '../../operations/runtime';
 import { formatTable, printJson, printLine } from '../output';
 import { jsonOutput } from '../options';
-import type { CommandInput } from '../program';
+import type { CommandInput } from '../command-input';
 import { withConfig } from '../runtime';
 
 /** `rsrun plan`: pending migrations and their SQL, in apply order; changes nothing. */

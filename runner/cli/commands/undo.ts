@@ -2,7 +2,7 @@ import { migratorFor } from '../../operations/migrator-for';
 import { withWarehouse } from '../../operations/runtime';
 import { undoOptions } from '../options';
 import { printJson } from '../output';
-import type { CommandInput } from '../program';
+import type { CommandInput } from '../command-input';
 import { asRecordedRun } from '../runtime';
 
 /** `rsrun undo --to V`: run U scripts newest first down to version V. */

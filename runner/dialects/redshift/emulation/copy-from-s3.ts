@@ -301,6 +301,7 @@ async function objectKeys(store: ObjectStore, plan: CopyPlan, where: { file?: st
 
 function splitRecords(text: string, plan: CopyPlan): string[][] {
   if (plan.csv) {
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- csv-parse's typed overload wants `columns`
     return parseCsv(text, {
       delimiter: plan.delimiter,
       quote: plan.quote,
@@ -336,7 +337,7 @@ function splitRecords(text: string, plan: CopyPlan): string[][] {
     }
     atStart = false;
     if (plan.escape && c === '\\' && i + 1 < text.length) {
-      field += text[++i];
+      field += text.charAt(++i);
     } else if (c === plan.delimiter) {
       fields.push(field);
       field = '';
