@@ -12,7 +12,7 @@
  */
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -51,7 +51,11 @@ export async function stageNpmCache(contextDir: string, log: (line: string) => v
       maxBuffer: 16 * 1024 * 1024,
       timeout: 10 * 60_000,
     });
-    await writeFile(path.join(cacheDir, STAMP), `${lockHash}\n`);
+    // A new file renamed over the stamp, never a write into it: the stamp may be a hard link to
+    // another tree's (the test harness links a staged cache in), whose cache was not restaged.
+    const stampTmp = path.join(cacheDir, `${STAMP}.${process.pid}.tmp`);
+    await writeFile(stampTmp, `${lockHash}\n`);
+    await rename(stampTmp, path.join(cacheDir, STAMP));
     return true;
   } catch (err) {
     throw new ContainerError(`could not stage npm dependencies for the image build: ${messageOf(err)}`, {

@@ -2,7 +2,7 @@
  * The store used without `[s3]`: a directory with the same layout as the bucket, so the embedded
  * default run produces `<reports-dir>/store/<env>/index.html` and the run folders beside it.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -30,15 +30,21 @@ export class LocalStore implements RunStore {
   async put(key: string, body: Buffer, _contentType: string): Promise<PutResult> {
     const target = this.file(key);
     await mkdir(path.dirname(target), { recursive: true });
-    // Write aside and rename: a reader never sees half a file, a crash never leaves one.
-    const tmp = `${target}.${process.pid}.tmp`;
+    // Write aside and rename: a reader never sees half a file, a crash never leaves one. The
+    // aside name is unique per write, not per process: runs published from one process at once
+    // (and derived pages written by each) would otherwise rename each other's file away.
+    const tmp = `${target}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
     await writeFile(tmp, body);
-    await rename(tmp, target);
-    // Verified by streaming the stored file through the hash, not by reading it whole again.
+    // Verified before the rename, by streaming the written file through the hash: after it, a
+    // concurrent writer of the same key may already have replaced the file.
     const sha256 = sha256Hex(body);
     const stored = createHash('sha256');
-    for await (const chunk of createReadStream(target)) stored.update(chunk as Buffer);
-    if (stored.digest('hex') !== sha256) throw new ShippingError(`stored copy of ${key} does not match what was written`, { file: target });
+    for await (const chunk of createReadStream(tmp)) stored.update(chunk as Buffer);
+    if (stored.digest('hex') !== sha256) {
+      await rm(tmp, { force: true });
+      throw new ShippingError(`stored copy of ${key} does not match what was written`, { file: target });
+    }
+    await rename(tmp, target);
     return { key, size: body.length, sha256 };
   }
 
