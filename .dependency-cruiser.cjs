@@ -29,6 +29,14 @@ const MAY_IMPORT = {
   init: ['config', 'errors', 'lint'],
 };
 
+/**
+ * Single files a layer may import beyond its table row. pg-warehouse words server errors as Redshift
+ * does when emulating it; the translator is a leaf (it imports nothing), so no cycle follows.
+ */
+const FILE_EXCEPTIONS = {
+  warehouse: ['^runner/dialects/redshift/emulation/redshift-errors\\.ts$'],
+};
+
 /** Sub-folders listed in MAY_IMPORT are layers of their own, not part of their parent. */
 const NESTED = Object.keys(MAY_IMPORT).filter((f) => f.includes('/'));
 
@@ -50,7 +58,10 @@ const layerRules = Object.entries(MAY_IMPORT).flatMap(([name, allowed]) => {
       comment: `runner/${name} may import only: ${allowed.join(', ') || 'nothing in runner/'} (docs/ARCHITECTURE.md)`,
       severity: 'error',
       from: { path: layer(name) },
-      to: { path: '^runner/', pathNot: [layer(name), ...plain(allowed).map(layer), ...typeOnly(allowed).map(layer)] },
+      to: {
+        path: '^runner/',
+        pathNot: [layer(name), ...plain(allowed).map(layer), ...typeOnly(allowed).map(layer), ...(FILE_EXCEPTIONS[name] ?? [])],
+      },
     },
   ];
   if (typeOnly(allowed).length > 0)

@@ -27,6 +27,8 @@ const EXTERNAL = [
   '@electric-sql/pglite',
   '@electric-sql/pglite-socket',
   'libpg-query',
+  // COPY ... LZOP: decompress.ts reads the package's .wasm from its own directory.
+  'lzo-wasm',
   '@aws-sdk/*',
   '@smithy/*',
   'dockerode',

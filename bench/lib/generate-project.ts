@@ -133,6 +133,8 @@ export async function writeRsrunProject(
       `user = ${target.user}`,
       `password = \${${passwordVar}}`,
       'ssl = disable',
+      // The peers run the same PostgreSQL SQL unrewritten: so does rsrun (emulation is on by default for postgres).
+      'emulate_redshift = false',
       '',
     ].join('\n'),
   );

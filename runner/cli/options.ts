@@ -4,6 +4,7 @@
  * defined once, where the option is declared (program.ts, container/command-options.ts), and
  * commander applies them; the few a parser needs itself are constants here.
  */
+import path from 'node:path';
 import type { TestSettings } from '../config/types';
 import { parseDuration, parseInteger } from '../config/values';
 import { parseShard } from '../config/load-config';
@@ -169,6 +170,23 @@ export function pipelineOptions(input: CommandInput): JsonOutput & {
     run: runOptions(o),
     testEnv: String(o.testEnv),
     prodEnv: String(o.prodEnv),
+  };
+}
+
+export interface InitOptions {
+  /** Absolute directory to initialise: the operand, else --project-dir, else the current one. */
+  dir: string;
+  name: string | undefined;
+  fromFlyway: string | undefined;
+  fromSeed: string | undefined;
+}
+
+export function initOptions(input: CommandInput): InitOptions {
+  return {
+    dir: path.resolve(input.operands[0] ?? input.global.projectDir ?? '.'),
+    name: str(input.options.name),
+    fromFlyway: str(input.options.fromFlyway),
+    fromSeed: str(input.options.fromSeed),
   };
 }
 

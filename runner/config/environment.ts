@@ -41,41 +41,10 @@ function dwEnvironments(dwDoc: IniDocument | undefined): IniSection[] {
 }
 
 export function resolveEnvironment(input: EnvironmentInput): EnvironmentConfig {
-  const { name, flags, env, doc, dwDoc, project, warnings } = input;
-  if (!/^[A-Za-z0-9_-]+$/.test(name)) {
-    throw new ConfigError(`environment name "${name}" is not valid`, { hint: 'use letters, digits, - and _' });
-  }
+  const { name, env, doc, dwDoc, project, warnings } = input;
   const label = `env.${name}`;
-  const section = doc?.sections.find((s) => s.name === `env.${name}`);
-  const dwSection = dwEnvironments(dwDoc).find((s) => s.name.toLowerCase() === name.toLowerCase());
-  if (!section && !dwSection && name !== DEFAULT_ENV) {
-    const known = [
-      DEFAULT_ENV,
-      ...(doc?.sections ?? []).filter((s) => s.name.startsWith('env.')).map((s) => s.name.slice(4)),
-      ...dwEnvironments(dwDoc).map((s) => s.name.toLowerCase()),
-    ];
-    throw new ConfigError(`unknown environment "${name}"`, {
-      ...(doc ? { file: doc.file } : {}),
-      hint: `known environments: ${[...new Set(known)].join(', ')}; add an [env.${name}] section to rsrun.ini`,
-    });
-  }
-
-  const values = new Map<string, RawValue>();
-  if (dwSection && dwDoc) {
-    for (const [key, raw] of iniValues(dwDoc, dwSection, env)) {
-      const ours = DW_KEYS[key];
-      if (ours) values.set(ours, raw);
-    }
-    values.set('engine', { value: 'redshift', where: { key: 'engine', source: `${path.basename(dwDoc.file)} (seed sample layout)` } });
-  }
-  for (const [key, raw] of iniValues(doc, section, env)) values.set(key, raw);
-  withEnvVars(ENV_KEYS, values, env, label, name);
-  const flagged: Record<string, string | undefined> = { host: flags.host, port: flags.port, database: flags.database, user: flags.user };
-  for (const [key, value] of Object.entries(flagged)) {
-    if (value !== undefined) values.set(key, { value, where: { key, source: `--${key}` } });
-  }
-  if (flags.fresh) values.set('fresh', { value: 'true', where: { key: 'fresh', source: '--fresh' } });
-
+  const { section, dwSection } = sectionsOf(name, doc, dwDoc);
+  const values = valuesOf(input, section, dwSection);
   const engineRaw = values.get('engine');
   const engine = engineRaw
     ? parseChoice<EngineKind>(engineRaw.value, ENV_KEYS.engine.choices, engineRaw.where)
@@ -126,6 +95,52 @@ export function resolveEnvironment(input: EnvironmentInput): EnvironmentConfig {
     secretKeys: e.secret_keys,
     raw,
   };
+}
+
+/** The environment's `[env.NAME]` section and dw_config.ini section; an unknown name lists the known ones. */
+function sectionsOf(
+  name: string,
+  doc: IniDocument | undefined,
+  dwDoc: IniDocument | undefined,
+): { section: IniSection | undefined; dwSection: IniSection | undefined } {
+  if (!/^[A-Za-z0-9_-]+$/.test(name)) {
+    throw new ConfigError(`environment name "${name}" is not valid`, { hint: 'use letters, digits, - and _' });
+  }
+  const section = doc?.sections.find((s) => s.name === `env.${name}`);
+  const dwSection = dwEnvironments(dwDoc).find((s) => s.name.toLowerCase() === name.toLowerCase());
+  if (!section && !dwSection && name !== DEFAULT_ENV) {
+    const known = [
+      DEFAULT_ENV,
+      ...(doc?.sections ?? []).filter((s) => s.name.startsWith('env.')).map((s) => s.name.slice(4)),
+      ...dwEnvironments(dwDoc).map((s) => s.name.toLowerCase()),
+    ];
+    throw new ConfigError(`unknown environment "${name}"`, {
+      ...(doc ? { file: doc.file } : {}),
+      hint: `known environments: ${[...new Set(known)].join(', ')}; add an [env.${name}] section to rsrun.ini`,
+    });
+  }
+  return { section, dwSection };
+}
+
+/** Every value set for the environment, lowest precedence first: dw_config.ini, rsrun.ini, variables, flags. */
+function valuesOf(input: EnvironmentInput, section: IniSection | undefined, dwSection: IniSection | undefined): Map<string, RawValue> {
+  const { name, flags, env, doc, dwDoc } = input;
+  const values = new Map<string, RawValue>();
+  if (dwSection && dwDoc) {
+    for (const [key, raw] of iniValues(dwDoc, dwSection, env)) {
+      const ours = DW_KEYS[key];
+      if (ours) values.set(ours, raw);
+    }
+    values.set('engine', { value: 'redshift', where: { key: 'engine', source: `${path.basename(dwDoc.file)} (seed sample layout)` } });
+  }
+  for (const [key, raw] of iniValues(doc, section, env)) values.set(key, raw);
+  withEnvVars(ENV_KEYS, values, env, `env.${name}`, name);
+  const flagged: Record<string, string | undefined> = { host: flags.host, port: flags.port, database: flags.database, user: flags.user };
+  for (const [key, value] of Object.entries(flagged)) {
+    if (value !== undefined) values.set(key, { value, where: { key, source: `--${key}` } });
+  }
+  if (flags.fresh) values.set('fresh', { value: 'true', where: { key: 'fresh', source: '--fresh' } });
+  return values;
 }
 
 /**

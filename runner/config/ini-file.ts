@@ -90,96 +90,119 @@ export function parseIni(input: string, file: string, dialect: IniDialect): IniD
   // A BOM is not whitespace to Python (the file would need encoding='utf-8-sig'); editors on
   // Windows write one, and refusing it helps nobody, so it is the one documented difference.
   const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
-  const rsrun = dialect === 'rsrun';
-  const fail = (message: string, line: number, hint: string) => new ConfigError(message, { file, line, hint });
-  const sections = new Map<string, Building>();
-  let defaults: Building | undefined;
-  let current: Building | undefined;
-  // The key a more indented line continues; '' (a line with no key name) continues nothing.
-  let key: string | undefined;
-  let indent = 0;
-  // configparser collects malformed lines and raises after the whole file, while duplicates and a
-  // missing header raise at once; the same order of precedence keeps the reported line the same.
-  let deferred: ConfigError | undefined;
   const lines = text.split(/\r\n|\r|\n/);
   if (lines.at(-1) === '') lines.pop();
-  lines.forEach((raw, index) => {
-    const lineNo = index + 1;
+  const reader = new IniReader(file, dialect === 'rsrun');
+  lines.forEach((raw, index) => reader.line(raw, index + 1));
+  return reader.finish();
+}
+
+/** `RawConfigParser._read`, one line at a time; the `rsrun` dialect adds its comment and quoting rules. */
+class IniReader {
+  private readonly sections = new Map<string, Building>();
+  private defaults: Building | undefined;
+  private current: Building | undefined;
+  /** The key a more indented line continues; '' (a line with no key name) continues nothing. */
+  private key: string | undefined;
+  private indent = 0;
+  /**
+   * configparser collects malformed lines and raises after the whole file, while duplicates and a
+   * missing header raise at once; the same order of precedence keeps the reported line the same.
+   */
+  private deferred: ConfigError | undefined;
+
+  constructor(
+    private readonly file: string,
+    private readonly rsrun: boolean,
+  ) {}
+
+  line(raw: string, lineNo: number): void {
     const isComment = /^[#;]/.test(strip(raw));
-    const uncommented = rsrun && !isComment ? withoutInlineComment(raw) : raw;
+    const uncommented = this.rsrun && !isComment ? withoutInlineComment(raw) : raw;
     const value = isComment ? '' : strip(uncommented);
+    const { current, key } = this;
     if (value === '') {
       if (!isComment && current && key) current.values.get(key)?.push('');
       return;
     }
     const level = NON_SPACE.exec(raw)?.index ?? 0;
-    if (current && key && level > indent) {
-      current.values.get(key)?.push(rsrun ? unescape(value) : value);
+    if (current && key && level > this.indent) {
+      current.values.get(key)?.push(this.rsrun ? unescape(value) : value);
       entryOf(current, key).lastLine = lineNo;
       return;
     }
-    indent = level;
-    const header = (rsrun ? RSRUN_SECTION : SECTION).exec(value);
+    this.indent = level;
+    const header = (this.rsrun ? RSRUN_SECTION : SECTION).exec(value);
     if (header) {
-      current = openSection(header[1] as string, lineNo);
-      key = undefined;
-      return;
+      this.current = this.openSection(header[1] as string, lineNo);
+      this.key = undefined;
+    } else if (this.rsrun && value.startsWith('[')) {
+      throw this.fail(`malformed section header: ${shorten(value)}`, lineNo, 'write section headers as [name], alone on their line');
+    } else if (!current) {
+      throw this.fail(`a key before the first [section]: ${shorten(value)}`, lineNo, 'put a [section] header above it');
+    } else {
+      this.option(current, value, lineNo, uncommented !== raw);
     }
-    if (rsrun && value.startsWith('[')) {
-      throw fail(`malformed section header: ${shorten(value)}`, lineNo, 'write section headers as [name], alone on their line');
-    }
-    if (!current) {
-      throw fail(`a key before the first [section]: ${shorten(value)}`, lineNo, 'put a [section] header above it');
-    }
-    const option = (rsrun ? RSRUN_OPTION : OPTION).exec(value);
+  }
+
+  finish(): IniDocument {
+    if (this.deferred) throw this.deferred;
+    const defaults = this.defaults ? joined(this.defaults) : undefined;
+    return { file: this.file, sections: [...this.sections.values()].map((b) => withDefaults(joined(b), defaults)), defaults };
+  }
+
+  private option(current: Building, value: string, lineNo: number, commentCut: boolean): void {
+    const option = (this.rsrun ? RSRUN_OPTION : OPTION).exec(value);
     if (!option) {
-      deferred ??= malformed(value, lineNo);
+      this.deferred ??= this.malformed(value, lineNo);
       return;
     }
     const name = (option[1] as string).replace(RSTRIP, '').toLowerCase();
-    if (name === '') deferred ??= malformed(value, lineNo);
+    const rest = option[3] as string;
+    if (name === '') this.deferred ??= this.malformed(value, lineNo);
     const prior = current.section.entries.find((e) => e.key === name);
     if (prior) {
-      throw fail(
+      throw this.fail(
         `key "${name}" appears twice in [${current.section.name}]`,
         lineNo,
         `remove one of them (the other is on line ${prior.line})`,
       );
     }
-    if (rsrun && uncommented !== raw && SECRET_KEY.test(name) && !/^["']/.test(option[3] as string)) {
-      throw fail(
+    if (this.rsrun && commentCut && SECRET_KEY.test(name) && !/^["']/.test(rest)) {
+      throw this.fail(
         `the value of "${name}" contains ; or #, where rsrun.ini cuts a value`,
         lineNo,
         'put the value in double quotes, or better, use ${ENV_VAR}',
       );
     }
-    key = name;
+    this.key = name;
     current.section.entries.push({ key: name, value: '', line: lineNo, lastLine: lineNo });
-    current.values.set(name, [rsrun ? unquote(option[3] as string, lineNo, fail) : strip(option[3] as string)]);
-  });
-  if (deferred) throw deferred;
-  const defaultSection = defaults ? joined(defaults) : undefined;
-  return { file, sections: [...sections.values()].map((b) => withDefaults(joined(b), defaultSection)), defaults: defaultSection };
+    current.values.set(name, [this.rsrun ? unquote(rest, lineNo, (m, l, h) => this.fail(m, l, h)) : strip(rest)]);
+  }
 
-  function openSection(name: string, line: number): Building {
-    if (!rsrun && name === 'DEFAULT') {
+  private openSection(name: string, line: number): Building {
+    if (!this.rsrun && name === 'DEFAULT') {
       // Python allows [DEFAULT] more than once (its keys still may not repeat).
-      defaults ??= { section: { name, line, entries: [] }, values: new Map() };
-      return defaults;
+      this.defaults ??= { section: { name, line, entries: [] }, values: new Map() };
+      return this.defaults;
     }
-    const prior = sections.get(name);
-    if (prior) throw fail(`section [${name}] appears twice`, line, `merge it with the one on line ${prior.section.line}`);
+    const prior = this.sections.get(name);
+    if (prior) throw this.fail(`section [${name}] appears twice`, line, `merge it with the one on line ${prior.section.line}`);
     const created = { section: { name, line, entries: [] }, values: new Map<string, string[]>() };
-    sections.set(name, created);
+    this.sections.set(name, created);
     return created;
   }
 
-  function malformed(value: string, line: number): ConfigError {
-    return fail(
-      `expected "key ${rsrun ? '=' : '= or :'} value" but found: ${shorten(value)}`,
+  private malformed(value: string, line: number): ConfigError {
+    return this.fail(
+      `expected "key ${this.rsrun ? '=' : '= or :'} value" but found: ${shorten(value)}`,
       line,
       'each line is a [section], a key = value pair, a # or ; comment, or an indented continuation of the value above',
     );
+  }
+
+  private fail(message: string, line: number, hint: string): ConfigError {
+    return new ConfigError(message, { file: this.file, line, hint });
   }
 }
 

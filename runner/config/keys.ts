@@ -17,6 +17,7 @@ export interface DefaultContext {
 export interface KeyDef {
   readonly type: KeyType;
   readonly choices?: readonly string[];
+  /** Integers: the smallest value; durations: the shortest, in milliseconds. */
   readonly min?: number;
   readonly max?: number;
   /** As it would be written in rsrun.ini; absent = unset. */
@@ -62,9 +63,10 @@ export const PROJECT_KEYS = {
   lock_table: { type: 'identifier', default: 'rsrun_lock', doc: 'the deployment lock (a lease row; Redshift has no advisory locks)' },
   lock_ttl: {
     type: 'duration',
+    min: 1000,
     default: '10m',
     env: ['RSRUN_LOCK_TTL'],
-    doc: "how long the deploy lock's lease lasts without renewal before another runner may take it over",
+    doc: "how long the deploy lock's lease lasts without renewal (renewed every third of it while a run holds it); another runner takes over only after it expired and its session is gone",
   },
   dw_config: {
     type: 'path',

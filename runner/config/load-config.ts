@@ -38,21 +38,92 @@ export async function loadConfig(
     });
   }
   const sources: string[] = [];
-  const explicitConfig = flags.config ?? env.RSRUN_CONFIG;
-  const configFile = explicitConfig ? path.resolve(explicitConfig) : path.join(projectDir, CONFIG_FILE);
-  let doc: IniDocument | undefined;
-  if (explicitConfig || existsSync(configFile)) {
-    if (!existsSync(configFile))
-      throw new ConfigError(`config file ${configFile} does not exist`, { hint: 'check --config / RSRUN_CONFIG' });
-    doc = await readIniFile(configFile, 'rsrun');
-    sources.push(configFile);
-    checkKnownKeys(doc);
-  }
+  const doc = await readRsrunIni(projectDir, flags, env, sources);
   const sectionOf = (name: string) => doc?.sections.find((s) => s.name === name);
+  const { project, dwConfig } = resolveProject(projectDir, doc, flags, env);
+  let dwDoc: IniDocument | undefined;
+  if (existsSync(dwConfig.path)) {
+    // The seed sample's Python reads dw_config.ini with configparser: so does rsrun.
+    dwDoc = await readIniFile(dwConfig.path, 'configparser');
+    sources.push(dwConfig.path);
+  } else if (dwConfig.explicit) {
+    throw new ConfigError(`dw_config file ${dwConfig.path} does not exist`, { hint: 'fix [project] dw_config or RSRUN_DW_CONFIG' });
+  }
 
-  const projectValues = withEnvVars(PROJECT_KEYS, iniValues(doc, sectionOf('project'), env), env, 'project');
-  if (flags.reportsDir) projectValues.set('reports', { value: flags.reportsDir, where: { key: 'reports', source: '--reports-dir' } });
-  const p = resolveKeys(PROJECT_KEYS, projectValues, { label: 'project', baseDir: projectDir });
+  const warnings: string[] = [];
+  const environment = resolveEnvironment({
+    name: (flags.env ?? env.RSRUN_ENV ?? DEFAULT_ENV).trim(),
+    flags,
+    env,
+    doc,
+    dwDoc,
+    project,
+    warnings,
+  });
+  const secrets = collectSecrets(
+    environment.password,
+    environment.secretKeys.map((k) => environment.raw[k]),
+    [doc, dwDoc],
+    env,
+  );
+  // Also known process-wide, so even the last-resort error output in cli/main.ts masks them.
+  secrets.forEach(registerSecret);
+  return {
+    project,
+    env: environment,
+    sources,
+    ...logSettings(flags, env),
+    s3: resolveS3(doc, sectionOf('s3'), env, projectDir),
+    cloudwatch: resolveCloudWatch(doc, sectionOf('cloudwatch'), env, projectDir),
+    tests: resolveTests(doc, sectionOf('tests'), env, projectDir, options.tests ?? {}),
+    secrets,
+    warnings,
+    build: buildInfo(env, options.provenance ? await readGit(projectDir) : {}),
+  };
+}
+
+/** rsrun.ini (or --config / RSRUN_CONFIG), checked for unknown sections and keys; none is fine. */
+async function readRsrunIni(
+  projectDir: string,
+  flags: ConfigFlags,
+  env: NodeJS.ProcessEnv,
+  sources: string[],
+): Promise<IniDocument | undefined> {
+  const explicit = flags.config ?? env.RSRUN_CONFIG;
+  const file = explicit ? path.resolve(explicit) : path.join(projectDir, CONFIG_FILE);
+  if (!existsSync(file)) {
+    if (explicit) throw new ConfigError(`config file ${file} does not exist`, { hint: 'check --config / RSRUN_CONFIG' });
+    return undefined;
+  }
+  const doc = await readIniFile(file, 'rsrun');
+  sources.push(file);
+  checkKnownKeys(doc);
+  return doc;
+}
+
+function resolveProject(
+  projectDir: string,
+  doc: IniDocument | undefined,
+  flags: ConfigFlags,
+  env: NodeJS.ProcessEnv,
+): { project: ProjectConfig; dwConfig: { path: string; explicit: boolean } } {
+  const values = withEnvVars(
+    PROJECT_KEYS,
+    iniValues(
+      doc,
+      doc?.sections.find((s) => s.name === 'project'),
+      env,
+    ),
+    env,
+    'project',
+  );
+  if (flags.reportsDir) values.set('reports', { value: flags.reportsDir, where: { key: 'reports', source: '--reports-dir' } });
+  const p = resolveKeys(PROJECT_KEYS, values, { label: 'project', baseDir: projectDir });
+  const extraSections: ProjectConfig['extraSections'] = {};
+  for (const s of doc?.sections ?? []) {
+    if (s.name === 'lint' || s.name === 'site' || TEST_SECTION.test(s.name))
+      extraSections[s.name] = Object.fromEntries(s.entries.map((e) => [e.key, e.value]));
+  }
   const project: ProjectConfig = {
     dir: projectDir,
     name: p.name ?? path.basename(projectDir),
@@ -66,39 +137,13 @@ export async function loadConfig(
     keepRuns: p.keep_runs,
     reportsDir: p.reports,
     stateDir: path.join(projectDir, '.rsrun'),
-    extraSections: {},
+    extraSections,
   };
-  for (const s of doc?.sections ?? []) {
-    if (s.name === 'lint' || s.name === 'site' || TEST_SECTION.test(s.name))
-      project.extraSections[s.name] = Object.fromEntries(s.entries.map((e) => [e.key, e.value]));
-  }
+  return { project, dwConfig: { path: p.dw_config, explicit: values.has('dw_config') } };
+}
 
-  let dwDoc: IniDocument | undefined;
-  if (existsSync(p.dw_config)) {
-    // The seed sample's Python reads dw_config.ini with configparser: so does rsrun.
-    dwDoc = await readIniFile(p.dw_config, 'configparser');
-    sources.push(p.dw_config);
-  } else if (projectValues.has('dw_config')) {
-    throw new ConfigError(`dw_config file ${p.dw_config} does not exist`, { hint: 'fix [project] dw_config or RSRUN_DW_CONFIG' });
-  }
-
-  const envName = (flags.env ?? env.RSRUN_ENV ?? DEFAULT_ENV).trim();
-  const warnings: string[] = [];
-  const environment = resolveEnvironment({ name: envName, flags, env, doc, dwDoc, project, warnings });
-  const secrets = collectSecrets(
-    environment.password,
-    environment.secretKeys.map((k) => environment.raw[k]),
-    [doc, dwDoc],
-    env,
-  );
-  // Also known process-wide, so even the last-resort error output in cli/main.ts masks them.
-  secrets.forEach(registerSecret);
-
-  const git = options.provenance ? await readGit(projectDir) : {};
+function logSettings(flags: ConfigFlags, env: NodeJS.ProcessEnv): { logLevel: LogLevel; logFormat: LogFormat } {
   return {
-    project,
-    env: environment,
-    sources,
     logLevel: parseChoice<LogLevel>(flags.logLevel ?? env.RSRUN_LOG_LEVEL ?? 'info', ['error', 'warn', 'info', 'debug'], {
       key: 'log level',
       source: flags.logLevel ? '--log-level' : env.RSRUN_LOG_LEVEL ? 'RSRUN_LOG_LEVEL' : 'default',
@@ -107,12 +152,6 @@ export async function loadConfig(
       key: 'log format',
       source: flags.logFormat ? '--log-format' : env.RSRUN_LOG_FORMAT ? 'RSRUN_LOG_FORMAT' : 'default',
     }),
-    s3: resolveS3(doc, sectionOf('s3'), env, projectDir),
-    cloudwatch: resolveCloudWatch(doc, sectionOf('cloudwatch'), env, projectDir),
-    tests: resolveTests(doc, sectionOf('tests'), env, projectDir, options.tests ?? {}),
-    secrets,
-    warnings,
-    build: buildInfo(env, git),
   };
 }
 

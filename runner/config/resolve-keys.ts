@@ -102,8 +102,12 @@ export function parseValue(def: KeyDef, { value, where }: RawValue, baseDir: str
   switch (def.type) {
     case 'integer':
       return parseInteger(value, where, def.min ?? Number.MIN_SAFE_INTEGER, def.max ?? Number.MAX_SAFE_INTEGER);
-    case 'duration':
-      return parseDuration(value, where);
+    case 'duration': {
+      const ms = parseDuration(value, where);
+      if (def.min !== undefined && ms < def.min)
+        throw valueError(`${value} is shorter than ${def.min} ms`, where, `use at least ${def.min / 1000}s`);
+      return ms;
+    }
     case 'boolean':
       return parseBoolean(value, where);
     case 'choice':

@@ -90,6 +90,8 @@ export function tokenizeSql(sql: string, file?: string): SqlToken[] {
     // libpg-query loses the scanner's message on failure; the only scan errors are unterminated
     // constructs, which rsrun's own lexer locates.
     lexSql(sql, file, () => undefined);
+    const name = digitLeadingName(sql, file);
+    if (name) throw name;
     throw new InputError('cannot tokenize SQL: an unterminated quote, quoted identifier, comment or $$ body', {
       file,
       hint: 'close the quote, comment or $$ body that is left open',
@@ -113,6 +115,27 @@ export function tokenizeSql(sql: string, file?: string): SqlToken[] {
       line: lines.lineOf(start),
     };
   });
+}
+
+/**
+ * The other scan error: a name that begins with a digit (`1_FULFILLED`), which PostgreSQL's scanner
+ * rejects as trailing junk after a number. Redshift rejects it too: a standard identifier begins
+ * with a letter or underscore (https://docs.aws.amazon.com/redshift/latest/dg/r_names.html).
+ */
+function digitLeadingName(sql: string, file: string | undefined): InputError | undefined {
+  let found: InputError | undefined;
+  lexSql(sql, file, (kind, start, end, line) => {
+    const text = sql.slice(start, end);
+    // Numbers that are a run of identifier characters too: 1e5, 0x1F, and 1e of 1e-5.
+    if (found || kind !== 'code' || !/^\d[\d_]*[A-Za-z_$\u0080-\uffff]/.test(text)) return;
+    if (/^(\d[\d_]*[eE]\d*|0[xX][\da-fA-F_]+|0[oO][0-7_]+|0[bB][01_]+)$/.test(text)) return;
+    found = new InputError(`${text} is not a valid name: a name without double quotes begins with a letter or underscore`, {
+      file,
+      line,
+      hint: `rename it, or write it in double quotes ("${text.toLowerCase()}") wherever it is used`,
+    });
+  });
+  return found;
 }
 
 /** Tokens without comments: what the server parses. */

@@ -21,6 +21,12 @@ export function positionOf(err: unknown): number | undefined {
   return Number.isFinite(position) && position > 0 ? position : undefined;
 }
 
+/** `statement 2 of 3`, or for INI changesets the key as the user wrote it: `query1 (statement 2 of 3)`. */
+export function statementLabel(m: Migration, stmt: SqlStatement | undefined): string {
+  const counted = stmt ? `statement ${stmt.index + 1} of ${m.statements.length}` : 'a statement';
+  return stmt?.key ? `${stmt.key} (${counted})` : counted;
+}
+
 export function statementError(
   m: Migration,
   stmt: SqlStatement | undefined,
@@ -30,7 +36,7 @@ export function statementError(
   const server = err as { code?: string; message?: string; detail?: string; hint?: string };
   const where = stmt && positionInStatement ? positionToLine(stmt.sql, positionInStatement, stmt.line) : undefined;
   const line = where?.line ?? stmt?.line;
-  const which = stmt ? `statement ${stmt.index + 1} of ${m.statements.length}` : 'a statement';
+  const which = statementLabel(m, stmt);
   const excerpt = stmt ? `\n${codeFrame(stmt, where)}` : '';
   return new MigrationError(
     `${m.script}: ${which} failed: ${server.message ?? messageOf(err)}${server.detail ? ` (${server.detail})` : ''}${excerpt}`,

@@ -4,6 +4,8 @@
  * emulated COPY from S3 that streams rows), which needs a round trip of its own.
  */
 import type { StatementRewriter } from '../dialects/rewriter';
+import { InputError } from '../errors';
+import { statementLabel } from './error-location';
 import type { Migration } from '../migrations/migration';
 import type { SqlStatement } from '../migrations/split-sql';
 import type { Session } from '../warehouse/warehouse';
@@ -33,7 +35,7 @@ export const STATEMENT_END = '\n;\n';
 export function prepareSteps(m: Migration, rewriter: StatementRewriter | undefined): Step[] {
   return m.statements.map((s) => {
     if (!rewriter) return { source: s, parts: [s.sql], action: undefined };
-    const rewritten = rewriter.rewrite(s.sql, { file: m.file, line: s.line });
+    const rewritten = rewriteNamed(rewriter, m, s);
     const sql = rewritten.flatMap((r) => (r.kind === 'sql' ? [r.sql] : []));
     if (sql.length === rewritten.length) return { source: s, parts: sql, action: undefined };
     return {
@@ -47,6 +49,25 @@ export function prepareSteps(m: Migration, rewriter: StatementRewriter | undefin
       },
     };
   });
+}
+
+/**
+ * The rewriter locates what it cannot emulate by file and line; the migration and statement (an
+ * INI changeset's section and key) are added so the message names them as a failed statement does.
+ */
+function rewriteNamed(rewriter: StatementRewriter, m: Migration, s: SqlStatement): ReturnType<StatementRewriter['rewrite']> {
+  try {
+    return rewriter.rewrite(s.sql, { file: m.file, line: s.line });
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    throw new InputError(`${m.script}: ${statementLabel(m, s)}: ${err.message}`, {
+      ...(err.file !== undefined ? { file: err.file } : {}),
+      ...(err.line !== undefined ? { line: err.line } : {}),
+      ...(err.column !== undefined ? { column: err.column } : {}),
+      ...(err.hint !== undefined ? { hint: err.hint } : {}),
+      cause: err,
+    });
+  }
 }
 
 /** A migration goes in a multi-statement round trip when it is transactional, new, and needs no client-side work. */

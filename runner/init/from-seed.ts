@@ -17,8 +17,14 @@ export interface SeedProject {
   dwConfig: string | undefined;
   /** dw_config.ini sections that became environments. */
   environments: string[];
-  /** `s3://bucket/prefix` the changesets COPY from. */
-  copySources: string[];
+  /** What the changesets COPY from: `s3://bucket/prefix`, and a compression the local engine cannot read. */
+  copySources: CopySource[];
+}
+
+export interface CopySource {
+  source: string;
+  /** LZOP, BZIP2 or ZSTD: refused by the COPY emulation (runner/dialects/redshift/emulation/copy-from-s3.ts). */
+  unreadable: string | undefined;
 }
 
 const SKIP = new Set(['node_modules', '.git', '.rsrun', 'reports']);
@@ -66,7 +72,7 @@ export function readSeedProject(dir: string): SeedProject {
     tests: tests ? path.dirname(tests.file) : undefined,
     dwConfig: dw?.file,
     environments: (dw?.doc.sections ?? []).filter((s) => s.entries.some((e) => e.key.startsWith('dwh_'))).map((s) => s.name.toLowerCase()),
-    copySources: [...new Set(changesets.flatMap((c) => copySources(c.doc)))],
+    copySources: [...new Map(changesets.flatMap((c) => copySources(c.doc)).map((c) => [c.source, c])).values()],
   };
 }
 
@@ -84,12 +90,12 @@ function migrationsOf(changesets: string[], allIni: string[]): string {
   return folder;
 }
 
-function copySources(doc: IniDocument): string[] {
-  const out: string[] = [];
+function copySources(doc: IniDocument): CopySource[] {
+  const out: CopySource[] = [];
   for (const s of doc.sections) {
     for (const e of s.entries) {
       const m = /^\s*copy\b[\s\S]*?\bfrom\s+'(s3:\/\/[^']+)'/i.exec(e.value);
-      if (m) out.push(m[1] as string);
+      if (m) out.push({ source: m[1] as string, unreadable: /\b(lzop|bzip2|zstd)\b/i.exec(e.value)?.[1]?.toUpperCase() });
     }
   }
   return out;

@@ -64,6 +64,7 @@ function newPlan(dir: string, name: string): InitPlan {
       { path: 'tests/example.sql', content: EXAMPLE_TEST, what: 'SQL tests run after each deploy' },
     ],
     dirs: [],
+    untouched: ['migrations', 'tests'],
     notes: [],
   };
 }
@@ -103,6 +104,13 @@ function iniPlan(dir: string, parts: IniParts, what: string, dirs: string[], not
 
 function seedPlan(dir: string, name: string, seedDir: string): InitPlan {
   const seed = readSeedProject(seedDir);
+  // Tests are read from the folder of test_cases.ini, recursively: it must not hold the project's
+  // own reports/ (their sql/ copies would be read as tests).
+  if (seed.tests && !path.relative(seed.tests, dir).startsWith('..')) {
+    throw new ConfigError(`the rsrun project cannot live in ${seed.tests}, the folder of the seed's test_cases.ini`, {
+      hint: `run rsrun init --from-seed in another folder, e.g. ${path.dirname(seed.tests)} (the seed's files are referenced, not copied)`,
+    });
+  }
   const project: [string, string][] = [
     ['migrations', rel(dir, seed.migrations)],
     ['tests', seed.tests ? rel(dir, seed.tests) : 'tests'],
@@ -115,8 +123,10 @@ function seedPlan(dir: string, name: string, seedDir: string): InitPlan {
           `Environments from ${rel(dir, seed.dwConfig)}: ${seed.environments.join(', ') || 'none'} (engine redshift; give the host with --host or RSRUN_<ENV>_HOST, e.g. rsrun deploy --env ${seed.environments[0] ?? 'dev'} --host ...).`,
         ]
       : []),
-    ...seed.copySources.map(
-      (s) => `COPY reads ${s} on the cluster; locally from seeds/s3/${s.slice('s3://'.length)}* (put a sample of those files there).`,
+    ...seed.copySources.map(({ source, unreadable }) =>
+      unreadable
+        ? `COPY reads ${source} on the cluster; its files are ${unreadable}-compressed, which the local warehouse cannot read, so a local deploy stops at that COPY (it runs on Redshift).`
+        : `COPY reads ${source} on the cluster; locally from seeds/s3/${source.slice('s3://'.length)}* (put a sample of those files there).`,
     ),
   ];
   return iniPlan(

@@ -2,7 +2,7 @@
  * What `rsrun init` will write, checked in full before anything is written: an existing file is
  * never overwritten, and a refusal leaves the directory as it was.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { appendFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../errors';
@@ -15,6 +15,8 @@ export interface InitPlan {
   files: { path: string; content: string; what: string }[];
   /** Folders to create (kept empty). */
   dirs: string[];
+  /** Folders that must be empty or absent (an example migration beside the user's would clash). */
+  untouched?: string[];
   /** Lines printed after the summary: what was adopted, what to do next. */
   notes: string[];
 }
@@ -26,10 +28,13 @@ export interface WrittenPlan {
 }
 
 export async function writePlan(plan: InitPlan): Promise<WrittenPlan> {
-  const existing = plan.files.filter((f) => existsSync(path.join(plan.dir, f.path))).map((f) => f.path);
+  const existing = [
+    ...plan.files.filter((f) => existsSync(path.join(plan.dir, f.path))).map((f) => f.path),
+    ...(plan.untouched ?? []).filter((d) => readdirIfAny(path.join(plan.dir, d)).length > 0).map((d) => `${d}/`),
+  ];
   if (existing.length > 0) {
     throw new ConfigError(`${plan.dir} already has ${existing.join(', ')}`, {
-      hint: 'rsrun init never overwrites: move those files away, or init another directory (nothing was written)',
+      hint: 'rsrun init never overwrites or adds to them: init another directory, or adopt existing SQL with --from-flyway / --from-seed (nothing was written)',
     });
   }
   await mkdir(plan.dir, { recursive: true });
@@ -39,6 +44,10 @@ export async function writePlan(plan: InitPlan): Promise<WrittenPlan> {
     await writeFile(path.join(plan.dir, f.path), f.content, { flag: 'wx' });
   }
   return { created: plan.files.map(({ path: p, what }) => ({ path: p, what })), ignored: await ignoreLocalFiles(plan.dir) };
+}
+
+function readdirIfAny(dir: string): string[] {
+  return existsSync(dir) ? readdirSync(dir) : [];
 }
 
 /** Adds what is missing to `.gitignore` (creating it), keeping everything already there. */

@@ -7,7 +7,8 @@
 import type { DialectAdapter } from '../dialects/dialect';
 import type { MigrationKind } from '../events';
 import { isSerializationFailure } from '../warehouse/retry';
-import type { Session } from '../warehouse/warehouse';
+import { insertBatches } from '../warehouse/statement-batches';
+import { REDSHIFT_MAX_STATEMENT_BYTES, type Session } from '../warehouse/warehouse';
 import type { HistoryRow, InTransactionSql, SchemaHistory, StagedRow } from './schema-history';
 import { SqlLease } from './sql-lease';
 
@@ -29,8 +30,6 @@ const HISTORY_COLUMNS: readonly [name: string, type: string, staged: boolean][] 
 const COLUMNS = HISTORY_COLUMNS.map(([n]) => n).join(', ');
 const STAGED = HISTORY_COLUMNS.filter(([, , staged]) => staged);
 const STAGE_COLUMNS = STAGED.map(([n]) => n).join(', ');
-// Keep the bind parameters of one INSERT well under both engines' limits.
-const STAGE_ROWS_PER_INSERT = 200;
 /** `execution_ms` of a row whose migration's clock is still running (closed by the next transaction). */
 const OPEN_CLOCK = -1;
 // SQLSTATEs of a concurrent CREATE ... IF NOT EXISTS losing the race on PostgreSQL's catalog.
@@ -145,14 +144,23 @@ export class SqlSchemaHistory implements SchemaHistory {
         `UPDATE ${this.name} SET execution_ms = 0 WHERE execution_ms < 0`,
       ].join(';\n'),
     );
-    for (let i = 0; i < rows.length; i += STAGE_ROWS_PER_INSERT) {
-      const params: unknown[] = [];
-      const tuples = rows.slice(i, i + STAGE_ROWS_PER_INSERT).map((r) => {
-        const base = params.length;
-        params.push(r.installedRank, r.version, r.description, r.type, r.script, r.checksum, r.installedBy, r.statementsDone, r.runId);
-        return `(${Array.from({ length: 9 }, (_, k) => `$${base + k + 1}`).join(', ')})`;
-      });
-      await session.query(`INSERT INTO ${this.stageTable} (${STAGE_COLUMNS}) VALUES ${tuples.join(', ')}`, params);
+    // Cut by encoded size too: the Data API refuses statements over 100 KB (statement-batches.ts).
+    const prefix = `INSERT INTO ${this.stageTable} (${STAGE_COLUMNS}) VALUES `;
+    const values = rows.map((r) => [
+      r.installedRank,
+      r.version,
+      r.description,
+      r.type,
+      r.script,
+      r.checksum,
+      r.installedBy,
+      r.statementsDone,
+      r.runId,
+    ]);
+    const limit = session.maxStatementBytes ?? REDSHIFT_MAX_STATEMENT_BYTES;
+    for (const batch of insertBatches(values, 9, Buffer.byteLength(prefix), limit)) {
+      const tuples = batch.map((_, r) => `(${Array.from({ length: 9 }, (__, k) => `$${r * 9 + k + 1}`).join(', ')})`);
+      await session.query(prefix + tuples.join(', '), batch.flat());
     }
   }
 

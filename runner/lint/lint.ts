@@ -3,8 +3,9 @@
  * `-- rsrun:` silencing and the project's `[lint]` settings. Pure: files come in as LintSources.
  */
 import { codeTokens, loadSqlTokenizer, tokenizeSql, type SqlToken } from '../dialects/sql-tokens';
-import { ConfigError } from '../errors';
-import { scanSql } from '../migrations/split-sql';
+import { ConfigError, InputError } from '../errors';
+import { scanSql, type SqlStatement } from '../migrations/split-sql';
+import { checkLeaderNode } from './checks/leader-node';
 import { checkRisky, checkBoundViews, SchemaModel } from './checks/risky';
 import { checkTransactions } from './checks/transactions';
 import { checkUnsupported } from './checks/unsupported';
@@ -66,7 +67,9 @@ export async function lintFiles(sources: readonly LintSource[], settings: LintSe
     const allowDrop = directives.names.has('allow-drop');
     const createdHere: Parameters<typeof checkRisky>[2] = [];
     for (const statement of source.statements) {
-      const tokens = codeTokens(tokenizeSql(statement.sql, source.file));
+      const tokens = tokensOrFinding(statement, source.file, (line, message) =>
+        emit(source.file, 'RS000', line, message, directives, statement.index),
+      );
       if (tokens.length === 0) continue;
       const view: StatementView = {
         source,
@@ -79,6 +82,7 @@ export async function lintFiles(sources: readonly LintSource[], settings: LintSe
         emit(source.file, rule, view.lineOf(at), message, directives, statement.index);
       };
       checkUnsupported(view, report);
+      checkLeaderNode(view, report);
       checkTransactions(view, noTransaction, report);
       checkRisky(view, model, createdHere, allowDrop, settings, report);
     }
@@ -87,6 +91,20 @@ export async function lintFiles(sources: readonly LintSource[], settings: LintSe
     emit(file, 'RS204', line, message, directivesByFile.get(file) as FileDirectives, statementIndex);
   });
   return dedupe(findings);
+}
+
+/**
+ * A statement the scanner cannot read (an INI changeset's `1_FULFILLED`; SQL files were lexed whole
+ * before) is an RS000 finding at its line in the file, and the other statements are still linted.
+ */
+function tokensOrFinding(statement: SqlStatement, file: string, finding: (line: number, message: string) => void): SqlToken[] {
+  try {
+    return codeTokens(tokenizeSql(statement.sql, file));
+  } catch (err) {
+    if (!(err instanceof InputError)) throw err;
+    finding(statement.line + (err.line ?? 1) - 1, err.message);
+    return [];
+  }
 }
 
 /** One finding per rule, file and line: a statement may trip a check twice (column and cast). */

@@ -126,6 +126,13 @@ export const RULES: readonly RuleInfo[] = [
     tests: true,
   },
   {
+    id: 'RS030',
+    severity: 'error',
+    title: 'a leader-node-only function (NOW(), CURRENT_SCHEMA(), catalog functions, ...) in a statement that reads a user or system table',
+    source: `${DG}c_SQL_functions_leader_node_only.html`,
+    tests: true,
+  },
+  {
     id: 'RS101',
     severity: 'warning',
     title: 'statement refuses a transaction block: declare the migration -- rsrun:no-transaction',

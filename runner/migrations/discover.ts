@@ -241,7 +241,7 @@ async function readIniChangesets(file: string, rel: string): Promise<Migration[]
       const sql = value.trim().replace(/;\s*$/, '');
       if (sql === '')
         throw new InputError(`${key} in [${section}] is empty`, { file, line, hint: 'write the statement, or remove the key' });
-      numbered.push({ n: Number(key.replace(/^\D+/, '')), stmt: { sql, index: 0, line, offset: 0 } });
+      numbered.push({ n: Number(key.replace(/^\D+/, '')), stmt: { sql, index: 0, line, offset: 0, key } });
     }
     if (numbered.length === 0)
       throw new InputError(`changeset [${section}] has no statements`, { file, line: sectionLine, hint: 'add query0 = ...' });

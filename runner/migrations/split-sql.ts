@@ -20,6 +20,8 @@ export interface SqlStatement {
   line: number;
   /** Character offset of the first token in the (BOM-stripped) text. */
   offset: number;
+  /** INI changesets: the key the statement is written under (`query2`), for messages. */
+  key?: string;
 }
 
 export interface SqlComment {

@@ -17,6 +17,8 @@ export async function deployRecorded(rt: RunRuntime, options: DeployOptions): Pr
   const migrations = await discoverMigrations(rt.config.project.migrationsDir);
   const { lintGate } = await import('../lint/gate.js');
   await lintGate(rt.config, rt.ctx.events, undefined, migrations);
+  // A malformed test or fixture is exit 2 before anything is applied (testing/suite.ts).
+  if (options.tests) await (await import('../testing/index.js')).loadTestSuite(rt.config.project);
   return withWarehouse(rt, async (wrt) => {
     await migrateRecorded({ ...wrt, ctx: rt.ctx }, migrations);
     if (!options.tests) return { status: 'passed', exitCode: 0 };

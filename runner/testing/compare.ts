@@ -53,8 +53,9 @@ export function canonical(v: string | null): string {
   // `2024-01-01 00:00:00` is the date `2024-01-01`; `T` separators as ISO writes them.
   const ts = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2}(?:\.\d+)?)$/.exec(t);
   if (ts) {
-    const time = (ts[2] as string).replace(/\.?0+$/, '');
-    return time === '00:00:00' || time === '00:00' ? (ts[1] as string) : `${ts[1]} ${time}`;
+    // Only the fraction's trailing zeros go: `00:00:00.000` is `00:00:00`, `12:30:00` stays whole.
+    const time = (ts[2] as string).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
+    return time === '00:00:00' ? (ts[1] as string) : `${ts[1]} ${time}`;
   }
   return t;
 }

@@ -1,27 +1,24 @@
 /**
- * Runs one test on one session: BEGIN, CSV fixtures, setup statements, the assertion, ROLLBACK.
- * Everything the test changed is rolled back; when a statement commits on its own (TRUNCATE on
- * Redshift, a COMMIT inside a procedure) the outcome says isolation was broken.
+ * Runs one test on one session. Under the default isolation: BEGIN, CSV fixtures, setup
+ * statements, the assertion, ROLLBACK, so nothing the test did is kept. A statement that would
+ * commit that transaction on Redshift (TRUNCATE, r_TRUNCATE) or refuses one (VACUUM, ...) is
+ * refused before anything runs: on a cluster its changes, and the fixtures', would stay. Tests
+ * declared `-- rsrun:isolation none` / `database` run without a transaction (unisolated.ts).
  */
-import { createReadStream } from 'node:fs';
-import { open, readFile } from 'node:fs/promises';
-import { parse as parseCsv } from 'csv-parse/sync';
 import type { DialectAdapter } from '../dialects/dialect';
 import type { StatementRewriter } from '../dialects/rewriter';
 import { messageOf } from '../errors';
 import type { TableData, TestStatus } from '../events';
+import { isSerializationFailure } from '../warehouse/retry';
 import type { Session } from '../warehouse/warehouse';
 import { cellText, judge, type CollectedResult, DISPLAY_ROWS } from './compare';
-import { quoteQualified } from './ini-tests';
-import type { CsvFixture, TestCase, TestStatement } from './model';
-import { parseCsvCells } from './sql-test-file';
+import { loadFixture, type FixtureLoading } from './fixtures';
+import type { TestCase, TestStatement } from './model';
 
-export interface ExecuteOptions {
+export interface ExecuteOptions extends FixtureLoading {
   dialect: DialectAdapter;
   /** Statements pass through it when the environment emulates Redshift. */
   rewriter: StatementRewriter | undefined;
-  /** COPY ... FROM STDIN works on this connection (not on the embedded socket server, not on Redshift). */
-  copyFromStdin: boolean;
   /**
    * Stream results through a SQL cursor (DECLARE/FETCH) instead of a protocol portal: the embedded
    * socket server handles each protocol message on its own and loses the unnamed portal.
@@ -43,56 +40,24 @@ export interface ExecutionResult {
   isolationBroken?: boolean;
   /** The SQL the report shows: setup and assertion as run. */
   sql: string;
+  /** Failed on a serialization conflict with a concurrent test: safe to run again (nothing was kept). */
+  retryable?: boolean;
 }
 
 /** A failure while preparing the test (fixture, setup): the test errors, it does not fail. */
-class SetupFailure extends Error {}
+export class SetupFailure extends Error {}
 
-// Counting a result stops here unless the expectation needs an exact larger count.
-const COUNT_LIMIT = 100_000;
-// Redshift and PostgreSQL accept at most 32767 / 65535 bind parameters per statement.
-const MAX_PARAMS = 30_000;
 const STREAM_CHUNK = 1000;
 
 export async function executeTest(session: Session, test: TestCase, options: ExecuteOptions): Promise<ExecutionResult> {
+  const refusal = test.isolation === 'transaction' ? refusedInTransaction(test, options.dialect) : undefined;
+  if (refusal) return { status: 'error', sql: shownSql(test), message: refusal };
   const notes: string[] = [];
   let isolationBroken = false;
-  const shownSql = [...test.setup, test.query].map((s) => `${s.sql};`).join('\n\n');
-
-  const run = async (stmt: TestStatement, what: string): Promise<void> => {
-    for (const step of rewrite(stmt, test, options)) {
-      if (step.kind === 'action') {
-        await step.run(session);
-        continue;
-      }
-      await guardTransaction(step.sql);
-      try {
-        await session.query(step.sql, stmt.params);
-      } catch (err) {
-        throw new SetupFailure(`${what} at ${test.file}:${stmt.line} failed: ${serverMessage(err)}`, { cause: err });
-      }
-      await checkStillInTransaction();
-    }
-  };
-  const guardTransaction = async (sql: string) => {
-    const refused = options.dialect.nonTransactional(sql);
-    if (refused) {
-      throw new SetupFailure(
-        `${refused.command} cannot run inside the test's transaction (${refused.source}); tests roll back everything they do, so move it to a migration`,
-      );
-    }
-    const commits = options.dialect.commitsImplicitly(sql);
-    if (commits) {
-      isolationBroken = true;
-      notes.push(
-        `isolation broken: ${commits.command} commits the transaction it runs in (${commits.source}), so changes made before it were kept`,
-      );
-    }
-  };
-  const checkStillInTransaction = async () => {
+  const keepTransaction = async () => {
     if (session.inTransaction()) return;
     isolationBroken = true;
-    notes.push('isolation broken: a statement ended the test transaction (e.g. COMMIT inside a procedure), so its changes were kept');
+    notes.push('isolation broken: a statement ended the test transaction (e.g. COMMIT in a NONATOMIC procedure), so its changes were kept');
     await session.query('BEGIN');
   };
 
@@ -100,40 +65,113 @@ export async function executeTest(session: Session, test: TestCase, options: Exe
   if (session.inTransaction()) await session.batch('ROLLBACK;\nBEGIN');
   else await session.query('BEGIN');
   try {
-    for (const f of test.fixtures)
-      await loadFixture(session, f, options).catch((err: unknown) => {
-        throw new SetupFailure(`fixture ${f.file} into ${f.table} failed: ${serverMessage(err)}`, { cause: err });
-      });
-    for (const s of test.setup) await run(s, 'setup statement');
-
-    const steps = rewrite(test.query, test, options);
-    const last = steps.pop();
-    for (const step of steps) {
-      if (step.kind === 'action') await step.run(session);
-      else await run({ sql: step.sql, line: test.query.line }, 'statement');
-    }
-    if (!last || last.kind !== 'sql') throw new SetupFailure(`the assertion at ${test.file}:${test.query.line} must be a query`);
-    await guardTransaction(last.sql);
-    const verdict = await assertQuery(session, test, last.sql, options.sqlCursor);
-    if (test.expect.kind !== 'error') await checkStillInTransaction();
-    const message = [verdict.message, ...notes].filter(Boolean).join('\n') || undefined;
-    return {
-      status: verdict.passed ? 'passed' : 'failed',
-      sql: shownSql,
-      ...(message ? { message } : {}),
-      ...(verdict.expected ? { expected: verdict.expected } : {}),
-      ...(verdict.actual ? { actual: verdict.actual } : {}),
-      // Set by the session's error callbacks, which TypeScript's narrowing does not see.
-      // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
-      ...(isolationBroken ? { isolationBroken } : {}),
-    };
+    await prepareTest(session, test, options, keepTransaction);
+    const verdict = await assertTest(session, test, options);
+    if (test.expect.kind !== 'error') await keepTransaction();
+    // Teardown statements are not run: the rollback undoes everything the test did.
+    return verdictResult(test, verdict, notes, isolationBroken);
   } catch (err) {
-    const message = [err instanceof SetupFailure ? err.message : `error: ${serverMessage(err)}`, ...notes].join('\n');
-    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition -- set by callbacks (see above)
-    return { status: 'error', sql: shownSql, message, ...(isolationBroken ? { isolationBroken } : {}) };
+    // isolationBroken is set by the session's error callbacks, which TypeScript's narrowing does not see.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
+    return { ...failureResult(test, err, notes), ...(isolationBroken ? { isolationBroken } : {}) };
   } finally {
     if (!options.deferRollback && session.inTransaction()) await session.query('ROLLBACK');
   }
+}
+
+/** Fixtures, then setup statements. */
+export async function prepareTest(session: Session, test: TestCase, options: ExecuteOptions, after?: () => Promise<void>): Promise<void> {
+  for (const f of test.fixtures)
+    await loadFixture(session, f, options).catch((err: unknown) => {
+      throw new SetupFailure(`fixture ${f.file} into ${f.table} failed: ${serverMessage(err)}`, { cause: err });
+    });
+  for (const s of test.setup) await runStatement(session, test, s, 'setup statement', options, after);
+}
+
+/** The assertion: every step of the rewritten query but the last runs as setup; the last is judged. */
+export async function assertTest(session: Session, test: TestCase, options: ExecuteOptions) {
+  const steps = rewrite(test.query, test, options);
+  const last = steps.pop();
+  for (const step of steps) {
+    if (step.kind === 'action') await step.run(session);
+    else await runStatement(session, test, { sql: step.sql, line: test.query.line }, 'statement', { ...options, rewriter: undefined });
+  }
+  if (!last || last.kind !== 'sql') throw new SetupFailure(`the assertion at ${test.file}:${test.query.line} must be a query`);
+  return assertQuery(session, test, last.sql, options.sqlCursor);
+}
+
+export async function runStatement(
+  session: Session,
+  test: TestCase,
+  stmt: TestStatement,
+  what: string,
+  options: ExecuteOptions,
+  after?: () => Promise<void>,
+): Promise<void> {
+  for (const step of rewrite(stmt, test, options)) {
+    try {
+      if (step.kind === 'action') await step.run(session);
+      else await session.query(step.sql, stmt.params);
+    } catch (err) {
+      throw new SetupFailure(`${what} at ${test.file}:${stmt.line} failed: ${serverMessage(err)}${procedureHint(err, test)}`, {
+        cause: err,
+      });
+    }
+    if (after) await after();
+  }
+}
+
+export function verdictResult(
+  test: TestCase,
+  verdict: Awaited<ReturnType<typeof assertQuery>>,
+  notes: string[],
+  isolationBroken: boolean,
+): ExecutionResult {
+  const message = [verdict.message, ...notes].filter(Boolean).join('\n') || undefined;
+  return {
+    status: verdict.passed ? 'passed' : 'failed',
+    sql: shownSql(test),
+    ...(message ? { message } : {}),
+    ...(verdict.expected ? { expected: verdict.expected } : {}),
+    ...(verdict.actual ? { actual: verdict.actual } : {}),
+    ...(isolationBroken ? { isolationBroken } : {}),
+  };
+}
+
+export function failureResult(test: TestCase, err: unknown, notes: string[] = []): ExecutionResult {
+  const message = [err instanceof SetupFailure ? err.message : `error: ${serverMessage(err)}`, ...notes].join('\n');
+  return { status: 'error', sql: shownSql(test), message, ...(isSerializationFailure(err) ? { retryable: true } : {}) };
+}
+
+export function shownSql(test: TestCase): string {
+  return [...test.setup, test.query, ...test.teardown].map((s) => `${s.sql};`).join('\n\n');
+}
+
+const UNISOLATED_HINT =
+  'declare `-- rsrun:isolation none` (with `-- rsrun:setup` / `-- rsrun:teardown` to create and remove its data) or `-- rsrun:isolation database`';
+
+/**
+ * Why the test cannot run inside a transaction, before anything runs: on Redshift a TRUNCATE would
+ * commit the fixtures and setup into real tables, and a refused statement would fail.
+ */
+function refusedInTransaction(test: TestCase, dialect: DialectAdapter): string | undefined {
+  for (const stmt of [...test.setup, test.query, ...test.teardown]) {
+    const commits = dialect.commitsImplicitly(stmt.sql);
+    if (commits) {
+      return `${commits.command} at ${test.file}:${stmt.line} commits the transaction it runs in (${commits.source}): a test that runs in a transaction (the default) could not undo its changes; ${UNISOLATED_HINT}`;
+    }
+    const refused = dialect.nonTransactional(stmt.sql);
+    if (refused) {
+      return `${refused.command} at ${test.file}:${stmt.line} cannot run inside a transaction block (${refused.source}), and a test runs in one by default; ${UNISOLATED_HINT}`;
+    }
+  }
+  return undefined;
+}
+
+/** A procedure that commits, called inside the test's transaction: say how to test it. */
+function procedureHint(err: unknown, test: TestCase): string {
+  if (test.isolation !== 'transaction' || !/executing in an atomic context/.test(messageOf(err))) return '';
+  return `\nthe procedure commits (COMMIT, ROLLBACK or TRUNCATE), which Redshift refuses inside the test's transaction; ${UNISOLATED_HINT}`;
 }
 
 async function assertQuery(
@@ -180,11 +218,14 @@ async function assertQuery(
   return judge(expect, got);
 }
 
+// Counting a result stops here unless the expectation needs an exact larger count.
+const COUNT_LIMIT = 100_000;
+
 type Rows = Record<string, unknown>[];
 
 /**
- * Rows in chunks of STREAM_CHUNK; `onRows` returns false to stop. The test transaction is open, so
- * a SQL cursor (valid on Redshift too, r_DECLARE) lives until the ROLLBACK at the latest.
+ * Rows in chunks of STREAM_CHUNK; `onRows` returns false to stop. A SQL cursor (valid on Redshift
+ * too, r_DECLARE) needs a transaction block: one is opened around it when the test has none.
  */
 async function streamRows(
   session: Session,
@@ -194,6 +235,8 @@ async function streamRows(
   onRows: (rows: Rows, fields: string[]) => boolean | undefined,
 ): Promise<void> {
   if (!sqlCursor) return session.stream<Record<string, unknown>>(sql, params, onRows, STREAM_CHUNK);
+  const ownTransaction = !session.inTransaction();
+  if (ownTransaction) await session.query('BEGIN');
   await session.query(`DECLARE rsrun_test_cursor NO SCROLL CURSOR FOR ${sql}`, params);
   try {
     for (;;) {
@@ -201,56 +244,21 @@ async function streamRows(
       if (chunk.rows.length === 0 || onRows(chunk.rows, chunk.fields) === false) break;
     }
   } finally {
-    if (session.inTransaction()) await session.query('CLOSE rsrun_test_cursor').catch(() => undefined);
+    if (session.inTransaction()) await session.query(ownTransaction ? 'ROLLBACK' : 'CLOSE rsrun_test_cursor').catch(() => undefined);
   }
 }
 
 const expectedErrorText = (e: { sqlState: string | undefined; message: string | undefined }) =>
   `an error${e.sqlState ? ` with SQLSTATE ${e.sqlState}` : ''}${e.message ? ` mentioning "${e.message}"` : ''}`;
 
-/** `message (SQLSTATE xxxxx)` of a server error, or the message of anything else. */
+/** `message: detail (SQLSTATE xxxxx)` of a server error, or the message of anything else. */
 export function serverMessage(err: unknown): string {
   const code = (err as { code?: unknown }).code;
-  return `${messageOf(err)}${typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? ` (SQLSTATE ${code})` : ''}`;
+  const detail = (err as { detail?: unknown }).detail;
+  return `${messageOf(err)}${typeof detail === 'string' && detail ? `: ${detail}` : ''}${typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? ` (SQLSTATE ${code})` : ''}`;
 }
 
-function rewrite(stmt: TestStatement, test: TestCase, options: ExecuteOptions) {
+function rewrite(stmt: TestStatement, test: TestCase, options: Pick<ExecuteOptions, 'rewriter'>) {
   if (!options.rewriter) return [{ kind: 'sql' as const, sql: stmt.sql }];
   return options.rewriter.rewrite(stmt.sql, { file: test.file, line: stmt.line });
-}
-
-/**
- * Loads a CSV (header row = column names) into a table inside the test transaction: through
- * COPY FROM STDIN where the connection supports it, else as multi-row INSERTs with bind parameters
- * (valid on Redshift too).
- */
-async function loadFixture(session: Session, fixture: CsvFixture, options: ExecuteOptions): Promise<number> {
-  const header = await readCsvHeader(fixture.file);
-  const columns = header.map((c) => options.dialect.quoteIdent(c)).join(', ');
-  const table = quoteQualified(fixture.table);
-  if (options.copyFromStdin) {
-    return session.copyFrom(`COPY ${table} (${columns}) FROM STDIN WITH (FORMAT csv, HEADER true)`, createReadStream(fixture.file));
-  }
-  const [, ...rows] = parseCsvCells(await readFile(fixture.file, 'utf8'), fixture.file);
-  const perStatement = Math.max(1, Math.floor(MAX_PARAMS / header.length));
-  for (let i = 0; i < rows.length; i += perStatement) {
-    const batch = rows.slice(i, i + perStatement);
-    const values = batch.map((_, r) => `(${header.map((__, c) => `$${r * header.length + c + 1}`).join(', ')})`).join(', ');
-    await session.query(`INSERT INTO ${table} (${columns}) VALUES ${values}`, batch.flat());
-  }
-  return rows.length;
-}
-
-async function readCsvHeader(file: string): Promise<string[]> {
-  const fh = await open(file, 'r');
-  try {
-    const buf = Buffer.alloc(64 * 1024);
-    const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
-    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- csv-parse's typed overload wants `columns`
-    const [header] = parseCsv(buf.subarray(0, bytesRead).toString('utf8'), { bom: true, to_line: 1 }) as string[][];
-    if (!header || header.length === 0) throw new Error(`${file} has no header row`);
-    return header;
-  } finally {
-    await fh.close();
-  }
 }

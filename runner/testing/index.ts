@@ -8,12 +8,13 @@ import type { TestOutcome } from '../events';
 import type { Logger } from '../logging/logger';
 import type { RunContext } from '../run/run-context';
 import type { Warehouse } from '../warehouse/warehouse';
-import { discoverTests } from './discover';
 import { executeTests } from './run-tests';
 import { readDurations, selectTests } from './select';
+import { loadTestSuite } from './suite';
 
 export type { TestCase, Expectation } from './model';
 export { discoverTests } from './discover';
+export { loadTestSuite } from './suite';
 export { selectTests, shardTests, readDurations } from './select';
 
 export interface RunTestsOptions {
@@ -23,6 +24,8 @@ export interface RunTestsOptions {
   /** Used when `config.env.emulateRedshift` is true. */
   rewriter?: StatementRewriter;
   logger: Logger;
+  /** Fills a disposable database (`-- rsrun:isolation database`) before its test, e.g. with the project's migrations. */
+  prepareDatabase?: (warehouse: Warehouse) => Promise<void>;
 }
 
 /** Discovers, selects (grep, tags, shard) and runs the project's tests; outcomes in id order. */
@@ -32,7 +35,7 @@ export async function runTests(options: RunTestsOptions): Promise<TestOutcome[]>
   // Connecting (TLS, SCRAM) overlaps with reading the test files; failures surface in the workers.
   // (A single backend serialises connects anyway.)
   const warm = options.warehouse.dialect.singleBackend ? Promise.resolve() : warmUp(options.warehouse, Math.max(1, settings.concurrency));
-  const all = await discoverTests(config.project);
+  const all = await loadTestSuite(config.project);
   await warm;
   const durations = settings.durationsFrom ? await readDurations(settings.durationsFrom) : undefined;
   const selected = selectTests(all, {
@@ -54,6 +57,10 @@ export async function runTests(options: RunTestsOptions): Promise<TestOutcome[]>
     concurrency,
     timeoutMs: settings.timeoutMs,
     rewriter: config.env.emulateRedshift ? options.rewriter : undefined,
+    // PG_CANCEL_BACKEND may not cancel a query inside a transaction block on Redshift, and a local
+    // engine emulating Redshift behaves the same (timeouts.ts).
+    terminateInTransaction: options.warehouse.dialect.needsTerminateForCancel || config.env.emulateRedshift,
+    ...(options.prepareDatabase ? { prepareDatabase: options.prepareDatabase } : {}),
   });
 }
 

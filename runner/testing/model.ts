@@ -19,6 +19,8 @@ export interface CsvFixture {
   table: string;
   /** Absolute path of the CSV file; its header row names the columns. */
   file: string;
+  /** The `-- rsrun:fixture` line that declares it, for messages. */
+  declaredAt: { file: string; line: number };
 }
 
 export type Expectation =
@@ -34,6 +36,19 @@ export type Expectation =
   /** The query must fail with this SQLSTATE and/or a message containing this text. */
   | { kind: 'error'; sqlState: string | undefined; message: string | undefined };
 
+/**
+ * How a test is kept from changing the warehouse:
+ * - `transaction` (default): everything runs in one transaction that is rolled back; statements that
+ *   commit (TRUNCATE on Redshift) or refuse a transaction block are refused before anything runs;
+ * - `none`: no transaction; `-- rsrun:setup` statements run first, `-- rsrun:teardown` statements
+ *   always run last (also after a failure), and the test runs alone;
+ * - `database`: a disposable database the runner creates (with the project's migrations when the
+ *   command provides them), runs the test in as under `none`, and drops.
+ */
+export type Isolation = 'transaction' | 'none' | 'database';
+
+export const ISOLATIONS: readonly Isolation[] = ['transaction', 'none', 'database'];
+
 export interface TestCase {
   /** `<suite>::<name>`: stable across runs, used for shards, durations and report order. */
   id: string;
@@ -44,9 +59,12 @@ export interface TestCase {
   line: number;
   tags: string[];
   fixtures: CsvFixture[];
-  /** Statements run before the assertion, in the same transaction. */
+  /** Statements run before the assertion (`-- rsrun:setup` sections first), in the test's transaction if it has one. */
   setup: TestStatement[];
   query: TestStatement;
+  /** `-- rsrun:teardown` statements: run after the test whatever happened. */
+  teardown: TestStatement[];
+  isolation: Isolation;
   expect: Expectation;
   /** Overrides the run's per-test timeout. */
   timeoutMs: number | undefined;

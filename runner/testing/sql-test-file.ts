@@ -13,6 +13,19 @@
  *   SELECT * FROM orders WHERE email = 'a@b.c';
  *
  * Without any `-- rsrun:test` the file is one test named after the file.
+ *
+ * Tests whose SQL commits (TRUNCATE, a procedure that commits) cannot be rolled back; they declare
+ * how they clean up instead (README "Tests that commit"):
+ *
+ *   -- rsrun:test merge moves staged rows
+ *   -- rsrun:isolation none                    (or: database, a disposable database)
+ *   -- rsrun:setup                             (statements until the next directive)
+ *   INSERT INTO staging.products VALUES (1, 'a');
+ *   -- rsrun:teardown                          (always runs, also after a failure)
+ *   DELETE FROM public.products WHERE id = 1;
+ *   -- rsrun:expect count 1
+ *   CALL merge_staged_products();
+ *   SELECT * FROM public.products WHERE id = 1;
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -21,14 +34,21 @@ import { parseDuration } from '../config/values';
 import { InputError } from '../errors';
 import { DIRECTIVE_PREFIX, readDirective, type Directive } from '../migrations/directives';
 import { scanSql, type SqlComment } from '../migrations/split-sql';
-import { testId, type CsvFixture, type Expectation, type TestCase, type TestStatement } from './model';
+import { ISOLATIONS, testId, type CsvFixture, type Expectation, type Isolation, type TestCase, type TestStatement } from './model';
 
 interface Block {
   name: string | undefined;
   line: number;
   tags: string[];
   fixtures: CsvFixture[];
+  /** `-- rsrun:setup` statements. */
+  setup: TestStatement[];
+  /** The test's own statements; the last is the assertion. */
   statements: TestStatement[];
+  teardown: TestStatement[];
+  /** Where the next statement goes: a setup/teardown section lasts until the next directive. */
+  section: 'setup' | 'body' | 'teardown';
+  isolation: Isolation | undefined;
   expect: Expectation | undefined;
   timeoutMs: number | undefined;
   skip: string | undefined;
@@ -39,7 +59,11 @@ const newBlock = (name: string | undefined, line: number): Block => ({
   line,
   tags: [],
   fixtures: [],
+  setup: [],
   statements: [],
+  teardown: [],
+  section: 'body',
+  isolation: undefined,
   expect: undefined,
   timeoutMs: undefined,
   skip: undefined,
@@ -72,12 +96,13 @@ export async function parseSqlTests(text: string, absFile: string, relFile: stri
   let current = fileBlock;
   for (const ev of events) {
     if (ev.kind === 'statement') {
-      current.statements.push(ev.stmt);
+      (current.section === 'setup' ? current.setup : current.section === 'teardown' ? current.teardown : current.statements).push(ev.stmt);
       continue;
     }
     const { line } = ev.comment;
     const { name: word, args: rest } = readDirective(ev.comment) as Directive;
     const restWords = rest.split(/\s+/).filter(Boolean);
+    current.section = 'body';
     switch (word.toLowerCase()) {
       case 'test':
         if (!rest) fail(line, '`-- rsrun:test` needs a name', 'write `-- rsrun:test <name>`');
@@ -85,32 +110,74 @@ export async function parseSqlTests(text: string, absFile: string, relFile: stri
         current = newBlock(rest, line);
         blocks.push(current);
         break;
-      case 'tags':
-      case 'tag':
-        current.tags.push(...rest.split(/[\s,]+/).filter(Boolean));
-        break;
-      case 'fixture': {
-        const [table, file] = restWords;
-        if (!table || !file || restWords.length !== 2)
-          fail(line, '`-- rsrun:fixture` needs a table and a CSV file', 'write `-- rsrun:fixture schema.table ../seeds/file.csv`');
-        current.fixtures.push({ table: table as string, file: path.resolve(path.dirname(absFile), file as string) });
-        break;
-      }
-      case 'timeout':
-        current.timeoutMs = parseDuration(rest, { key: '-- rsrun:timeout', source: `${relFile}:${line}`, file: relFile, line });
-        break;
-      case 'skip':
-        current.skip = rest || 'skipped';
-        break;
       case 'expect':
         if (current.expect) fail(line, 'a test has one `-- rsrun:expect`; start another test with `-- rsrun:test <name>`');
-        current.expect = await parseExpect(rest, line, lines, absFile, fail);
+        current.expect = await parseExpect(rest, line, lines, absFile, relFile, fail);
         break;
       default:
-        fail(line, `unknown directive "-- rsrun:${word}"`, 'known: test, expect, tags, fixture, timeout, skip');
+        applySetting(current, { word, rest, restWords, line, absFile, relFile }, fail);
     }
   }
+  return toTestCases(blocks, fileBlock, relFile, fail);
+}
 
+interface Setting {
+  word: string;
+  rest: string;
+  restWords: string[];
+  line: number;
+  absFile: string;
+  relFile: string;
+}
+
+type Fail = (line: number, message: string, hint?: string) => never;
+
+/** The directives that set something on the current test (or on the whole file before the first test). */
+function applySetting(current: Block, d: Setting, fail: Fail): void {
+  const { word, rest, restWords, line } = d;
+  switch (word.toLowerCase()) {
+    case 'tags':
+    case 'tag':
+      current.tags.push(...rest.split(/[\s,]+/).filter(Boolean));
+      return;
+    case 'fixture': {
+      const [table, file] = restWords;
+      if (!table || !file || restWords.length !== 2)
+        fail(line, '`-- rsrun:fixture` needs a table and a CSV file', 'write `-- rsrun:fixture schema.table ../seeds/file.csv`');
+      current.fixtures.push({
+        table,
+        file: path.resolve(path.dirname(d.absFile), file),
+        declaredAt: { file: d.relFile, line },
+      });
+      return;
+    }
+    case 'timeout':
+      current.timeoutMs = parseDuration(rest, { key: '-- rsrun:timeout', source: `${d.relFile}:${line}`, file: d.relFile, line });
+      return;
+    case 'skip':
+      current.skip = rest || 'skipped';
+      return;
+    case 'setup':
+    case 'teardown':
+      if (rest) fail(line, `\`-- rsrun:${word}\` takes no value`, `put the ${word} statements on the lines after it`);
+      current.section = word.toLowerCase() as 'setup' | 'teardown';
+      return;
+    case 'isolation':
+      if (!ISOLATIONS.includes(rest.toLowerCase() as Isolation))
+        fail(
+          line,
+          `unknown isolation "${rest}"`,
+          'write `-- rsrun:isolation transaction` (the default), `none` (with -- rsrun:setup / -- rsrun:teardown) or `database`',
+        );
+      current.isolation = rest.toLowerCase() as Isolation;
+      return;
+    default:
+      fail(line, `unknown directive "-- rsrun:${word}"`, 'known: test, expect, tags, fixture, timeout, skip, isolation, setup, teardown');
+  }
+}
+
+/** One TestCase per `-- rsrun:test` block, or one for the whole file; file-level settings apply to each. */
+function toTestCases(blocks: Block[], fileBlock: Block, relFile: string, fail: Fail): TestCase[] {
   const suite = relFile.split(path.sep).join('/');
   const defaultName = path.basename(relFile, path.extname(relFile));
   const fileLevel = blocks.length > 0;
@@ -125,11 +192,13 @@ export async function parseSqlTests(text: string, absFile: string, relFile: stri
       suite,
       name: b.name as string,
       file: suite,
-      line: (query as TestStatement).line,
+      line: query.line,
       tags: [...new Set([...shared.tags, ...b.tags])],
       fixtures: [...shared.fixtures, ...b.fixtures],
-      setup: [...shared.statements, ...stmts.slice(0, -1)],
-      query: query as TestStatement,
+      setup: [...shared.setup, ...b.setup, ...shared.statements, ...stmts.slice(0, -1)],
+      query,
+      teardown: [...b.teardown, ...shared.teardown],
+      isolation: b.isolation ?? shared.isolation ?? 'transaction',
       expect: b.expect ?? { kind: 'empty' },
       timeoutMs: b.timeoutMs ?? shared.timeoutMs,
       skip: b.skip ?? shared.skip,
@@ -142,6 +211,7 @@ async function parseExpect(
   line: number,
   lines: string[],
   absFile: string,
+  relFile: string,
   fail: (line: number, message: string, hint?: string) => never,
 ): Promise<Expectation> {
   const [kind = '', ...args] = spec.split(/\s+/);
@@ -189,9 +259,14 @@ async function parseExpect(
       try {
         content = await readFile(csvPath, 'utf8');
       } catch (err) {
-        throw new InputError(`cannot read expected rows ${file}`, { line, cause: err, hint: 'CSV paths are relative to the test file' });
+        throw new InputError(`cannot read expected rows ${file}: ${missingOrUnreadable(err)}`, {
+          file: relFile,
+          line,
+          cause: err,
+          hint: `CSV paths are relative to the test file (looked for ${csvPath})`,
+        });
       }
-      const [columns = [], ...rows] = parseCsvCells(content, csvPath);
+      const [columns = [], ...rows] = parseCsvCells(content, csvPath, { file: relFile, line });
       return {
         kind: 'rows',
         columns: columns.map((c) => c ?? ''),
@@ -234,8 +309,11 @@ function readInlineTable(lines: string[], line: number): (string | null)[][] {
   return out;
 }
 
-/** CSV cells; an empty unquoted field is NULL, `""` is the empty string. */
-export function parseCsvCells(content: string, file: string): (string | null)[][] {
+/**
+ * CSV cells; an empty unquoted field is NULL, `""` is the empty string. `usedAt` names the test
+ * file and line that refer to the CSV, so a malformed file is reported where it is used.
+ */
+export function parseCsvCells(content: string, file: string, usedAt?: { file: string; line: number }): (string | null)[][] {
   try {
     return parseCsv(content, {
       bom: true,
@@ -244,8 +322,15 @@ export function parseCsvCells(content: string, file: string): (string | null)[][
       cast: (value, ctx) => (!ctx.quoting && value === '' ? null : value),
     });
   } catch (err) {
-    throw new InputError(`malformed CSV: ${(err as Error).message}`, { file, cause: err });
+    const message = `malformed CSV ${file}: ${(err as Error).message}`;
+    throw new InputError(message, { ...(usedAt ?? { file }), cause: err, hint: 'every row needs as many fields as the header' });
   }
+}
+
+/** Why a file could not be read, in words. */
+export function missingOrUnreadable(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : (err as Error).message;
 }
 
 function unquote(v: string): string | null {

@@ -47,6 +47,7 @@ export async function openWarehouse(
     applicationName: options.applicationName ?? 'rsrun',
     // WLM query groups exist only on Redshift; PostgreSQL refuses the unknown setting.
     queryGroup: env.engine === 'redshift' ? env.queryGroup : undefined,
+    redshiftSemantics: env.engine !== 'redshift' && env.emulateRedshift,
   };
 
   if (env.engine === 'embedded') {

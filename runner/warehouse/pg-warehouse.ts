@@ -9,6 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import { from as copyFromStdin, to as copyToStdout } from 'pg-copy-streams';
 import Cursor from 'pg-cursor';
 import type { DialectAdapter } from '../dialects/dialect';
+import { translateServerError } from '../dialects/redshift/emulation/redshift-errors';
 import { ConnectionError } from '../errors';
 import { tlsFailureHint } from './tls';
 import type { QueryResult, Row, Session, Warehouse } from './warehouse';
@@ -29,6 +30,13 @@ export interface PgWarehouseOptions {
   applicationName: string;
   /** Redshift WLM label; applied with set_config so the value is a bind parameter. */
   queryGroup: string | undefined;
+  /**
+   * A PostgreSQL engine standing in for Redshift (`emulate_redshift`): transactions run at
+   * SERIALIZABLE, Redshift's only isolation for provisioned clusters (c_serial_isolation), and
+   * PostgreSQL errors that have a Redshift counterpart are reworded as Redshift words them
+   * (a serialization failure becomes "1023 Serializable isolation violation").
+   */
+  redshiftSemantics?: boolean;
   /** What reports call the target, when the address says nothing (the embedded engine's random port). */
   label?: string;
 }
@@ -73,25 +81,25 @@ export class PgWarehouse implements Warehouse {
     } catch (err) {
       throw this.connectionError(err);
     }
+    const translate = this.options.redshiftSemantics ? translateServerError : (err: unknown) => err;
     const known = this.pids.get(client);
-    if (known !== undefined) return new PgSession(client, known);
+    if (known !== undefined) return new PgSession(client, known, translate);
     // A checked-out client whose connection dies (server terminated it, network dropped) emits
     // 'error'; the query in flight rejects with it anyway, and without a listener Node would
     // crash the whole run. The pool discards the client when the session is released broken.
     client.on('error', () => undefined);
     try {
       // One round trip per new connection: learn the backend pid and set session limits.
+      const settings: [string, string][] = [['statement_timeout', String(this.options.statementTimeoutMs)]];
+      if (this.options.queryGroup !== undefined) settings.push(['query_group', this.options.queryGroup]);
+      if (this.options.redshiftSemantics) settings.push(['default_transaction_isolation', 'serializable']);
       const init = await client.query<{ pid: number }>(
-        this.options.queryGroup === undefined
-          ? "SELECT pg_backend_pid() AS pid, set_config('statement_timeout', $1, false) AS st"
-          : "SELECT pg_backend_pid() AS pid, set_config('statement_timeout', $1, false) AS st, set_config('query_group', $2, false) AS qg",
-        this.options.queryGroup === undefined
-          ? [String(this.options.statementTimeoutMs)]
-          : [String(this.options.statementTimeoutMs), this.options.queryGroup],
+        `SELECT pg_backend_pid() AS pid${settings.map((_, i) => `, set_config($${2 * i + 1}, $${2 * i + 2}, false) AS s${i}`).join('')}`,
+        settings.flat(),
       );
       const pid = init.rows[0]?.pid ?? 0;
       this.pids.set(client, pid);
-      return new PgSession(client, pid);
+      return new PgSession(client, pid, translate);
     } catch (err) {
       client.release(true);
       throw this.connectionError(err);
@@ -108,6 +116,10 @@ export class PgWarehouse implements Warehouse {
 
   async close(): Promise<void> {
     await this.pool.end();
+  }
+
+  forDatabase(database: string): PgWarehouse {
+    return new PgWarehouse({ ...this.options, database, maxConnections: 2 }, this.dialect);
   }
 
   /** A short-lived connection outside the pool, so a cancel never waits for a pool slot. */
@@ -152,6 +164,8 @@ class PgSession implements Session {
   constructor(
     private readonly client: pg.PoolClient,
     readonly backendPid: number,
+    /** Rewords server errors (Redshift emulation) or returns them unchanged. */
+    private readonly translate: (err: unknown) => unknown,
   ) {}
 
   async query<R = Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>> {
@@ -160,7 +174,7 @@ class PgSession implements Session {
       return toResult<R>(result);
     } catch (err) {
       await this.settle();
-      throw err;
+      throw this.translate(err);
     }
   }
 
@@ -185,7 +199,7 @@ class PgSession implements Session {
       result = (await this.client.query(sql)) as unknown as pg.QueryResult | pg.QueryResult[];
     } catch (err) {
       await this.settle();
-      throw err;
+      throw this.translate(err);
     }
     const results = Array.isArray(result) ? result : [result];
     const withRows = [...results].reverse().find((r) => r.fields.length > 0);
@@ -210,9 +224,10 @@ class PgSession implements Session {
     chunkSize = 1000,
   ): Promise<void> {
     const cursor = this.client.query(new Cursor<R>(sql, [...params]));
-    try {
-      for (;;) {
-        const { rows, fields } = await new Promise<{ rows: R[]; fields: string[] }>((resolve, reject) => {
+    for (;;) {
+      let chunk: { rows: R[]; fields: string[] };
+      try {
+        chunk = await new Promise((resolve, reject) => {
           cursor.read(chunkSize, (err, rows, result) => {
             if (err) reject(err);
             // Typed as always present, but pg-cursor calls back without a result once the cursor is done.
@@ -220,12 +235,15 @@ class PgSession implements Session {
             else resolve({ rows, fields: (result?.fields ?? []).map((f) => f.name) });
           });
         });
-        if (rows.length === 0) break;
-        if (onRows(rows, fields) === false) break;
+      } catch (err) {
+        // No close(): the cursor already synced after the error, and on a connection the server
+        // ended (a test terminated for its time) close() would wait for a ReadyForQuery forever.
+        await this.settle();
+        throw this.translate(err);
       }
-    } finally {
-      await cursor.close();
+      if (chunk.rows.length === 0 || onRows(chunk.rows, chunk.fields) === false) break;
     }
+    await cursor.close();
   }
 
   inTransaction(): boolean {

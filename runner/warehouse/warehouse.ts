@@ -48,6 +48,8 @@ export interface Session {
   ): Promise<void>;
   /** True when the session is inside a transaction block (BEGIN issued and not yet ended). */
   inTransaction(): boolean;
+  /** The largest statement this session's transport accepts (UTF-8 bytes); undefined: REDSHIFT_MAX_STATEMENT_BYTES. */
+  readonly maxStatementBytes?: number;
   /** Give the session back; `broken` discards it (after a timeout, a cancel, a protocol error). */
   release(broken?: boolean): Promise<void>;
 }
@@ -64,4 +66,15 @@ export interface Warehouse {
   /** Terminate a session, e.g. a hung test that ignored cancel. */
   terminate(backendPid: number): Promise<void>;
   close(): Promise<void>;
+  /**
+   * The largest statement (text and parameter values, UTF-8 bytes) the transport accepts; callers
+   * that generate statements (fixtures, staged history rows) cut them below it. Undefined: 16 MB,
+   * Redshift's statement limit (c_redshift-sql).
+   */
+  readonly maxStatementBytes?: number;
+  /** A warehouse on another database of the same server, same credentials and settings (close it after use). */
+  forDatabase?(database: string): Warehouse;
 }
+
+/** Redshift's limit on one statement: "The maximum size for a single SQL statement is 16 MB" (c_redshift-sql). */
+export const REDSHIFT_MAX_STATEMENT_BYTES = 16 * 1024 * 1024;

@@ -1,7 +1,8 @@
 /**
  * rsrun reaches a user's project three ways, each tried from a clean temp directory outside the
- * repository, with the commands a user types: the `npm pack` tarball (`npm i -D`, `npm i -g`),
- * a git URL (npm builds it through `prepare`), and the runner image used as a CLI. npm talks to a
+ * repository, with the commands a user types: the `npm pack` tarball (`npm i -D`, `npm i -g`) and
+ * a git URL (npm builds it through `prepare`) here; the runner image used as a CLI in
+ * test/container/image-as-cli.test.ts (with the other Docker-bound suites). npm talks to a
  * registry on loopback that serves this machine's npm cache (test/support/npm-registry.ts).
  */
 import { expect } from 'chai';
@@ -12,7 +13,6 @@ import path from 'node:path';
 import pg from 'pg';
 import { PG_URL, requirePostgres } from '../support/engines';
 import { startLocalRegistry, type LocalRegistry } from '../support/npm-registry';
-import { buildOnce, requireDocker } from '../container/harness';
 
 const REPO = path.resolve(__dirname, '../..');
 const VERSION = (require(path.join(REPO, 'package.json')) as { version: string }).version;
@@ -150,20 +150,5 @@ describe('distribution: installing rsrun outside the repository', function () {
     expect((await rsrun(project, ['init'])).code).to.equal(0);
     const lint = await rsrun(project, ['lint']);
     expect(lint.code, lint.out).to.equal(0);
-  });
-
-  it('the runner image as a CLI: docker run -v "$PWD:/work" -w /work <image> plan', async function () {
-    const docker = await requireDocker(this);
-    const { image } = await buildOnce(docker);
-    const project = path.join(root, 'in-docker');
-    const init = await sh(process.execPath, [path.join(REPO, 'bin/rsrun.js'), 'init', project]);
-    expect(init.code, init.out).to.equal(0);
-    const uid = `${process.getuid?.() ?? 0}:${process.getgid?.() ?? 0}`;
-    const ref = image.refs[0] as string;
-    const plan = await sh('docker', ['run', '--rm', '-u', uid, '-v', `${project}:/work`, '-w', '/work', ref, 'plan'], {
-      timeoutMs: 300_000,
-    });
-    expect(plan.code, plan.out).to.equal(0);
-    expect(plan.out).to.contain('V1__example.sql');
   });
 });

@@ -59,6 +59,16 @@ describe('rsrun init', function () {
     expect(listTree(dir).filter((f) => !/^(reports|\.rsrun)\//.test(f))).to.deep.equal(before);
   });
 
+  it('refuses to add an example migration beside existing SQL', async () => {
+    const dir = fresh('rsrun-init-existing-');
+    mkdirSync(path.join(dir, 'migrations'));
+    writeFileSync(path.join(dir, 'migrations', 'V1__mine.sql'), 'CREATE TABLE mine (id INT);\n');
+    const r = await runCli(['init', dir]);
+    expect(r.code).to.equal(2);
+    expect(r.stderr).to.contain('already has migrations/').and.to.contain('--from-flyway');
+    expect(listTree(dir)).to.deep.equal(['migrations/V1__mine.sql']);
+  });
+
   it('keeps an existing .gitignore and adds only what is missing', async () => {
     const dir = fresh('rsrun-init-git-');
     writeFileSync(path.join(dir, '.gitignore'), 'node_modules/\nreports/');
@@ -123,6 +133,19 @@ describe('rsrun init', function () {
     expect(existsSync(path.join(dir, 'rsrun.ini'))).to.equal(false);
   });
 
+  it('a failing changeset statement is named by file, section, key and line', async () => {
+    const dir = fresh('rsrun-changeset-');
+    mkdirSync(path.join(dir, 'migrations'));
+    writeFileSync(
+      path.join(dir, 'migrations', 'changes.ini'),
+      '[DDL_v01]\nquery0 = create table t (a int);\n\n[DDL_v02]\nquery0 = alter table t add column b int;\nquery1 = alter table t\n    drop column missing_col;\n',
+    );
+    const r = await runCli(['migrate'], { cwd: dir });
+    expect(r.code, r.stderr).to.equal(3);
+    expect(r.stderr).to.match(/migrations\/changes\.ini:6(:\d+)?: changes\.ini#\[DDL_v02\]: query1 \(statement 2 of 2\) failed: /);
+    expect(r.stdout).to.match(/migrations: 1 applied, 1 failed/);
+  });
+
   it("--from-seed references the seed's files in place and migrates up to the first statement that cannot run", async () => {
     const dir = fresh('rsrun-init-seed-');
     const r = await runCli(['init', '--from-seed', SEED], { cwd: dir });
@@ -132,19 +155,56 @@ describe('rsrun init', function () {
     expect(ini).to.contain(`migrations       = ${rel}/query_redshift_api.ini`);
     expect(ini).to.contain(`tests            = ${rel}\n`).and.to.contain(`dw_config        = ${rel}/dw_config.ini`);
     expect(r.stdout).to.contain('Environments from').and.to.contain('dwh, dev');
-    expect(r.stdout).to.contain('seeds/s3/redshift-immersionday-labs/data/orders/orders.tbl.');
+    expect(r.stdout).to.contain(
+      'COPY reads s3://redshift-immersionday-labs/data/orders/orders.tbl. on the cluster; its files are LZOP-compressed, which the local warehouse cannot read',
+    );
+    // Lint reads every changeset statement: the policy rule the seed breaks is switched off, and
+    // the name Redshift refuses is an RS000 error at its line while the other statements are checked.
+    expect(r.stdout).to.contain('Lint: RS102 switched off in [lint]').and.not.to.contain('could not read');
+    const lint = await runCli(['lint'], { cwd: dir });
+    expect(lint.code).to.equal(2);
+    expect(`${lint.stdout}${lint.stderr}`).to.match(/query_redshift_api\.ini#\[DDL_v03\]:31: error RS000 1_FULFILLED is not a valid name/);
+    expect(lint.stdout).to.match(/query_redshift_api\.ini#\[DDL_v08\]:55: warning RS201/);
     // Referenced, not copied: the only INI file in the project is rsrun.ini.
     expect(listTree(dir).filter((f) => f.endsWith('.ini'))).to.deep.equal(['rsrun.ini']);
 
-    // The seed's files load (multi-line values, `;` in SQL) and the run stops at DML_01 query0 (line
-    // 19): its COPY reads the sample's public bucket, whose files the local warehouse does not have.
+    // The seed's files load (multi-line values, `;` in SQL) and the run stops at DML_01 query0, whose
+    // COPY reads LZOP files (line 19): named by file, line, section and key, nothing half-applied.
     const migrate = await runCli(['migrate'], { cwd: dir });
-    expect([2, 3]).to.include(migrate.code);
-    expect(migrate.stderr).to.match(/query_redshift_api\.ini:19: /);
+    expect(migrate.code, migrate.stderr).to.equal(2);
+    expect(migrate.stderr).to.match(
+      /query_redshift_api\.ini:19(:\d+)?: [^\n]*query_redshift_api\.ini#\[DML_01\]: query0 \(statement 1 of 4\): the LZOP parameter cannot be emulated/,
+    );
+    expect(migrate.stdout).to.contain('migrations: 0 applied');
     expect(migrate.stderr).not.to.match(/expected "key|internal error/);
+    // The project cannot live in the seed's own folder: its tests folder would read the reports.
+    const inPlace = await runCli(['init', '--from-seed', SEED, SEED]);
+    expect(inPlace.code).to.equal(2);
+    expect(inPlace.stderr).to.contain(`cannot live in ${SEED}`);
     // The dw_config.ini environments are there, with the host given separately.
     const info = await runCli(['info', '--env', 'dev'], { cwd: dir });
     expect(info.code).to.equal(2);
     expect(info.stderr).to.contain('environment "dev" has no host');
+  });
+
+  it("past the seed's LZOP COPY, the first statement Redshift rejects stops the deploy, named by file, line, section and key", async () => {
+    // The seed's files, less DML_01 query0 (lines 17-19, the COPY of LZOP files): DDL_v03 query1
+    // adds a column named 1_FULFILLED, which no Redshift name may be; nothing is applied before.
+    const root = fresh('rsrun-seed-rest-');
+    const src = path.join(root, 'src');
+    mkdirSync(src);
+    for (const f of ['dw_config.ini', 'test_cases.ini']) writeFileSync(path.join(src, f), readFileSync(path.join(SEED, f)));
+    const lines = readFileSync(path.join(SEED, 'query_redshift_api.ini'), 'utf8').split('\n');
+    expect(lines[16]).to.match(/^query0 = copy orders from 's3:/);
+    writeFileSync(path.join(src, 'query_redshift_api.ini'), [...lines.slice(0, 16), ...lines.slice(19)].join('\n'));
+    const project = path.join(root, 'project');
+    mkdirSync(project);
+    expect((await runCli(['init', '--from-seed', src], { cwd: project })).code).to.equal(0);
+    const migrate = await runCli(['migrate'], { cwd: project });
+    expect(migrate.code, migrate.stderr).to.equal(2);
+    expect(migrate.stderr).to.contain(
+      `${path.join(src, 'query_redshift_api.ini')}:28: query_redshift_api.ini#[DDL_v03]: query1 (statement 2 of 3): 1_FULFILLED is not a valid name`,
+    );
+    expect(migrate.stdout).to.contain('migrations: 0 applied');
   });
 });

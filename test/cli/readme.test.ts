@@ -79,7 +79,7 @@ describe('README commands', function () {
   });
 
   it('install-and-run deploys and tests the example project in a fresh clone, printing the report path', async () => {
-    const first = await sh(installAndRun as string, clone, env, 540_000);
+    const first = await sh(installAndRun as string, clone, env, 900_000);
     expect(first.code, first.out.slice(-4000)).to.equal(0);
     expect(first.out).to.match(/run \S+: PASSED on local/);
     const report = /report: (\S+report\.html)/.exec(first.out)?.[1];

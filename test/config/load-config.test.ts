@@ -277,11 +277,15 @@ describe('configuration', () => {
       expect((await loadConfig({ projectDir: p.dir, fresh: true }, {})).warnings).to.deep.equal([]);
     });
 
-    it('[project] lock_ttl sets the deploy lock lease (default 10 minutes)', async () => {
+    it('[project] lock_ttl sets the deploy lock lease (default 10 minutes, at least 1 s)', async () => {
       expect((await loadConfig({ projectDir: p.dir }, {})).project.lockTtlMs).to.equal(600_000);
       p.write('rsrun.ini', '[project]\nlock_ttl = 45s\n');
       expect((await loadConfig({ projectDir: p.dir }, {})).project.lockTtlMs).to.equal(45_000);
       expect((await loadConfig({ projectDir: p.dir }, { RSRUN_LOCK_TTL: '2m' })).project.lockTtlMs).to.equal(120_000);
+      p.write('rsrun.ini', '[project]\nname = x\nlock_ttl = 0.5s\n');
+      const e = await configError(loadConfig({ projectDir: p.dir }, {}));
+      expect(e.message).to.equal('project.lock_ttl: 0.5s is shorter than 1000 ms');
+      expect(e.line).to.equal(3);
     });
   });
 

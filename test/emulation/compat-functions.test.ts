@@ -84,7 +84,7 @@ describe('Redshift emulation errors', () => {
   const cases: Array<[string, RegExp]> = [
     ['create table g (id int,\n  shape geometry)', /GEOMETRY data type cannot be emulated/],
     ['create table c (a varchar(10) collate case_insensitive)', /COLLATE CASE_INSENSITIVE cannot be emulated/],
-    ["copy t from 's3://b/k' iam_role default format as parquet", /PARQUET parameter cannot be emulated/],
+    ["copy t from 's3://b/k' iam_role default format as orc", /ORC parameter cannot be emulated/],
     ['create table e (a int encode bogus)', /unknown compression encoding "bogus"/],
     ['create table d (a int) distkey (b)', /DISTKEY column "b" is not a column of the table/],
   ];

@@ -101,6 +101,30 @@ end $$ language plpgsql`);
       expect(await run('SELECT 1 AS "Total"')).to.deep.equal([{ total: 1 }]);
     });
 
+    it('counts CHAR/VARCHAR lengths in bytes, also after ALTER COLUMN TYPE and in a LIKE copy (r_Character_types)', async () => {
+      const refused = async (sql: string) => {
+        let error: unknown;
+        await run(sql).catch((e: unknown) => (error = e));
+        return String(error);
+      };
+      await run('create table bytes_t (v varchar(12) not null encode lzo, c char(4))');
+      // The page's own example: VARCHAR(12) holds 6 two-byte, 4 three-byte or 3 four-byte characters.
+      await run("insert into bytes_t (v) values ('éééééé'), ('€€€€'), ('😀😀😀'), ('abcdefghijkl')");
+      expect(await refused("insert into bytes_t (v) values ('ééééééé')")).to.match(/"v over its VARCHAR length in bytes"/);
+      expect(await refused("insert into bytes_t (v) values ('€€€€€')")).to.match(/"v over its VARCHAR length in bytes"/);
+      // "A CHAR column can only contain single-byte characters."
+      await run("insert into bytes_t (v, c) values ('x', 'ab')");
+      expect(await refused("insert into bytes_t (v, c) values ('x', 'é')")).to.match(/"c has a multibyte character \(CHAR\)"/);
+      await run('create table bytes_like (like bytes_t)');
+      expect(await refused("insert into bytes_like (v) values ('ééééééé')")).to.match(/over its VARCHAR length in bytes/);
+      await run('alter table bytes_t alter column v type varchar(14)');
+      await run("insert into bytes_t (v) values ('ééééééé')");
+      expect(await refused("insert into bytes_t (v) values ('éééééééé')")).to.match(/"v over its VARCHAR length in bytes"/);
+      await run('alter table bytes_t add column w varchar(2)');
+      expect(await refused("update bytes_t set w = 'éé'")).to.match(/"w over its VARCHAR length in bytes"/);
+      expect(await run('select count(*) as n from bytes_t where w is null')).to.deep.equal([{ n: '6' }]);
+    });
+
     it('skips GRANT with a notice naming it, and accepts an external function that fails only when called', async () => {
       notices.length = 0;
       expect(

@@ -180,6 +180,7 @@ export function describeEachEngine(title: string, body: (db: EngineDatabase) => 
               maxConnections: options.maxConnections ?? 8,
               applicationName: 'rsrun-test',
               queryGroup: undefined,
+              redshiftSemantics: options.emulateRedshift ?? false,
             },
             dialect,
           );

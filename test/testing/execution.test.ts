@@ -37,18 +37,28 @@ describeEachEngine('test execution', (db) => {
     expect((await c.query('SELECT id, note FROM ledger')).rows).to.deep.equal([{ id: 1, note: 'kept' }]);
   });
 
-  it('reports broken isolation when a statement commits implicitly (TRUNCATE under Redshift rules)', async () => {
+  it('refuses, before running anything, a test whose TRUNCATE would commit its transaction under Redshift rules', async () => {
+    const c = await db.client();
+    await c.query('INSERT INTO scratch_copy VALUES (1), (2)');
     const { outcomes } = await run(
       db,
       {
-        'tests/truncate.sql': '-- rsrun:expect count 0\nTRUNCATE scratch_copy;\nSELECT * FROM scratch_copy;\n',
+        'tests/truncate.sql':
+          "-- rsrun:expect count 0\nINSERT INTO ledger VALUES (99, 'setup');\nTRUNCATE scratch_copy;\nSELECT * FROM scratch_copy;\n",
       },
       {},
       true,
     );
     const [o] = outcomes;
-    expect(o?.isolationBroken).to.equal(true);
-    expect(o?.message).to.match(/isolation broken: TRUNCATE commits the transaction/);
+    expect(o?.status).to.equal('error');
+    expect(o?.message).to.match(
+      /^TRUNCATE at tests\/truncate\.sql:3 commits the transaction it runs in \(https:\/\/docs\.aws\.amazon\.com\/redshift\/latest\/dg\/r_TRUNCATE\.html\)/,
+    );
+    expect(o?.message).to.contain('-- rsrun:isolation none');
+    // Nothing ran: the setup INSERT was not committed by the TRUNCATE, the table kept its rows.
+    expect((await c.query('SELECT COUNT(*)::int AS n FROM scratch_copy')).rows).to.deep.equal([{ n: 2 }]);
+    expect((await c.query('SELECT COUNT(*)::int AS n FROM ledger WHERE id = 99')).rows).to.deep.equal([{ n: 0 }]);
+    await c.query('DELETE FROM scratch_copy');
   });
 
   it('keeps memory bounded on a failing test that returns 1,000,000 rows', async () => {

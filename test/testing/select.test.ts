@@ -15,6 +15,8 @@ const tc = (id: string, tags: string[] = []): TestCase => ({
   tags,
   fixtures: [],
   setup: [],
+  teardown: [],
+  isolation: 'transaction',
   query: { sql: 'SELECT 1', line: 1 },
   expect: { kind: 'empty' },
   timeoutMs: undefined,

@@ -4,17 +4,17 @@
  */
 import path from 'node:path';
 import { initProject } from '../../init/index';
+import { initOptions } from '../options';
 import type { CommandInput } from '../command-input';
 import { printLine } from '../output';
 
 export async function run(input: CommandInput): Promise<number> {
-  const opt = (key: string) => (typeof input.options[key] === 'string' ? input.options[key] : undefined);
-  const dir = path.resolve(input.operands[0] ?? input.global.projectDir ?? '.');
+  const { dir, name, fromFlyway, fromSeed } = initOptions(input);
   const result = await initProject({
     dir,
-    ...(opt('name') ? { name: opt('name') } : {}),
-    ...(opt('fromFlyway') ? { fromFlyway: opt('fromFlyway') } : {}),
-    ...(opt('fromSeed') ? { fromSeed: opt('fromSeed') } : {}),
+    ...(name ? { name } : {}),
+    ...(fromFlyway ? { fromFlyway } : {}),
+    ...(fromSeed ? { fromSeed } : {}),
   });
   const shown = path.relative(process.cwd(), dir) || '.';
   printLine(`rsrun project in ${shown}:`);

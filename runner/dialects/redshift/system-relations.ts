@@ -20,6 +20,13 @@ export const SYSTEM_RELATIONS_SCHEMA = 'rsrun_compat';
 export const EMULATED_SYSTEM_RELATIONS: ReadonlySet<string> = new Set([
   // COPY ... MAXERROR records rejected rows here (copy-from-s3.ts), as on a cluster (r_STL_LOAD_ERRORS).
   'stl_load_errors',
+  // Redshift's column names and types over the local catalog (emulation/system-views.ts).
+  'stv_sessions',
+  'sys_session_history',
+  'svv_table_info',
+  'pg_table_def',
+  'svv_tables',
+  'svv_columns',
 ]);
 
 const SYSTEM_PREFIX = /^(stv|stl|svv|svl|sys|svcs|stcs)_[a-z0-9_]+$/;

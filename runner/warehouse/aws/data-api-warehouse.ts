@@ -12,13 +12,16 @@
  * API reference: https://docs.aws.amazon.com/redshift-data/latest/APIReference/Welcome.html
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Readable, Writable } from 'node:stream';
-import type { ColumnMetadata, DescribeStatementResponse, Field, RedshiftDataClient, SqlParameter } from '@aws-sdk/client-redshift-data';
+import type { ColumnMetadata, DescribeStatementResponse, RedshiftDataClient } from '@aws-sdk/client-redshift-data';
 import type { DialectAdapter } from '../../dialects/dialect';
-import { codeTokens, tokenizeSqlAsync } from '../../dialects/sql-tokens';
 import { ConfigError, ConnectionError } from '../../errors';
-import type { QueryResult, Row, Session, Warehouse } from '../warehouse';
+import type { Row, Session, Warehouse } from '../warehouse';
 import { awsErrorText } from './aws-clients';
+import { DATA_API_MAX_STATEMENT_BYTES, DataApiStatementError, fieldValue } from './data-api-sql';
+import { DataApiSession, isSessionGone } from './data-api-session';
+
+export { DataApiStatementError, toNamedParameters } from './data-api-sql';
+export { MAX_BATCH_STATEMENTS } from './data-api-session';
 
 /** Where statements run and how the Data API authenticates (one of secret or db user/IAM). */
 export interface DataApiTarget {
@@ -40,90 +43,22 @@ export interface DataApiOptions {
   /** How long an idle session stays open on the server (max 24 h). */
   sessionKeepAliveSeconds?: number;
   queryGroup?: string | undefined;
+  /** The clock deciding whether an idle session outlived its keep-alive (tests pass their own). */
+  now?: () => number;
 }
 
-/** BatchExecuteStatement accepts at most 40 statements (API reference, Sqls: 1-40 items). */
-export const MAX_BATCH_STATEMENTS = 40;
 const DATA_API_MAX_WAIT_MS = 24 * 3600_000;
-
-/** A statement the warehouse rejected, shaped like pg's DatabaseError where the Data API allows. */
-export class DataApiStatementError extends Error {
-  /** The Data API reports no SQLSTATE; kept for the same shape as pg errors. */
-  readonly code: string | undefined = undefined;
-  readonly position: number | undefined = undefined;
-  constructor(
-    message: string,
-    readonly statementId: string,
-    readonly sql: string,
-  ) {
-    super(message);
-    this.name = 'DataApiStatementError';
-  }
-}
+/** An idle session is not reused this close to its keep-alive: it could close while in use. */
+const KEEP_ALIVE_MARGIN_MS = 30_000;
 
 type Sdk = typeof import('@aws-sdk/client-redshift-data');
 
-/**
- * `$1, $2` placeholders become `:p1, :p2` (the Data API binds named parameters only); parameters
- * that are null are written as the keyword NULL, since the API has no null parameter value.
- * Placeholders inside strings, quoted identifiers, comments and dollar bodies are left alone.
- */
-export async function toNamedParameters(sql: string, params: readonly unknown[]): Promise<{ sql: string; parameters: SqlParameter[] }> {
-  if (params.length === 0) return { sql, parameters: [] };
-  const tokens = codeTokens(await tokenizeSqlAsync(sql)).filter((t) => t.kind === 'param');
-  let out = '';
-  let last = 0;
-  const used = new Set<number>();
-  for (const t of tokens) {
-    const n = Number(t.text.slice(1));
-    if (!Number.isInteger(n) || n < 1 || n > params.length) {
-      throw new ConfigError(`statement uses ${t.text} but only ${params.length} parameter(s) were given`);
-    }
-    const value = params[n - 1];
-    out += sql.slice(last, t.start) + (value === null || value === undefined ? 'NULL' : `:p${n}`);
-    last = t.end;
-    if (value !== null && value !== undefined) used.add(n);
-  }
-  out += sql.slice(last);
-  const parameters = [...used].sort((a, b) => a - b).map((n) => ({ name: `p${n}`, value: parameterText(params[n - 1]) }));
-  return { sql: out, parameters };
-}
-
-function parameterText(value: unknown): string {
-  if (value instanceof Date) return value.toISOString();
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
-  if (Buffer.isBuffer(value)) {
-    throw new ConfigError('binary parameters cannot be sent over the Data API', { hint: 'use transport = pg for this environment' });
-  }
-  return JSON.stringify(value);
-}
-
-/** One Data API field as pg would return it: int8 and numeric as strings, timestamps as Dates. */
-function fieldValue(field: Field, column: ColumnMetadata | undefined): unknown {
-  if (field.isNull) return null;
-  const type = (column?.typeName ?? '').toLowerCase();
-  if (field.booleanValue !== undefined) return field.booleanValue;
-  if (field.longValue !== undefined) return type === 'int8' || type === 'bigint' ? String(field.longValue) : field.longValue;
-  if (field.doubleValue !== undefined) return field.doubleValue;
-  if (field.blobValue !== undefined) return Buffer.from(field.blobValue);
-  const text = field.stringValue ?? null;
-  if (text !== null && (type === 'timestamptz' || type === 'timestamp')) {
-    // '2024-05-01 10:00:00+00' (timestamptz) or '2024-05-01 10:00:00' (timestamp, read as UTC like pg's default parser would for the session zone UTC).
-    const iso = text.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00');
-    const date = new Date(/([zZ]|[+-]\d\d:\d\d)$/.test(iso) ? iso : `${iso}Z`);
-    return Number.isNaN(date.getTime()) ? text : date;
-  }
-  return text;
-}
-
-function firstWord(sql: string): string {
-  return (/^\s*(?:(?:--[^\n]*\n|\/\*[\s\S]*?\*\/)\s*)*([A-Za-z]+)/.exec(sql)?.[1] ?? '').toUpperCase();
-}
-
 export class DataApiWarehouse implements Warehouse {
   readonly label: string;
-  private readonly idle: string[] = [];
+  /** Sessions given back, with when: one idle past its keep-alive is closed on the server. */
+  private readonly idle: { id: string; at: number }[] = [];
+  readonly maxStatementBytes = DATA_API_MAX_STATEMENT_BYTES;
+  readonly hint = DATA_API_HINT;
   /** backendPid -> statement id currently running in that session, for cancel(). */
   readonly running = new Map<number, string>();
   private readonly pollInitialMs: number;
@@ -159,31 +94,54 @@ export class DataApiWarehouse implements Warehouse {
     };
   }
 
+  /**
+   * A session for the caller: an idle one if it is still within its keep-alive, else a new one. The
+   * service may close a session earlier than its keep-alive; such a session is replaced too.
+   */
   async acquire(): Promise<Session> {
-    const session = new DataApiSession(this, this.idle.pop());
-    try {
-      // Opens (or checks) the server session and applies the same session settings as the pg transport.
-      const init = await session.query<{ pid: number | string }>(
-        this.options.queryGroup === undefined
-          ? "SELECT pg_backend_pid() AS pid, set_config('statement_timeout', $1, false) AS st"
-          : "SELECT pg_backend_pid() AS pid, set_config('statement_timeout', $1, false) AS st, set_config('query_group', $2, false) AS qg",
-        this.options.queryGroup === undefined
-          ? [String(this.options.statementTimeoutMs ?? 0)]
-          : [String(this.options.statementTimeoutMs ?? 0), this.options.queryGroup],
-      );
-      session.backendPid = Number(init.rows[0]?.pid ?? 0);
-      return session;
-    } catch (err) {
-      if (err instanceof DataApiStatementError) throw err;
-      throw err instanceof ConnectionError
-        ? err
-        : new ConnectionError(`cannot open a Data API session on ${this.label}: ${awsErrorText(err)}`, { cause: err, hint: DATA_API_HINT });
+    for (let reused = this.takeIdle(); ; reused = undefined) {
+      const session = new DataApiSession(this, reused);
+      try {
+        // Opens (or checks) the server session and applies the same session settings as the pg transport.
+        const init = await session.query<{ pid: number | string }>(
+          this.options.queryGroup === undefined
+            ? "SELECT pg_backend_pid() AS pid, set_config('statement_timeout', $1, false) AS st"
+            : "SELECT pg_backend_pid() AS pid, set_config('statement_timeout', $1, false) AS st, set_config('query_group', $2, false) AS qg",
+          this.options.queryGroup === undefined
+            ? [String(this.options.statementTimeoutMs ?? 0)]
+            : [String(this.options.statementTimeoutMs ?? 0), this.options.queryGroup],
+        );
+        session.backendPid = Number(init.rows[0]?.pid ?? 0);
+        return session;
+      } catch (err) {
+        if (reused !== undefined && isSessionGone((err as { cause?: unknown }).cause)) continue;
+        if (err instanceof DataApiStatementError) throw err;
+        throw err instanceof ConnectionError
+          ? err
+          : new ConnectionError(`cannot open a Data API session on ${this.label}: ${awsErrorText(err)}`, {
+              cause: err,
+              hint: DATA_API_HINT,
+            });
+      }
     }
+  }
+
+  /** The most recently used idle session still safely within its keep-alive; older ones are dropped. */
+  private takeIdle(): string | undefined {
+    const now = (this.options.now ?? Date.now)();
+    for (let s = this.idle.pop(); s; s = this.idle.pop()) {
+      if (now - s.at < this.sessionKeepAliveSeconds * 1000 - KEEP_ALIVE_MARGIN_MS) return s.id;
+    }
+    return undefined;
   }
 
   /** Gives an idle session back for reuse by the next acquire(). */
   recycle(sessionId: string): void {
-    this.idle.push(sessionId);
+    this.idle.push({ id: sessionId, at: (this.options.now ?? Date.now)() });
+  }
+
+  forDatabase(database: string): DataApiWarehouse {
+    return new DataApiWarehouse(this.client, this.sdk, { ...this.target, database }, this.dialect, this.user, this.options);
   }
 
   async cancel(backendPid: number): Promise<void> {
@@ -227,9 +185,13 @@ export class DataApiWarehouse implements Warehouse {
       const d = await this.client.send(new this.sdk.DescribeStatementCommand({ Id: id }));
       if (d.Status === 'FINISHED') return d;
       if (d.Status === 'FAILED' || d.Status === 'ABORTED') {
-        const failed = d.SubStatements?.find((s) => s.Status === 'FAILED' || s.Status === 'ABORTED');
+        const index = d.SubStatements?.findIndex((s) => s.Status === 'FAILED' || s.Status === 'ABORTED') ?? -1;
+        const failed = d.SubStatements?.[index];
         const message = d.Error ?? failed?.Error ?? `statement ${d.Status === 'ABORTED' ? 'was cancelled' : 'failed'}`;
-        throw new DataApiStatementError(message.replace(/^ERROR:\s*/, ''), id, failed?.QueryString ?? sql);
+        // Which statement of a batch failed: the caller turns it into a position (data-api-sql.ts locate).
+        throw Object.assign(new DataApiStatementError(message.replace(/^ERROR:\s*/, ''), id, failed?.QueryString ?? sql), {
+          subStatement: index,
+        });
       }
       if (Date.now() + delay > deadline) {
         await this.client.send(new this.sdk.CancelStatementCommand({ Id: id })).catch(() => undefined);
@@ -265,177 +227,6 @@ export class DataApiWarehouse implements Warehouse {
 
 const DATA_API_HINT =
   'the runner needs redshift-data:ExecuteStatement/BatchExecuteStatement/DescribeStatement/GetStatementResult/CancelStatement, plus secretsmanager:GetSecretValue (auth = secret) or redshift:GetClusterCredentials / redshift-serverless:GetCredentials (auth = iam); check cluster_identifier or workgroup, database and region';
-
-class DataApiSession implements Session {
-  backendPid = 0;
-  private txState: 'idle' | 'open' | 'failed' = 'idle';
-  private released = false;
-
-  constructor(
-    private readonly wh: DataApiWarehouse,
-    private sessionId: string | undefined,
-    private readonly keepSession = true,
-  ) {}
-
-  async query<R = Row>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
-    const { sql: text, parameters } = await toNamedParameters(sql, params);
-    const id = await this.execute(text, parameters);
-    const described = await this.track(sql, () => this.wh.waitFor(id, text, this.backendPid));
-    const rows: Row[] = [];
-    let fields: string[] = [];
-    if (described.HasResultSet) {
-      await this.wh.readResult(id, (page, names) => {
-        rows.push(...page);
-        fields = names;
-      });
-    }
-    return { rows: rows as R[], rowCount: described.HasResultSet ? rows.length : Math.max(0, described.ResultRows ?? 0), fields };
-  }
-
-  async batch(sql: string): Promise<QueryResult> {
-    const statements = await splitStatements(sql);
-    if (statements.length === 0) return { rows: [], rowCount: 0, fields: [] };
-    const controlsTransaction = statements.some((s) => TRANSACTION_WORDS.has(firstWord(s)));
-    // In an open transaction, or for statements that manage it themselves, or beyond the API's
-    // batch size, run them one by one in this session: same effect, one call each.
-    if (statements.length === 1 || controlsTransaction || this.txState !== 'idle' || statements.length > MAX_BATCH_STATEMENTS) {
-      const wrap = statements.length > 1 && !controlsTransaction && this.txState === 'idle';
-      let last: QueryResult = { rows: [], rowCount: 0, fields: [] };
-      if (wrap) await this.query('BEGIN');
-      try {
-        for (const s of statements) {
-          const r = await this.query(s);
-          if (r.fields.length > 0 || last.fields.length === 0) last = r;
-        }
-        if (wrap) await this.query('COMMIT');
-      } catch (err) {
-        if (wrap) await this.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      }
-      return last;
-    }
-    const out = await this.send(() =>
-      this.wh.client.send(
-        new this.wh.sdk.BatchExecuteStatementCommand({
-          Sqls: statements,
-          ...(this.sessionId
-            ? { SessionId: this.sessionId }
-            : { ...this.wh.targetParams(), ...(this.keepSession ? { SessionKeepAliveSeconds: this.wh.sessionKeepAliveSeconds } : {}) }),
-        }),
-      ),
-    );
-    const described = await this.wh.waitFor(out.Id ?? '', sql, this.backendPid);
-    const withRows = [...(described.SubStatements ?? [])].reverse().find((s) => s.HasResultSet);
-    if (!withRows?.Id) return { rows: [], rowCount: Math.max(0, described.SubStatements?.at(-1)?.ResultRows ?? 0), fields: [] };
-    const rows: Row[] = [];
-    let fields: string[] = [];
-    await this.wh.readResult(withRows.Id, (page, names) => {
-      rows.push(...page);
-      fields = names;
-    });
-    return { rows, rowCount: rows.length, fields };
-  }
-
-  async copyFrom(_sql: string, _source: Readable): Promise<number> {
-    throw new ConfigError('COPY ... FROM STDIN is not available over the Redshift Data API (Redshift itself has no COPY FROM STDIN)', {
-      hint: "load files with COPY ... FROM 's3://...' or use transport = pg",
-    });
-  }
-
-  async copyTo(_sql: string, _sink: Writable): Promise<void> {
-    throw new ConfigError('COPY ... TO STDOUT is not available over the Redshift Data API', {
-      hint: "use UNLOAD ('select ...') TO 's3://...' or transport = pg",
-    });
-  }
-
-  async stream<R = Row>(
-    sql: string,
-    params: readonly unknown[],
-    onRows: (rows: R[], fields: string[]) => boolean | void,
-    chunkSize = 1000,
-  ): Promise<void> {
-    const { sql: text, parameters } = await toNamedParameters(sql, params);
-    const id = await this.execute(text, parameters);
-    const described = await this.track(sql, () => this.wh.waitFor(id, text, this.backendPid));
-    if (!described.HasResultSet) return;
-    // Memory stays bounded by one result page (the service decides its size), delivered in chunks.
-    await this.wh.readResult(id, (page, fields) => {
-      for (let i = 0; i < page.length; i += chunkSize) {
-        if (onRows(page.slice(i, i + chunkSize) as R[], fields) === false) return false;
-      }
-      return undefined;
-    });
-  }
-
-  inTransaction(): boolean {
-    return this.txState !== 'idle';
-  }
-
-  async release(broken = false): Promise<void> {
-    if (this.released) return;
-    this.released = true;
-    this.wh.running.delete(this.backendPid);
-    if (this.sessionId && !broken && this.txState === 'idle' && this.keepSession) this.wh.recycle(this.sessionId);
-  }
-
-  private async execute(sql: string, parameters: SqlParameter[]): Promise<string> {
-    const out = await this.send(() =>
-      this.wh.client.send(
-        new this.wh.sdk.ExecuteStatementCommand({
-          Sql: sql,
-          ...(parameters.length > 0 ? { Parameters: parameters } : {}),
-          ...(this.sessionId
-            ? { SessionId: this.sessionId }
-            : { ...this.wh.targetParams(), ...(this.keepSession ? { SessionKeepAliveSeconds: this.wh.sessionKeepAliveSeconds } : {}) }),
-        }),
-      ),
-    );
-    if (!out.Id) throw new ConnectionError('the Data API accepted a statement but returned no statement id', { hint: DATA_API_HINT });
-    return out.Id;
-  }
-
-  /** Sends a call and remembers the session it opened. */
-  private async send<T extends { Id?: string | undefined; SessionId?: string | undefined }>(call: () => Promise<T>): Promise<T> {
-    const out = await call();
-    if (this.keepSession && out.SessionId) this.sessionId = out.SessionId;
-    return out;
-  }
-
-  /** Follows BEGIN/COMMIT/ROLLBACK so inTransaction() answers like the pg transport (see docs/data-api.md). */
-  private async track<T>(sql: string, run: () => Promise<T>): Promise<T> {
-    const word = firstWord(sql);
-    try {
-      const result = await run();
-      if (word === 'BEGIN' || word === 'START') this.txState = 'open';
-      else if (word === 'COMMIT' || word === 'END' || word === 'ROLLBACK' || word === 'ABORT') this.txState = 'idle';
-      return result;
-    } catch (err) {
-      if (word === 'COMMIT' || word === 'END' || word === 'ROLLBACK' || word === 'ABORT') this.txState = 'idle';
-      else if (this.txState === 'open') this.txState = 'failed';
-      throw err;
-    }
-  }
-}
-
-const TRANSACTION_WORDS = new Set(['BEGIN', 'START', 'COMMIT', 'END', 'ROLLBACK', 'ABORT']);
-
-/** Statements of a `;`-separated text, split on the tokenizer's `;` so quotes and bodies stay whole. */
-async function splitStatements(sql: string): Promise<string[]> {
-  const out: string[] = [];
-  let start = 0;
-  let hasCode = false;
-  for (const t of await tokenizeSqlAsync(sql)) {
-    if (t.kind === 'punct' && t.text === ';') {
-      if (hasCode) out.push(sql.slice(start, t.start).trim());
-      start = t.end;
-      hasCode = false;
-    } else if (t.kind !== 'comment') {
-      hasCode = true;
-    }
-  }
-  if (hasCode) out.push(sql.slice(start).trim());
-  return out;
-}
 
 /** Opens the Data API warehouse for an environment: learns the database user with one statement. */
 export async function openDataApiWarehouse(

@@ -15,9 +15,11 @@
  */
 import { createHash } from 'node:crypto';
 import type { Session } from '../../../warehouse/warehouse';
+import { redshiftRulesSql } from './redshift-rules-sql';
 import { SEMANTICS_SQL } from './compat-semantics';
 
-export const COMPAT_SCHEMA = 'rsrun_compat';
+import { COMPAT_SCHEMA } from './compat-schema-name';
+export { COMPAT_SCHEMA };
 
 /** Lower-case names called as `rsrun_compat.name(...)` after rewriting. */
 export const COMPAT_FUNCTIONS = new Set([
@@ -309,7 +311,7 @@ $f$ SELECT ${S}.json_or_null(j, true) IS NOT NULL AND json_typeof(${S}.json_or_n
 CREATE OR REPLACE FUNCTION ${S}.json_parse(j text) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $f$ SELECT j::jsonb $f$;
 CREATE OR REPLACE FUNCTION ${S}.json_serialize(v jsonb) RETURNS text LANGUAGE sql IMMUTABLE AS $f$ SELECT v::text $f$;
 ${SEMANTICS_SQL}
-`;
+${redshiftRulesSql(S)}`;
 
 export const COMPAT_VERSION = `rsrun compat ${createHash('sha256').update(INSTALL_SQL).digest('hex').slice(0, 16)}`;
 

@@ -133,5 +133,19 @@ const TEXT_FIRST = Object.entries(TEXT_FIRST_FUNCTIONS)
   )
   .join('\n');
 
+/**
+ * STL_LOAD_ERRORS with the cluster's columns and types (r_STL_LOAD_ERRORS): COPY ... MAXERROR
+ * records the records it rejected here (copy-load.ts). Listed in ../system-relations.ts.
+ */
+const STL_LOAD_ERRORS = `
+CREATE TABLE IF NOT EXISTS ${S}.stl_load_errors (
+  userid integer, slice integer, tbl integer, starttime timestamp, session integer, query integer,
+  filename character(256), line_number bigint, colname character(127), type character(10), col_length character(10),
+  position integer, raw_line character(1024), raw_field_value character(1024), err_code integer, err_reason character(100),
+  is_partial integer, start_offset bigint
+);
+GRANT SELECT, INSERT ON ${S}.stl_load_errors TO PUBLIC;
+`;
+
 /** SQL run after the compat schema exists (it refers to its functions). */
-export const SEMANTICS_SQL = `${characterOperators()}\n${AVERAGES}\n${EXTRACT_PART}\n${WINDOW_REDUCTIONS}\n${TEXT_FIRST}`;
+export const SEMANTICS_SQL = `${characterOperators()}\n${AVERAGES}\n${EXTRACT_PART}\n${WINDOW_REDUCTIONS}\n${TEXT_FIRST}\n${STL_LOAD_ERRORS}`;

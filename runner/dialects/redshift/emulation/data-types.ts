@@ -5,8 +5,9 @@
  * - r_Character_types: VARCHAR/CHARACTER VARYING/NVARCHAR up to 65535 bytes, `VARCHAR(MAX)` = 65535
  *   and `CHAR(MAX)` = 4096 in CREATE TABLE; VARCHAR without a length in CREATE TABLE is VARCHAR(256);
  *   NCHAR/NVARCHAR convert to CHAR/VARCHAR; BPCHAR converts to CHAR(256); TEXT to VARCHAR(256).
- *   Redshift lengths count bytes, PostgreSQL's count characters: multibyte text that Redshift would
- *   reject as too long is accepted locally (stated in the README section on emulation).
+ *   "CHAR and VARCHAR data types are defined in terms of bytes, not characters. A CHAR column can
+ *   only contain single-byte characters": PostgreSQL's lengths count characters, so a column gets a
+ *   CHECK counting bytes (see `lengthInBytes`).
  * - r_Numeric_types201: DECIMAL/NUMERIC without precision is DECIMAL(18,0).
  * - r_VARBYTE_type: VARBYTE/VARBINARY/BINARY VARYING(n) hold binary values → BYTEA (length not enforced).
  * - r_SUPER_type: semi-structured values → JSONB (the closest PostgreSQL type; PartiQL navigation
@@ -15,6 +16,7 @@
  *   equivalent without extensions: rejected with a clear error.
  * TIMETZ, TIMESTAMPTZ, FLOAT4/FLOAT8, INT2/4/8, BOOL are PostgreSQL spellings already.
  */
+import { createHash } from 'node:crypto';
 import type { RewriteContext } from './rewrite-context';
 
 const VARCHAR_MAX = 65535;
@@ -25,6 +27,72 @@ export type TypeContext =
   | 'column'
   /** A cast or other expression context: lengths default as the expression needs. */
   | 'cast';
+
+type Family = 'varchar' | 'char' | 'varbyte' | 'other';
+
+/** The family of the type named at token `i`, and how many words spell its name. */
+function typeFamily(ctx: RewriteContext, i: number): { words: number; family: Family } {
+  const w = ctx.tok(i)?.upper ?? '';
+  if (ctx.isWord(i, 'CHARACTER', 'CHAR', 'NCHAR') && ctx.isWord(i + 1, 'VARYING')) return { words: 2, family: 'varchar' };
+  if (ctx.isWord(i, 'NATIONAL') && ctx.isWord(i + 1, 'CHARACTER', 'CHAR')) {
+    return ctx.isWord(i + 2, 'VARYING') ? { words: 3, family: 'varchar' } : { words: 2, family: 'char' };
+  }
+  if (ctx.isWord(i, 'BINARY') && ctx.isWord(i + 1, 'VARYING')) return { words: 2, family: 'varbyte' };
+  if (w === 'VARCHAR' || w === 'NVARCHAR' || w === 'TEXT') return { words: 1, family: w === 'TEXT' ? 'other' : 'varchar' };
+  if (w === 'CHAR' || w === 'CHARACTER' || w === 'NCHAR') return { words: 1, family: 'char' };
+  if (w === 'VARBYTE' || w === 'VARBINARY') return { words: 1, family: 'varbyte' };
+  return { words: 1, family: 'other' };
+}
+
+/** PostgreSQL's limit on a name; a longer constraint name would be cut, and then not found by ALTER. */
+const NAME_BYTES = 63;
+
+/**
+ * The CHECK constraint that makes a CHAR/VARCHAR column (type at token `i`, column name at
+ * token `columnAt`) hold what Redshift's would (r_Character_types): VARCHAR(n) at most n bytes, CHAR only
+ * single-byte characters. Its name says why a row was refused, and depends on the column alone so
+ * that ALTER COLUMN ... TYPE can replace it. Undefined for other types.
+ */
+export function lengthInBytes(ctx: RewriteContext, i: number, columnAt: number): { name: string; check: string } | undefined {
+  const { words, family } = typeFamily(ctx, i);
+  const w = ctx.tok(i)?.upper;
+  const c = ctx.tok(columnAt);
+  if (!c) return undefined;
+  const column = c.text;
+  const plain = c.kind === 'quoted-ident' ? c.value : c.text.toLowerCase();
+  if (family === 'varchar' || w === 'TEXT') {
+    let bytes = 256;
+    if (ctx.isSymbol(i + words, '(')) {
+      const size = ctx.tok(i + words + 1);
+      if (!size || ctx.close(i + words) !== i + words + 2) return undefined;
+      if (size.upper === 'MAX') bytes = VARCHAR_MAX;
+      else if (size.kind === 'number') bytes = Number(size.text);
+      else return undefined;
+    }
+    return { name: constraintName(plain, ' over its VARCHAR length in bytes'), check: `octet_length(${column}) <= ${bytes}` };
+  }
+  if (family === 'char' || w === 'BPCHAR') {
+    return {
+      name: constraintName(plain, ' has a multibyte character (CHAR)'),
+      check: `octet_length(${column}::text) = char_length(${column}::text)`,
+    };
+  }
+  return undefined;
+}
+
+function constraintName(column: string, why: string): string {
+  const room = NAME_BYTES - Buffer.byteLength(why, 'utf8');
+  let name = column;
+  if (Buffer.byteLength(name, 'utf8') > room) {
+    // Two long names sharing a prefix must not collide: a hash of the whole name stands for the rest.
+    const hash = createHash('sha1').update(column).digest('hex').slice(0, 6);
+    // By code point on purpose: a byte budget must not split a character in two.
+    // eslint-disable-next-line @typescript-eslint/no-misused-spread
+    while (Buffer.byteLength(name, 'utf8') > room - 7) name = [...name].slice(0, -1).join('');
+    name = `${name}~${hash}`;
+  }
+  return `"${(name + why).replaceAll('"', '""')}"`;
+}
 
 /**
  * Rewrites the type starting at token `i`; returns the index of the first token after it.
@@ -37,22 +105,7 @@ export function rewriteType(ctx: RewriteContext, i: number, context: TypeContext
   const next = (k: number) => ctx.tok(i + k);
   const nextIsParen = (k: number) => ctx.isSymbol(i + k, '(');
 
-  // Multi-word spellings first: how many words make up the type name.
-  let words = 1;
-  let family: 'varchar' | 'char' | 'varbyte' | 'other' = 'other';
-  if (ctx.isWord(i, 'CHARACTER', 'CHAR', 'NCHAR') && ctx.isWord(i + 1, 'VARYING')) {
-    words = 2;
-    family = 'varchar';
-  } else if (ctx.isWord(i, 'NATIONAL') && ctx.isWord(i + 1, 'CHARACTER', 'CHAR')) {
-    words = ctx.isWord(i + 2, 'VARYING') ? 3 : 2;
-    family = words === 3 ? 'varchar' : 'char';
-  } else if (ctx.isWord(i, 'BINARY') && ctx.isWord(i + 1, 'VARYING')) {
-    words = 2;
-    family = 'varbyte';
-  } else if (w === 'VARCHAR' || w === 'NVARCHAR') family = 'varchar';
-  else if (w === 'CHAR' || w === 'CHARACTER' || w === 'NCHAR') family = 'char';
-  else if (w === 'VARBYTE' || w === 'VARBINARY') family = 'varbyte';
-
+  const { words, family } = typeFamily(ctx, i);
   const after = i + words;
   if (family === 'varchar' || family === 'char') {
     const pgName = family === 'varchar' ? 'varchar' : 'char';

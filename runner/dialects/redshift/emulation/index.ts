@@ -18,6 +18,7 @@ import type { LoadMethod } from './copy-from-s3';
 import { LocalDirectoryStore, type ObjectStore } from './object-store';
 import { rewriteStatement } from './rewrite-statement';
 import { SessionSettings } from './session-settings';
+import { guardTransactionRules } from './transaction-guard';
 
 export type { ObjectStore } from './object-store';
 export { LocalDirectoryStore } from './object-store';
@@ -48,7 +49,7 @@ export function createRedshiftEmulation(options: RedshiftEmulationOptions): Stat
       await installCompatSchema(session);
     },
     rewrite(statement: string, where: StatementLocation): RewrittenStatement[] {
-      return rewriteStatement(statement, where, env);
+      return guardTransactionRules(statement, rewriteStatement(statement, where, env));
     },
   };
 }

@@ -19,12 +19,16 @@ import { checkCatalogReferences } from './catalog-references';
 import { copyFromS3, isS3Copy, type LoadMethod } from './copy-from-s3';
 import { rewriteExpressions } from './expressions';
 import { rewriteExternalObject } from './external-objects';
+import { leaderNodeRefusal } from './leader-node';
 import { withoutLocalMeaning, type Skip } from './local-scope';
 import type { ObjectStore } from './object-store';
 import { rewriteQueryShapes } from './query-shapes';
 import { RewriteContext } from './rewrite-context';
 import type { SessionSettings } from './session-settings';
+import { rewriteSystemRelations } from './system-views';
 import { NOTHING_TO_RUN, rewriteTableDdl } from './table-ddl';
+import { tableDesignStep } from './table-design';
+import { guardProcedureBody } from './transaction-guard';
 import { unloadToS3 } from './unload-to-s3';
 
 /** What a rewrite needs besides the statement: the object store, the session state, the notice sink. */
@@ -70,16 +74,21 @@ export function rewriteStatement(statement: string, where: StatementLocation, en
   }
 
   refuseWhatRedshiftRefuses(ctx);
+  const leaderNode = leaderNodeRefusal(ctx.tokens);
+  if (leaderNode) return [leaderNode];
   checkCatalogReferences(ctx);
   rewriteQueryShapes(ctx);
   if (ctx.changed) ctx = contextOf(ctx.apply(), where);
 
   if (isS3Copy(ctx)) return [copyFromS3(ctx, env.store, env.loadWith)];
   if (ctx.isWord(0, 'UNLOAD')) return [unloadToS3(ctx, env.store, (query) => rewriteQuery(query, where))];
-  if (rewriteTableDdl(ctx) === NOTHING_TO_RUN) return [];
+  // Read before the DDL rewrite drops DISTSTYLE/SORTKEY/ENCODE, recorded after the DDL (system-views.ts).
+  const design = tableDesignStep(ctx);
+  const recorded: RewrittenStatement[] = design ? [{ kind: 'sql', sql: design }] : [];
+  if (rewriteTableDdl(ctx) === NOTHING_TO_RUN) return recorded;
   rewriteExpressions(ctx);
   if (isRoutineDefinition(ctx)) rewriteRoutine(ctx, env);
-  return [{ kind: 'sql', sql: ctx.apply() }];
+  return [{ kind: 'sql', sql: ctx.apply() }, ...recorded];
 }
 
 /**
@@ -96,7 +105,18 @@ function refuseWhatRedshiftRefuses(ctx: RewriteContext): void {
 }
 
 function contextOf(sql: string, where: StatementLocation): RewriteContext {
-  return new RewriteContext(sql, codeTokens(tokenizeSql(sql, where.file)), where);
+  try {
+    return new RewriteContext(sql, codeTokens(tokenizeSql(sql, where.file)), where);
+  } catch (err) {
+    // The tokenizer counts lines from the statement's start; the user reads the file's.
+    if (!(err instanceof InputError)) throw err;
+    throw new InputError(err.message, {
+      file: where.file,
+      line: where.line + (err.line ?? 1) - 1,
+      ...(err.hint !== undefined ? { hint: err.hint } : {}),
+      cause: err,
+    });
+  }
 }
 
 /** A statement that must stay one plain SQL statement (the query inside UNLOAD). */
@@ -138,6 +158,8 @@ function rewriteRoutine(ctx: RewriteContext, env: RewriteEnvironment): void {
       throw err;
     }
     rewriteExpressions(inner);
+    rewriteSystemRelations(inner);
+    guardProcedureBody(ctx, inner);
     const rewritten = inner.apply();
     if (rewritten !== body) ctx.replace(i, i, `${tag}${rewritten}${tag}`);
   });

@@ -6,7 +6,7 @@
  * Grammar followed: r_CREATE_TABLE_NEW, r_CREATE_TABLE_AS, r_ALTER_TABLE, r_CREATE_VIEW,
  * materialized-view-create-sql-command (docs.aws.amazon.com/redshift/latest/dg/<page>.html).
  */
-import { rewriteType } from './data-types';
+import { lengthInBytes, rewriteType } from './data-types';
 import type { RewriteContext } from './rewrite-context';
 
 // Compression encodings Redshift accepts (c_Compression_encodings); an unknown one is an error
@@ -99,7 +99,10 @@ function tableElements(ctx: RewriteContext, open: number): string[] {
     const first = ctx.tok(from);
     if (!first) return;
     if (ctx.isWord(from, 'LIKE')) {
-      // `LIKE parent [INCLUDING | EXCLUDING DEFAULTS]` is PostgreSQL syntax as well.
+      // `LIKE parent [INCLUDING | EXCLUDING DEFAULTS]` is PostgreSQL syntax as well. Redshift's copy
+      // has the parent's column lengths in bytes: their CHECKs (columnDefinition) come along; the
+      // parent has no other CHECK, since those are refused.
+      ctx.insertAfter(to, ' INCLUDING CONSTRAINTS');
       return;
     }
     if (ctx.isWord(from, 'CONSTRAINT', 'PRIMARY', 'UNIQUE', 'FOREIGN')) {
@@ -127,6 +130,8 @@ function tableElements(ctx: RewriteContext, open: number): string[] {
 /** `name type [attributes]` between tokens `from..to`. */
 function columnDefinition(ctx: RewriteContext, from: number, to: number): void {
   let i = rewriteType(ctx, from + 1, 'column');
+  const bytes = lengthInBytes(ctx, from + 1, from);
+  if (bytes) ctx.insertAfter(i - 1, ` CONSTRAINT ${bytes.name} CHECK (${bytes.check})`);
   while (i <= to) {
     const t = ctx.tok(i);
     if (!t) break;
@@ -289,7 +294,14 @@ function alterTable(ctx: RewriteContext, at: number): typeof NOTHING_TO_RUN | vo
     if (ctx.isWord(i + 1, 'COLUMN')) {
       const after = ctx.skipName(i + 2);
       if (ctx.isWord(after, 'ENCODE')) return NOTHING_TO_RUN;
-      if (ctx.isWord(after, 'TYPE')) rewriteType(ctx, after + 1, 'column');
+      if (ctx.isWord(after, 'TYPE')) {
+        const end = rewriteType(ctx, after + 1, 'column');
+        // The byte-length CHECK of the old size goes, the new size's comes (see columnDefinition).
+        const bytes = lengthInBytes(ctx, after + 1, i + 2);
+        if (bytes) {
+          ctx.insertAfter(end - 1, `, DROP CONSTRAINT IF EXISTS ${bytes.name}, ADD CONSTRAINT ${bytes.name} CHECK (${bytes.check})`);
+        }
+      }
     }
     return;
   }
