@@ -17,14 +17,8 @@ export interface SeedProject {
   dwConfig: string | undefined;
   /** dw_config.ini sections that became environments. */
   environments: string[];
-  /** What the changesets COPY from: `s3://bucket/prefix`, and a compression the local engine cannot read. */
-  copySources: CopySource[];
-}
-
-export interface CopySource {
-  source: string;
-  /** LZOP, BZIP2 or ZSTD: refused by the COPY emulation (runner/dialects/redshift/emulation/copy-from-s3.ts). */
-  unreadable: string | undefined;
+  /** What the changesets COPY from: `s3://bucket/prefix`. */
+  copySources: string[];
 }
 
 const SKIP = new Set(['node_modules', '.git', '.rsrun', 'reports']);
@@ -72,7 +66,7 @@ export function readSeedProject(dir: string): SeedProject {
     tests: tests ? path.dirname(tests.file) : undefined,
     dwConfig: dw?.file,
     environments: (dw?.doc.sections ?? []).filter((s) => s.entries.some((e) => e.key.startsWith('dwh_'))).map((s) => s.name.toLowerCase()),
-    copySources: [...new Map(changesets.flatMap((c) => copySources(c.doc)).map((c) => [c.source, c])).values()],
+    copySources: [...new Set(changesets.flatMap((c) => copySources(c.doc)))],
   };
 }
 
@@ -90,12 +84,12 @@ function migrationsOf(changesets: string[], allIni: string[]): string {
   return folder;
 }
 
-function copySources(doc: IniDocument): CopySource[] {
-  const out: CopySource[] = [];
+function copySources(doc: IniDocument): string[] {
+  const out: string[] = [];
   for (const s of doc.sections) {
     for (const e of s.entries) {
       const m = /^\s*copy\b[\s\S]*?\bfrom\s+'(s3:\/\/[^']+)'/i.exec(e.value);
-      if (m) out.push({ source: m[1] as string, unreadable: /\b(lzop|bzip2|zstd)\b/i.exec(e.value)?.[1]?.toUpperCase() });
+      if (m) out.push(m[1] as string);
     }
   }
   return out;

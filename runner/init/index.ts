@@ -123,10 +123,9 @@ function seedPlan(dir: string, name: string, seedDir: string): InitPlan {
           `Environments from ${rel(dir, seed.dwConfig)}: ${seed.environments.join(', ') || 'none'} (engine redshift; give the host with --host or RSRUN_<ENV>_HOST, e.g. rsrun deploy --env ${seed.environments[0] ?? 'dev'} --host ...).`,
         ]
       : []),
-    ...seed.copySources.map(({ source, unreadable }) =>
-      unreadable
-        ? `COPY reads ${source} on the cluster; its files are ${unreadable}-compressed, which the local warehouse cannot read, so a local deploy stops at that COPY (it runs on Redshift).`
-        : `COPY reads ${source} on the cluster; locally from seeds/s3/${source.slice('s3://'.length)}* (put a sample of those files there).`,
+    ...seed.copySources.map(
+      (source) =>
+        `COPY reads ${source} on the cluster; locally from seeds/s3/${source.slice('s3://'.length)}* (put a sample of those files there, compressed as on the cluster: GZIP, BZIP2, LZOP and ZSTD are read).`,
     ),
   ];
   return iniPlan(

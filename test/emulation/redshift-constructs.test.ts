@@ -40,6 +40,16 @@ describe('Redshift emulation: what Redshift refuses, the local warehouse refuses
     expect(err.hint).to.match(/only on a cluster/);
   });
 
+  it('names PartiQL navigation into SUPER instead of "column notation ... applied to type jsonb" (query-super)', () => {
+    const err = refusal('select count(*)\nfrom customer_orders_lineitem where c_orders[0]. o_orderkey is not null');
+    expect(err.message).to.equal(
+      'PartiQL navigation into a SUPER value (...].o_orderkey) cannot be emulated on the PostgreSQL-based local engine',
+    );
+    expect(err.line).to.equal(4);
+    // The quoted name is folded, as Redshift does while enable_case_sensitive_identifier is off.
+    expect(refusal('select all_data.data.pnr.events[0]."eventType" from test_json').message).to.match(/\.\.\.\]\."eventtype"/);
+  });
+
   it('refuses a statement over 16 MB counted in bytes, not characters', () => {
     const text = `select '${'é'.repeat(8 * 1024 * 1024 + 1)}'`;
     expect(text.length).to.be.below(16 * 1024 * 1024);

@@ -12,6 +12,10 @@
  *   rewriter does not know: an error names them and shows the CASE / UNION ALL form.
  * - QUALIFY filters on window functions (r_QUALIFY_clause); PostgreSQL has no equivalent clause and
  *   the rewrite would need the select list's aliases resolved: an error says so.
+ * - PartiQL navigation into a SUPER value, `c_orders[0].o_orderkey` (query-super): SUPER is JSONB
+ *   locally, where `.name` after a subscript means a composite type's field and fails with
+ *   PostgreSQL's "column notation ... applied to type jsonb"; emulating it would differ silently
+ *   (a SUPER string cast to VARCHAR has no quotes, a JSONB one has), so an error names it.
  */
 import type { RewriteContext } from './rewrite-context';
 
@@ -44,6 +48,13 @@ const NOT_ALIAS = new Set([...FROM_ENDS, 'JOIN', 'INNER', 'LEFT', 'RIGHT', 'FULL
 export function rewriteQueryShapes(ctx: RewriteContext): void {
   aliasFromSubqueries(ctx);
   ctx.tokens.forEach((t, i) => {
+    if (ctx.isSymbol(i, ']') && ctx.isSymbol(i + 1, '.') && ['word', 'quoted-ident'].includes(ctx.tok(i + 2)?.kind ?? '')) {
+      throw ctx.unsupported(
+        i + 1,
+        `PartiQL navigation into a SUPER value (...].${ctx.tok(i + 2)?.text})`,
+        'SUPER is JSONB on the local warehouse: keep queries that navigate SUPER values in a project deployed to Redshift only, or test them on a cluster',
+      );
+    }
     if (t.kind !== 'word') return;
     if (t.upper === 'MINUS' && i > 0) ctx.replace(i, i, 'EXCEPT');
     else if ((t.upper === 'PIVOT' || t.upper === 'UNPIVOT') && ctx.isSymbol(i + 1, '(') && i > 0) {
