@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /**
- * The mocha step of `npm test`: two mocha processes side by side, then one closing line for both.
+ * The mocha step of `npm test`: three mocha processes side by side (Docker-bound suites, the fault
+ * campaign, the rest), then one closing line for all.
  *
  * The container and infrastructure suites spend their time waiting on the Docker engine (image
  * builds, containers, the Jenkinsfile end to end); the other suites on PostgreSQL, PGlite and
@@ -21,9 +22,14 @@ const mocha = path.join(root, 'node_modules', 'mocha', 'bin', 'mocha.js');
 const extra = process.argv.slice(2).filter((a) => a !== '--');
 
 const DOCKER_BOUND = ['test/container/**/*.test.ts', 'test/infra/**/*.test.ts'];
+// The fault campaign (crash loops of runner processes, endpoint faults) is long and mostly waits on
+// child processes and deadlines: in a group of its own it overlaps the other two instead of adding
+// to the longest.
+const FAULTS = ['test/faults/**/*.test.ts'];
 const GROUPS = [
   { name: 'docker', args: DOCKER_BOUND },
-  { name: 'rest', args: ['test/**/*.test.ts', ...DOCKER_BOUND.flatMap((g) => ['--ignore', g])] },
+  { name: 'faults', args: FAULTS },
+  { name: 'rest', args: ['test/**/*.test.ts', ...[...DOCKER_BOUND, ...FAULTS].flatMap((g) => ['--ignore', g])] },
 ];
 
 /** Mocha's own closing line (test/support/reporter.cjs). */

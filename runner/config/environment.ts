@@ -33,6 +33,8 @@ export interface EnvironmentInput {
   project: ProjectConfig;
   /** Settings that do not apply are reported here, not silently ignored. */
   warnings: string[];
+  /** False when the command never connects (`rsrun ship`): unset `${VAR}`s leave their key unset. */
+  connecting?: boolean;
 }
 
 /** dw_config.ini sections that describe a cluster (its `[AWS]` section of keys is not one). */
@@ -42,6 +44,7 @@ function dwEnvironments(dwDoc: IniDocument | undefined): IniSection[] {
 
 export function resolveEnvironment(input: EnvironmentInput): EnvironmentConfig {
   const { name, env, doc, dwDoc, project, warnings } = input;
+  const connecting = input.connecting !== false;
   const label = `env.${name}`;
   const { section, dwSection } = sectionsOf(name, doc, dwDoc);
   const values = valuesOf(input, section, dwSection);
@@ -52,7 +55,7 @@ export function resolveEnvironment(input: EnvironmentInput): EnvironmentConfig {
   const e = resolveKeys(ENV_KEYS, values, { label, baseDir: project.dir, defaults: { engine, envName: name, processEnv: env } });
 
   refuseEmulationOnRedshift(engine, values.get('emulate_redshift'), e.emulate_redshift);
-  if (engine !== 'embedded' && !e.host && e.auth === 'password' && e.transport !== 'data-api') {
+  if (connecting && engine !== 'embedded' && !e.host && e.auth === 'password' && e.transport !== 'data-api') {
     throw new ConfigError(`environment "${name}" has no host`, {
       ...(doc && section ? { file: doc.file, line: section.line } : dwDoc ? { file: dwDoc.file } : {}),
       hint: `set host in [env.${name}], or RSRUN_HOST / --host (the seed sample's dw_config.ini gives the host separately)`,
@@ -125,15 +128,17 @@ function sectionsOf(
 /** Every value set for the environment, lowest precedence first: dw_config.ini, rsrun.ini, variables, flags. */
 function valuesOf(input: EnvironmentInput, section: IniSection | undefined, dwSection: IniSection | undefined): Map<string, RawValue> {
   const { name, flags, env, doc, dwDoc } = input;
+  // A command that never connects (`rsrun ship`) does not need the database's ${VAR}s.
+  const lenient = input.connecting === false;
   const values = new Map<string, RawValue>();
   if (dwSection && dwDoc) {
-    for (const [key, raw] of iniValues(dwDoc, dwSection, env)) {
+    for (const [key, raw] of iniValues(dwDoc, dwSection, env, lenient)) {
       const ours = DW_KEYS[key];
       if (ours) values.set(ours, raw);
     }
     values.set('engine', { value: 'redshift', where: { key: 'engine', source: `${path.basename(dwDoc.file)} (seed sample layout)` } });
   }
-  for (const [key, raw] of iniValues(doc, section, env)) values.set(key, raw);
+  for (const [key, raw] of iniValues(doc, section, env, lenient)) values.set(key, raw);
   withEnvVars(ENV_KEYS, values, env, `env.${name}`, name);
   const flagged: Record<string, string | undefined> = { host: flags.host, port: flags.port, database: flags.database, user: flags.user };
   for (const [key, value] of Object.entries(flagged)) {

@@ -60,7 +60,9 @@ export function decodeUtf8(bytes: Buffer, file: string): string {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch (err) {
-    throw new ConfigError('file is not valid UTF-8', { file, cause: err, hint: 'save the file as UTF-8' });
+    // The line of the first bad byte, so the user can find it.
+    const line = (new TextDecoder('utf-8').decode(bytes).split('\ufffd')[0] ?? '').split('\n').length;
+    throw new ConfigError('file is not valid UTF-8', { file, line, cause: err, hint: 'save the file as UTF-8' });
   }
 }
 

@@ -68,6 +68,12 @@ export const PROJECT_KEYS = {
     env: ['RSRUN_LOCK_TTL'],
     doc: "how long the deploy lock's lease lasts without renewal (renewed every third of it while a run holds it); another runner takes over only after it expired and its session is gone",
   },
+  ship_timeout: {
+    type: 'duration',
+    default: '2m',
+    env: ['RSRUN_SHIP_TIMEOUT'],
+    doc: 'all the time shipping a run (S3 uploads, CloudWatch metrics, retries) may take; then it stays in the spool for `rsrun ship`',
+  },
   dw_config: {
     type: 'path',
     default: 'dw_config.ini',

@@ -24,6 +24,12 @@ export interface LoadOptions {
   tests?: Partial<TestSettings>;
   /** Read commit, branch and author from git (recorded runs only: it costs a process). */
   provenance?: boolean;
+  /**
+   * False for commands that never connect to the database (`rsrun ship`): an environment key whose
+   * `${VAR}` is not set is left unset instead of failing, so the database's variables need not
+   * exist where runs are shipped.
+   */
+  connection?: boolean;
 }
 
 export async function loadConfig(
@@ -40,7 +46,7 @@ export async function loadConfig(
   const sources: string[] = [];
   const doc = await readRsrunIni(projectDir, flags, env, sources);
   const sectionOf = (name: string) => doc?.sections.find((s) => s.name === name);
-  const { project, dwConfig } = resolveProject(projectDir, doc, flags, env);
+  const { project, dwConfig, shipTimeoutMs } = resolveProject(projectDir, doc, flags, env);
   let dwDoc: IniDocument | undefined;
   if (existsSync(dwConfig.path)) {
     // The seed sample's Python reads dw_config.ini with configparser: so does rsrun.
@@ -59,6 +65,7 @@ export async function loadConfig(
     dwDoc,
     project,
     warnings,
+    connecting: options.connection !== false,
   });
   const secrets = collectSecrets(
     environment.password,
@@ -76,6 +83,7 @@ export async function loadConfig(
     s3: resolveS3(doc, sectionOf('s3'), env, projectDir),
     cloudwatch: resolveCloudWatch(doc, sectionOf('cloudwatch'), env, projectDir),
     tests: resolveTests(doc, sectionOf('tests'), env, projectDir, options.tests ?? {}),
+    shipTimeoutMs,
     secrets,
     warnings,
     build: buildInfo(env, options.provenance ? await readGit(projectDir) : {}),
@@ -106,7 +114,7 @@ function resolveProject(
   doc: IniDocument | undefined,
   flags: ConfigFlags,
   env: NodeJS.ProcessEnv,
-): { project: ProjectConfig; dwConfig: { path: string; explicit: boolean } } {
+): { project: ProjectConfig; dwConfig: { path: string; explicit: boolean }; shipTimeoutMs: number } {
   const values = withEnvVars(
     PROJECT_KEYS,
     iniValues(
@@ -139,7 +147,7 @@ function resolveProject(
     stateDir: path.join(projectDir, '.rsrun'),
     extraSections,
   };
-  return { project, dwConfig: { path: p.dw_config, explicit: values.has('dw_config') } };
+  return { project, dwConfig: { path: p.dw_config, explicit: values.has('dw_config') }, shipTimeoutMs: p.ship_timeout };
 }
 
 function logSettings(flags: ConfigFlags, env: NodeJS.ProcessEnv): { logLevel: LogLevel; logFormat: LogFormat } {

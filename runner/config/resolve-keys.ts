@@ -3,6 +3,7 @@
  * the key table: each key's type says how to parse it, its default fills the gaps.
  */
 import path from 'node:path';
+import { ConfigError } from '../errors';
 import type { IniDocument, IniSection } from './ini-file';
 import type { DefaultContext, KeyDef } from './keys';
 import { interpolate, parseBoolean, parseChoice, parseDuration, parseInteger, parseList, valueError, type Where } from './values';
@@ -33,13 +34,25 @@ export type Resolved<S extends Readonly<Record<string, KeyDef>>> = {
   -readonly [K in keyof S]: Always<S[K]> extends true ? ValueOf<S[K]> : ValueOf<S[K]> | undefined;
 };
 
-/** The values of one section as written (after `${VAR}`), keyed by key, with their file and line. */
-export function iniValues(doc: IniDocument | undefined, section: IniSection | undefined, env: NodeJS.ProcessEnv): Map<string, RawValue> {
+/**
+ * The values of one section as written (after `${VAR}`), keyed by key, with their file and line.
+ * `skipUnset`: a key whose variable is not set is left out (commands that never use it) instead of failing.
+ */
+export function iniValues(
+  doc: IniDocument | undefined,
+  section: IniSection | undefined,
+  env: NodeJS.ProcessEnv,
+  skipUnset = false,
+): Map<string, RawValue> {
   const out = new Map<string, RawValue>();
   if (!doc || !section) return out;
   for (const e of section.entries) {
     const where = { key: `${section.name}.${e.key}`, source: path.basename(doc.file), file: doc.file, line: e.line };
-    out.set(e.key, { value: interpolate(e.value, env, where), where });
+    try {
+      out.set(e.key, { value: interpolate(e.value, env, where), where });
+    } catch (err) {
+      if (!skipUnset || !(err instanceof ConfigError)) throw err;
+    }
   }
   return out;
 }
@@ -115,7 +128,10 @@ export function parseValue(def: KeyDef, { value, where }: RawValue, baseDir: str
     case 'list':
       return parseList(value);
     case 'path':
-      return path.resolve(baseDir, value.trim());
+      // Written in a file (or a default): relative to the project. Typed in a shell (a flag, an
+      // environment variable): relative to where it was typed, as every command-line tool reads it;
+      // the Jenkinsfile's RSRUN_REPORTS_DIR=reports means the workspace's reports/, not sql/reports/.
+      return path.resolve(where.file !== undefined || where.source === 'default' ? baseDir : process.cwd(), value.trim());
     case 'identifier':
       return identifier(value.trim(), where);
     case 'string':

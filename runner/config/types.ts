@@ -129,6 +129,8 @@ export interface ResolvedConfig {
   logFormat: LogFormat;
   s3: S3Config | undefined;
   cloudwatch: CloudWatchConfig | undefined;
+  /** The time shipping (metrics, uploads, retries) may take in all before the run is spooled (`[project] ship_timeout`). */
+  shipTimeoutMs: number;
   tests: TestSettings;
   /** Values that must never appear in logs, reports or uploads. */
   secrets: string[];

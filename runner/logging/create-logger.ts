@@ -3,7 +3,9 @@
  * results): readable lines on a terminal, JSON lines otherwise or with `--log-format json`. With a
  * `runLogPath`, every line at debug level and above is also appended as JSON to `run.log` in the
  * run directory, whatever the terminal level, so a failed CI run can be read after the fact.
- * Every message and every meta value is masked before winston sees it.
+ * Every message and every meta value is masked before winston sees it, with the secrets given
+ * and every secret registered in the process later (secret-registry); a secret too short to mask
+ * safely is masked all the same and warned about once.
  *
  *   const logger = createLogger({ level: 'info', format: 'auto', runLogPath: path.join(ctx.runDir, 'run.log'), secrets: config.secrets });
  *   logger.info('applied', { version: '1.2', durationMs: 41 });
@@ -13,8 +15,9 @@ import { createWriteStream, type WriteStream } from 'node:fs';
 import { inspect } from 'node:util';
 import type winstonModule from 'winston';
 import type { LogFormat, LogLevel } from '../config/types';
+import { onSecretRegistered } from '../warehouse/aws/secret-registry';
 import type { LogMeta, Logger } from './logger';
-import { createMasker, type Masker } from './masking';
+import { createMasker, SHORT_SECRET_LENGTH, type Masker } from './masking';
 
 export interface CreateLoggerOptions {
   level: LogLevel;
@@ -109,6 +112,7 @@ export function createLogger(options: CreateLoggerOptions): ClosableLogger {
   };
   const wanted = (level: LogLevel): boolean => file !== undefined || LEVELS[level] <= LEVELS[options.level];
   let closed = false;
+  const warnedShort = new Set<string>();
 
   const make = (defaults: LogMeta): Logger => {
     const log = (level: LogLevel, message: string, meta?: LogMeta): void => {
@@ -132,6 +136,24 @@ export function createLogger(options: CreateLoggerOptions): ClosableLogger {
     };
   };
 
+  const root = make({});
+  const learn = (secret: string): void => {
+    masker.add(secret);
+    if (secret.length >= SHORT_SECRET_LENGTH || warnedShort.has(secret)) return;
+    warnedShort.add(secret);
+    root.warn(
+      // Worded without any word a short secret could be ("rsrun"): this line is masked too.
+      `a configured secret is only ${secret.length} characters long, too short to mask safely: every occurrence of it in logs and reports is replaced by ***, ordinary words included`,
+      { hint: `use a password of at least ${SHORT_SECRET_LENGTH} characters` },
+    );
+  };
+  options.secrets.forEach(learn);
+  // Secrets registered before this logger existed are masked; only the ones given to it, and those
+  // learned while it runs (the run's own), are warned about.
+  let replaying = true;
+  const unsubscribe = onSecretRegistered((secret) => (replaying ? masker.add(secret) : learn(secret)));
+  replaying = false;
+
   // winston hands lines to transports on later ticks; wait for that, then for the file's queue.
   const drain = async (): Promise<void> => {
     await new Promise((resolve) => setImmediate(resolve));
@@ -139,11 +161,12 @@ export function createLogger(options: CreateLoggerOptions): ClosableLogger {
   };
 
   return {
-    ...make({}),
+    ...root,
     masker,
     flush: drain,
     async close() {
       if (closed) return;
+      unsubscribe();
       await drain();
       closed = true;
       const logger = impl;

@@ -1,8 +1,9 @@
 /**
  * Secret masking for everything rsrun writes or ships: log lines, report files, error messages,
  * uploaded objects. Two layers:
- *  - literal values known to be secret (passwords resolved from config, `secret_keys` values),
- *    masked in every spelling they can take in text: raw, JSON-escaped, URL-encoded;
+ *  - literal values known to be secret (passwords resolved from config, `secret_keys` values,
+ *    secrets learned later through `add`), masked in every spelling they can take in text: raw,
+ *    JSON-, HTML-, XML- and SQL-escaped, URL-encoded, base64, hex;
  *  - patterns that catch secrets rsrun was never told about: the password of a connection URL,
  *    `password=...`/`"token": "..."` pairs, AWS access key ids, STS session tokens, bearer tokens.
  *
@@ -13,10 +14,14 @@
 export const MASK = '***';
 
 /**
- * Literal secrets shorter than this are masked only where a pattern shows they are secret
- * (`password=ab`): masking every "ab" in a log would make it unreadable without protecting much.
+ * Literal secrets shorter than this are still masked wherever they appear, but masking every
+ * occurrence of a short word ("rsrun") also hides ordinary text, and a short password is weak
+ * anyway: the logger warns once about each (see `shortSecrets`).
  */
-export const MIN_LITERAL_LENGTH = 4;
+export const SHORT_SECRET_LENGTH = 8;
+
+/** Encoded forms (hex, base64, URL-encoded) shorter than this are not masked: too likely to match by chance. */
+const MIN_ENCODED_LENGTH = 8;
 
 /** Key names whose values are secret, wherever they appear (INI keys, JSON fields, env vars, query strings). */
 const SECRET_KEY =
@@ -67,20 +72,33 @@ export interface Masker {
   maskDeep<T>(value: T): unknown;
   /** The secret values this masker knows (for composing maskers). */
   readonly secrets: readonly string[];
+  /** Adds a secret learned later (a password read from Secrets Manager); masked from then on. */
+  add(secret: string): void;
 }
 
 /** Every spelling a literal secret can take inside text rsrun writes. */
 function spellings(secret: string): string[] {
-  const forms = new Set<string>([secret]);
-  forms.add(JSON.stringify(secret).slice(1, -1));
-  forms.add(JSON.stringify(JSON.stringify(secret).slice(1, -1)).slice(1, -1));
-  forms.add(encodeURIComponent(secret));
-  forms.add(encodeURIComponent(secret).replace(/%20/g, '+'));
-  forms.add(encodeURI(secret));
+  // Escaped as text formats escape it: the secret itself is always masked, whatever its length.
+  const escaped = new Set<string>([secret]);
+  escaped.add(JSON.stringify(secret).slice(1, -1));
+  escaped.add(JSON.stringify(JSON.stringify(secret).slice(1, -1)).slice(1, -1));
+  escaped.add(secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;'));
+  escaped.add(secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;'));
+  // Inside a SQL string literal, a quote is doubled.
+  escaped.add(secret.replace(/'/g, "''"));
+  // Encoded: meaningful only when long enough not to match unrelated text by chance.
+  const encoded = new Set<string>();
+  encoded.add(encodeURIComponent(secret));
+  encoded.add(encodeURIComponent(secret).replace(/%20/g, '+'));
+  encoded.add(encodeURI(secret));
   // Lower-case percent escapes are equally valid (%2f).
-  forms.add(encodeURIComponent(secret).replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase()));
-  forms.add(Buffer.from(secret, 'utf8').toString('base64'));
-  return [...forms].filter((f) => f.length >= MIN_LITERAL_LENGTH);
+  encoded.add(encodeURIComponent(secret).replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase()));
+  const bytes = Buffer.from(secret, 'utf8');
+  encoded.add(bytes.toString('base64'));
+  encoded.add(bytes.toString('base64url'));
+  encoded.add(bytes.toString('hex'));
+  encoded.add(bytes.toString('hex').toUpperCase());
+  return [...escaped, ...[...encoded].filter((f) => f.length >= MIN_ENCODED_LENGTH)];
 }
 
 function escapeRegExp(s: string): string {
@@ -88,10 +106,16 @@ function escapeRegExp(s: string): string {
 }
 
 export function createMasker(secrets: readonly string[] = []): Masker {
-  const known = [...new Set(secrets.filter((s) => typeof s === 'string' && s.length > 0))];
-  // Longest first, so a secret containing another one is masked whole.
-  const literals = [...new Set(known.flatMap(spellings))].sort((a, b) => b.length - a.length);
-  const literalRe = literals.length > 0 ? new RegExp(literals.map(escapeRegExp).join('|'), 'g') : undefined;
+  const known: string[] = [];
+  let literalRe: RegExp | undefined;
+  const add = (secret: string): void => {
+    if (typeof secret !== 'string' || secret.length === 0 || known.includes(secret)) return;
+    known.push(secret);
+    // Longest first, so a secret containing another one is masked whole.
+    const literals = [...new Set(known.flatMap(spellings))].sort((a, b) => b.length - a.length);
+    literalRe = new RegExp(literals.map(escapeRegExp).join('|'), 'g');
+  };
+  secrets.forEach(add);
 
   const mask = (text: string): string => {
     let out = literalRe ? text.replace(literalRe, MASK) : text;
@@ -126,7 +150,12 @@ export function createMasker(secrets: readonly string[] = []): Masker {
     return out;
   };
 
-  return { mask, maskDeep: (v) => maskDeep(v), secrets: known };
+  return { mask, maskDeep: (v) => maskDeep(v), secrets: known, add };
+}
+
+/** How many of `secrets` are too short to mask safely (they are masked all the same). */
+export function shortSecrets(secrets: readonly string[]): number {
+  return secrets.filter((s) => s.length < SHORT_SECRET_LENGTH).length;
 }
 
 /** True when a config key's value must be treated as secret by name alone (`password`, `api_token`). */

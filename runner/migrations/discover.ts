@@ -2,17 +2,22 @@
  * Finds the project's migrations: Flyway-named SQL files (V<version>__<description>.sql,
  * R__<description>.sql, U<version>__<description>.sql, in any sub-folder) and changeset INI files in
  * the seed sample's layout ([SECTION] → one version, keys query0, query1, ... → its statements).
+ * Everything that could stop a deploy halfway is checked here, before anything connects: names,
+ * encodings, NUL bytes, lengths that must fit the history table, and versions used twice across
+ * all sources.
  */
-import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { parseIni } from '../config/ini-file';
+import { parseIni, type IniSection } from '../config/ini-file';
 import { ConfigError, InputError } from '../errors';
 import { readDirective } from './directives';
+import { checkHistoryLengths } from './history-limits';
+import { listMigrationFiles } from './list-files';
 import type { Migration } from './migration';
+import { checksumOf, readSourceText } from './source-text';
 import { scanSql, type SqlStatement } from './split-sql';
-import { compareVersions, normalizeVersion, parseVersion } from './version';
+import { compareVersions, normalizeVersion, parseVersion, versionIdentity } from './version';
+
+export { checksumOf } from './source-text';
 
 export interface MigrationSet {
   /** INI changesets (file order) then versioned files (version order). */
@@ -23,171 +28,123 @@ export interface MigrationSet {
   undo: Map<string, Migration>;
 }
 
-const NAME = /^([VUR])([^_]*)__(.+)\.sql$/;
+// The version ends at the first `__` (Flyway's separator), so `V3_1__x.sql` is version 3.1.
+const NAME = /^([VUR])(.*?)__(.+)\.sql$/;
+
+type Job = () => Migration | Migration[];
 
 export async function discoverMigrations(migrationsDir: string): Promise<MigrationSet> {
-  const files = await listFiles(migrationsDir);
+  const files = await listMigrationFiles(migrationsDir);
   // `[project] migrations` may name one changeset file (the seed sample keeps it beside other INI files).
   const root = files.length === 1 && files[0] === migrationsDir ? path.dirname(migrationsDir) : migrationsDir;
   // Classify every name first (cheap, and bad names fail before any file is read) ...
-  const jobs: (() => Promise<Migration | Migration[]>)[] = [];
+  const jobs: Job[] = [];
   for (const file of files) {
-    const rel = path.relative(root, file).split(path.sep).join('/');
-    const base = path.basename(file);
-    if (base.endsWith('.ini')) {
-      jobs.push(() => readIniChangesets(file, rel));
-      continue;
-    }
-    if (!base.endsWith('.sql')) continue;
-    const m = NAME.exec(base);
-    if (!m) {
-      throw new InputError(`cannot tell what kind of migration "${base}" is`, {
-        file,
-        hint: 'name it V<version>__<description>.sql (e.g. V1.2__add_orders.sql), R__<description>.sql or U<version>__<description>.sql — note the two underscores',
-      });
-    }
-    const [, prefix, rawVersion = '', rawDescription = ''] = m;
-    const description = rawDescription.replace(/_/g, ' ');
-    if (prefix === 'R') {
-      if (rawVersion !== '')
-        throw new InputError(`repeatable migration "${base}" must not have a version`, { file, hint: 'name it R__<description>.sql' });
-      jobs.push(() => readSqlMigration(file, rel, 'repeatable', null, description));
-      continue;
-    }
-    if (!parseVersion(rawVersion)) {
-      throw new InputError(`"${rawVersion}" in "${base}" is not a version`, {
-        file,
-        hint: 'versions are numbers separated by . or _, e.g. V1__, V1.2__, V2_0_1__',
-      });
-    }
-    jobs.push(() => readSqlMigration(file, rel, prefix === 'U' ? 'undo' : 'versioned', normalizeVersion(rawVersion), description));
+    const job = classify(file, path.relative(root, file).split(path.sep).join('/'));
+    if (job) jobs.push(job);
   }
-  // ... then read them in file order (readText is synchronous: a pool would add nothing).
-  const read: (Migration | Migration[])[] = [];
-  for (const job of jobs) read.push(await job());
-
-  const versioned: Migration[] = [];
+  // ... then read them in file order (reading is synchronous: a pool would add nothing).
   const iniMigrations: Migration[] = [];
+  const versioned: Migration[] = [];
   const repeatable: Migration[] = [];
-  const undo = new Map<string, Migration>();
-  // Keyed by the version without trailing zero parts, so 1 and 1.0 collide as Flyway says they do.
-  const seenVersions = new Map<string, Migration>();
-  for (const item of read) {
-    if (Array.isArray(item)) {
-      iniMigrations.push(...item);
-      continue;
+  const undo: Migration[] = [];
+  for (const job of jobs) {
+    const read = job();
+    for (const m of Array.isArray(read) ? read : [read]) {
+      checkHistoryLengths(m);
+      if (m.source === 'ini') iniMigrations.push(m);
+      else if (m.kind === 'repeatable') repeatable.push(m);
+      else if (m.kind === 'undo') undo.push(m);
+      else versioned.push(m);
     }
-    if (item.kind === 'repeatable') {
-      repeatable.push(item);
-      continue;
-    }
-    const key = versionKey(item.version as string);
-    if (item.kind === 'undo') {
-      const clash = undo.get(key);
-      if (clash)
-        throw new InputError(`two undo migrations for version ${item.version}: ${clash.script} and ${item.script}`, {
-          file: item.file,
-          hint: 'keep one U file per version',
-        });
-      undo.set(key, item);
-      continue;
-    }
-    const clash = seenVersions.get(key);
-    if (clash) {
-      throw new InputError(`version ${item.version} is used by two migrations: ${clash.script} and ${item.script}`, {
-        file: item.file,
-        hint: 'give each versioned migration its own version',
-      });
-    }
-    seenVersions.set(key, item);
-    versioned.push(item);
   }
-
-  versioned.sort((a, b) => compareVersions(a.version as string, b.version as string));
-  repeatable.sort((a, b) => (a.description < b.description ? -1 : a.description > b.description ? 1 : 0));
-  for (const [key, u] of undo) {
-    if (!seenVersions.has(key)) {
+  // One version, one migration, whatever file kind holds it: 1, 1.0 and an INI section [1] collide.
+  const byVersion = uniqueVersions([...iniMigrations, ...versioned], (clash, m) => ({
+    message: `version ${m.version} is used by two migrations: ${clash.script} and ${m.script}`,
+    hint: 'give each versioned migration its own version (INI changeset sections count as versions)',
+  }));
+  const undoByKey = uniqueVersions(undo, (clash, m) => ({
+    message: `two undo migrations for version ${m.version}: ${clash.script} and ${m.script}`,
+    hint: 'keep one U file per version',
+  }));
+  for (const [key, u] of undoByKey) {
+    if (!byVersion.has(key)) {
       throw new InputError(`undo migration ${u.script} has no versioned migration ${u.version} to undo`, {
         file: u.file,
         hint: `add V${u.version}__... or rename the U file`,
       });
     }
   }
-  const iniVersions = new Map<string, Migration>();
-  for (const m of iniMigrations) {
-    const clash = iniVersions.get(m.version as string);
-    if (clash)
-      throw new InputError(`changeset section [${m.version}] appears in ${clash.script} and ${m.script}`, {
-        file: m.file,
-        line: m.line,
-        hint: 'section names are versions: make them unique',
-      });
-    iniVersions.set(m.version as string, m);
-  }
+  versioned.sort((a, b) => compareVersions(a.version as string, b.version as string));
+  repeatable.sort((a, b) => (a.description < b.description ? -1 : a.description > b.description ? 1 : 0));
   // Undo scripts are looked up by the normalised version of what they undo.
-  const undoByVersion = new Map([...undo.values()].map((u) => [u.version as string, u]));
+  const undoByVersion = new Map(undo.map((u) => [u.version as string, u]));
   return { versioned: [...iniMigrations, ...versioned], repeatable, undo: undoByVersion };
+}
+
+function uniqueVersions(
+  migrations: Migration[],
+  clash: (first: Migration, second: Migration) => { message: string; hint: string },
+): Map<string, Migration> {
+  const seen = new Map<string, Migration>();
+  for (const m of migrations) {
+    const key = versionIdentity(m.version as string);
+    const first = seen.get(key);
+    if (first) {
+      const { message, hint } = clash(first, m);
+      throw new InputError(message, { file: m.file, ...(m.source === 'ini' ? { line: m.line } : {}), hint });
+    }
+    seen.set(key, m);
+  }
+  return seen;
 }
 
 /** `1.0.0` and `1` are the same version. */
 export function versionKey(version: string): string {
-  return normalizeVersion(version).replace(/(\.0+)+$/, '');
+  return parseVersion(version) ? versionIdentity(version) : version;
 }
 
-async function listFiles(dir: string): Promise<string[]> {
-  let entries;
-  try {
-    if (statSync(dir).isFile()) return [dir];
-    entries = await readdir(dir, { withFileTypes: true, recursive: true });
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new ConfigError(`migrations directory ${dir} does not exist`, {
-        hint: 'create it, or set [project] migrations in rsrun.ini, or pass --project-dir',
-      });
-    }
-    throw err;
-  }
-  return entries
-    .filter((e) => e.isFile() && !e.name.startsWith('.'))
-    .map((e) => path.join(e.parentPath, e.name))
-    .sort();
-}
-
-export async function readText(file: string): Promise<string> {
-  // Synchronous on purpose: for the many small files of a project it is several times faster than
-  // a thread-pool round trip per open/stat/read/close, and nothing else runs meanwhile.
-  const bytes = readFileSync(file);
-  try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
-  } catch (err) {
-    // Find the line of the first bad byte, so the user can find it.
-    const good = new TextDecoder('utf-8').decode(bytes).split('\ufffd')[0] ?? '';
-    throw new InputError('file is not valid UTF-8', {
+/** What to do with one file of the migrations tree; undefined for files that are not migrations. */
+function classify(file: string, rel: string): Job | undefined {
+  const base = path.basename(file);
+  if (base.endsWith('.ini')) return () => readIniChangesets(file, rel);
+  if (!/\.(sql|ini)$/i.test(base)) return undefined;
+  if (!base.endsWith('.sql')) {
+    throw new InputError(`"${base}" is not read: rsrun reads migrations from files ending in lower-case .sql or .ini`, {
       file,
-      line: good.split('\n').length,
-      cause: err,
-      hint: 'save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8)',
+      hint: `rename it to ${base.replace(/\.(sql|ini)$/i, (ext) => ext.toLowerCase())}`,
     });
   }
+  const m = NAME.exec(base);
+  if (!m) {
+    throw new InputError(`cannot tell what kind of migration "${base}" is`, {
+      file,
+      hint: 'name it V<version>__<description>.sql (e.g. V1.2__add_orders.sql), R__<description>.sql or U<version>__<description>.sql — note the two underscores',
+    });
+  }
+  const [, prefix, rawVersion = '', rawDescription = ''] = m;
+  const description = rawDescription.replace(/_/g, ' ');
+  if (prefix === 'R') {
+    if (rawVersion !== '')
+      throw new InputError(`repeatable migration "${base}" must not have a version`, { file, hint: 'name it R__<description>.sql' });
+    return () => readSqlMigration(file, rel, 'repeatable', null, description);
+  }
+  if (!parseVersion(rawVersion)) {
+    throw new InputError(`"${rawVersion}" in "${base}" is not a version`, {
+      file,
+      hint: 'versions are numbers separated by . or _, e.g. V1__, V1.2__, V2_0_1__',
+    });
+  }
+  return () => readSqlMigration(file, rel, prefix === 'U' ? 'undo' : 'versioned', normalizeVersion(rawVersion), description);
 }
 
-export function checksumOf(text: string): string {
-  // Copies only when there is something to normalise: a 50 MB migration is not duplicated twice.
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  return createHash('sha256')
-    .update(body.includes('\r') ? body.replace(/\r\n?/g, '\n') : body)
-    .digest('hex');
+/** The text of a project file (UTF-8, no NUL byte; BOM removed), or an InputError naming file and line. */
+export async function readText(file: string): Promise<string> {
+  return readSourceText(file);
 }
 
-async function readSqlMigration(
-  file: string,
-  script: string,
-  kind: Migration['kind'],
-  version: string | null,
-  description: string,
-): Promise<Migration> {
-  const text = await readText(file);
-  const scanned = scanSql(text, file);
+function readSqlMigration(file: string, script: string, kind: Migration['kind'], version: string | null, description: string): Migration {
+  const scanned = scanSql(readSourceText(file), file);
   if (scanned.statements.length === 0) {
     throw new InputError('migration has no SQL statements', { file, hint: 'add its statements, or delete the file if it is not needed' });
   }
@@ -211,11 +168,9 @@ async function readSqlMigration(
   };
 }
 
-async function readIniChangesets(file: string, rel: string): Promise<Migration[]> {
-  const text = await readText(file);
-  let doc;
+function parseChangesetIni(file: string): ReturnType<typeof parseIni> {
   try {
-    doc = parseIni(text, file, 'configparser');
+    return parseIni(readSourceText(file), file, 'configparser');
   } catch (err) {
     if (err instanceof ConfigError)
       throw new InputError(err.message, {
@@ -226,40 +181,51 @@ async function readIniChangesets(file: string, rel: string): Promise<Migration[]
       });
     throw err;
   }
-  const out: Migration[] = [];
-  // The seed sample's Python reads these files with configparser: the same values, line numbers kept.
-  for (const { name: section, line: sectionLine, entries } of doc.sections) {
-    const numbered: { n: number; stmt: SqlStatement }[] = [];
-    for (const { key, value, line } of entries) {
-      if (!/^query\d+$/i.test(key)) {
-        throw new InputError(`unexpected key "${key}" in changeset [${section}]`, {
-          file,
-          line,
-          hint: 'changeset keys are query0, query1, ... one statement each',
-        });
-      }
-      const sql = value.trim().replace(/;\s*$/, '');
-      if (sql === '')
-        throw new InputError(`${key} in [${section}] is empty`, { file, line, hint: 'write the statement, or remove the key' });
-      numbered.push({ n: Number(key.replace(/^\D+/, '')), stmt: { sql, index: 0, line, offset: 0, key } });
+}
+
+function readIniChangesets(file: string, rel: string): Migration[] {
+  // The seed sample's Python reads these files with configparser: the same values, line numbers
+  // kept, and the same refusals (keys before the first section, duplicate keys).
+  return parseChangesetIni(file).sections.map((section) => changeset(file, rel, section));
+}
+
+function changeset(file: string, rel: string, { name: section, line: sectionLine, entries }: IniSection): Migration {
+  const numbered: { n: string; stmt: SqlStatement }[] = [];
+  for (const { key, value, line } of entries) {
+    if (!/^query\d+$/i.test(key)) {
+      throw new InputError(`unexpected key "${key}" in changeset [${section}]`, {
+        file,
+        line,
+        hint: 'changeset keys are query0, query1, ... one statement each',
+      });
     }
-    if (numbered.length === 0)
-      throw new InputError(`changeset [${section}] has no statements`, { file, line: sectionLine, hint: 'add query0 = ...' });
-    // Keys are applied in numeric order (query2 before query10), as the seed sample's runner does.
-    const statements = numbered.sort((a, b) => a.n - b.n).map((x, i) => ({ ...x.stmt, index: i }));
-    out.push({
-      kind: 'versioned',
-      version: section,
-      description: section,
-      script: `${rel}#[${section}]`,
-      file,
-      line: sectionLine,
-      checksum: checksumOf(statements.map((s) => s.sql).join(';\n')),
-      statements,
-      comments: [],
-      directives: new Set(),
-      source: 'ini',
-    });
+    const sql = value.trim().replace(/;\s*$/, '');
+    if (sql === '') throw new InputError(`${key} in [${section}] is empty`, { file, line, hint: 'write the statement, or remove the key' });
+    const n = normalizeVersion(key.replace(/^\D+/, ''));
+    const twin = numbered.find((x) => x.n === n);
+    if (twin)
+      throw new InputError(`${key} in [${section}] has the same number as the key on line ${twin.stmt.line}`, {
+        file,
+        line,
+        hint: 'number each statement once: query0, query1, ...',
+      });
+    numbered.push({ n, stmt: { sql, index: 0, line, offset: 0, key } });
   }
-  return out;
+  if (numbered.length === 0)
+    throw new InputError(`changeset [${section}] has no statements`, { file, line: sectionLine, hint: 'add query0 = ...' });
+  // Keys are applied in numeric order (query2 before query10), as the seed sample's runner does.
+  const statements = numbered.sort((a, b) => compareVersions(a.n, b.n)).map((x, i) => ({ ...x.stmt, index: i }));
+  return {
+    kind: 'versioned',
+    version: section,
+    description: section,
+    script: `${rel}#[${section}]`,
+    file,
+    line: sectionLine,
+    checksum: checksumOf(statements.map((s) => s.sql).join(';\n')),
+    statements,
+    comments: [],
+    directives: new Set(),
+    source: 'ini',
+  };
 }

@@ -1,10 +1,13 @@
 /**
  * Files a run leaves beside its reports: the SQL that ran (copies of the applied scripts, under
- * `sql/`) and a snapshot of the history table after the run (`history.json`).
+ * `sql/`) and a snapshot of the history table after the run (`history.json`). Both are masked as
+ * they are written: a migration that sets a password must not leave it in an archived run.
  */
-import { copyFile, mkdir, open, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { HistoryRow } from '../ledger/schema-history';
+import type { Masker } from '../logging/masking';
+import { processMasker } from '../logging/process-masker';
 import type { Migration } from '../migrations/migration';
 
 /**
@@ -15,7 +18,12 @@ import type { Migration } from '../migrations/migration';
 export const MAX_SCRIPT_COPY_BYTES = 4 * 1024 * 1024;
 const HEAD_BYTES = 256 * 1024;
 
-export async function writeRunArtifacts(runDir: string, applied: Migration[], history: HistoryRow[] | undefined): Promise<void> {
+export async function writeRunArtifacts(
+  runDir: string,
+  applied: Migration[],
+  history: HistoryRow[] | undefined,
+  masker: Masker = processMasker(),
+): Promise<void> {
   const sqlDir = path.join(runDir, 'sql');
   const copied = new Set<string>();
   for (const m of applied) {
@@ -25,13 +33,14 @@ export async function writeRunArtifacts(runDir: string, applied: Migration[], hi
     const target = path.join(sqlDir, rel);
     await mkdir(path.dirname(target), { recursive: true });
     const { size } = await stat(m.file);
-    if (size <= MAX_SCRIPT_COPY_BYTES) await copyFile(m.file, target);
-    else await writeHead(m, size, target);
+    // Discovery checked that scripts are UTF-8, so their text can be masked.
+    if (size <= MAX_SCRIPT_COPY_BYTES) await writeFile(target, masker.mask(await readFile(m.file, 'utf8')));
+    else await writeHead(m, size, target, masker);
   }
-  if (history) await writeFile(path.join(runDir, 'history.json'), `${JSON.stringify(history, null, 2)}\n`);
+  if (history) await writeFile(path.join(runDir, 'history.json'), masker.mask(`${JSON.stringify(history, null, 2)}\n`));
 }
 
-async function writeHead(m: Migration, size: number, target: string): Promise<void> {
+async function writeHead(m: Migration, size: number, target: string, masker: Masker): Promise<void> {
   const handle = await open(m.file, 'r');
   try {
     const buf = Buffer.alloc(HEAD_BYTES);
@@ -39,7 +48,7 @@ async function writeHead(m: Migration, size: number, target: string): Promise<vo
     // Cut at the last line break so no multi-byte character or statement line is split.
     const cut = buf.subarray(0, bytesRead).lastIndexOf(0x0a) + 1 || bytesRead;
     const note = `\n-- [rsrun] ${m.script} is ${size} bytes; this run directory keeps its first ${cut} bytes.\n-- [rsrun] The whole script is in the project at that path, SHA-256 ${m.checksum} (line endings normalised).\n`;
-    await writeFile(target, Buffer.concat([buf.subarray(0, cut), Buffer.from(note, 'utf8')]));
+    await writeFile(target, masker.mask(buf.subarray(0, cut).toString('utf8')) + note);
   } finally {
     await handle.close();
   }

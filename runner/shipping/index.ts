@@ -13,9 +13,11 @@ import path from 'node:path';
 import type { ResolvedConfig } from '../config/types';
 import { ShippingError, messageOf } from '../errors';
 import type { Logger } from '../logging/logger';
-import { createMasker, type Masker } from '../logging/masking';
+import type { Masker } from '../logging/masking';
+import { processMasker } from '../logging/process-masker';
 import type { RunContext } from '../run/run-context';
 import type { RunReport } from '../run/run-report';
+import { ShippingBudget } from './budget';
 import { LocalStore } from './local-store';
 import type { SiteSettings } from '../reports/site/model';
 import { siteSettings } from '../reports/site/settings';
@@ -35,9 +37,10 @@ export function localStoreDir(config: ResolvedConfig): string {
   return path.join(config.project.reportsDir, 'store');
 }
 
-export async function openStore(config: ResolvedConfig): Promise<RunStore> {
+/** `signal` aborts the store's requests in flight (the shipping budget). */
+export async function openStore(config: ResolvedConfig, signal?: AbortSignal): Promise<RunStore> {
   // S3Store itself is light: it loads the AWS SDK only when opened.
-  if (config.s3) return S3Store.open(config.s3);
+  if (config.s3) return S3Store.open(config.s3, signal);
   return new LocalStore(localStoreDir(config));
 }
 
@@ -62,6 +65,7 @@ async function sendMetrics(
   fresh: RunReport | undefined,
   logger: Logger,
   masker: Masker,
+  budget: ShippingBudget,
 ): Promise<Pick<RunShipment, 'metrics' | 'metricsError'>> {
   const pending = await readPendingMetrics(runDir);
   if (!config.cloudwatch) {
@@ -78,6 +82,7 @@ async function sendMetrics(
   if (!pending) await savePendingMetrics(runDir, { namespace, data });
   const result = await publishMetrics({ ...config.cloudwatch, namespace }, data, {
     onRetry: (err, attempt) => logger.debug('CloudWatch retry', { attempt, error: messageOf(err) }),
+    budget,
   });
   await savePendingMetrics(runDir, { namespace, data: result.unsent });
   if (result.expired > 0)
@@ -86,7 +91,11 @@ async function sendMetrics(
     logger.info(`published ${result.sent} metrics to CloudWatch namespace ${namespace}`);
     return { metrics: result };
   }
-  const why = isUnreachable(result.error) ? 'CloudWatch is unreachable' : 'CloudWatch refused the metrics';
+  const why = budget.expired
+    ? `CloudWatch did not take the metrics within the shipping budget of ${budget.label}`
+    : isUnreachable(result.error)
+      ? 'CloudWatch is unreachable'
+      : 'CloudWatch refused the metrics';
   const metricsError = new ShippingError(`${why}: ${masker.mask(messageOf(result.error))}`, {
     cause: result.error,
     file: path.join(runDir, 'metrics.pending.json'),
@@ -108,20 +117,29 @@ async function sendFiles(
   marker: PendingMarker | undefined,
   logger: Logger,
   masker: Masker,
+  budget: ShippingBudget,
   site: SiteSettings,
 ): Promise<Pick<RunShipment, 'shipped' | 'uploadError'>> {
   try {
-    const shipped = await shipRun({ store, runDir, run, masker, logger, site });
+    const shipped = await shipRun({ store, runDir, run, masker, logger, budget, site });
     await clearMarker(runDir);
     logger.info(`run shipped to ${shipped.url} (${shipped.objects.length} objects, checksums verified)`, {
       index: store.url(`${run.environment}/index.html`),
     });
     return { shipped };
   } catch (err) {
-    const uploadError = err instanceof ShippingError ? err : new ShippingError(masker.mask(messageOf(err)), { cause: err });
+    const uploadError = budget.expired
+      ? budget.error(err)
+      : err instanceof ShippingError
+        ? err
+        : new ShippingError(masker.mask(messageOf(err)), { cause: err });
     if (marker)
       await writeMarker(runDir, { ...marker, state: 'finished', lastError: masker.mask(uploadError.message) }).catch(() => undefined);
-    const what = isUnreachable(uploadError.cause) ? `${store.location} is unreachable` : `shipping to ${store.location} failed`;
+    const what = budget.expired
+      ? `shipping to ${store.location} ran out of time`
+      : isUnreachable(uploadError.cause)
+        ? `${store.location} is unreachable`
+        : `shipping to ${store.location} failed`;
     logger.warn(`${what}: run records kept in the local spool at ${runDir}; upload them later with \`rsrun ship\``, {
       error: uploadError.message,
     });
@@ -143,18 +161,21 @@ export function attachShipping(ctx: RunContext, logger: Logger): void {
     startedAt: ctx.startedAt.toISOString(),
   };
   const marker = markPending(ctx.runDir, run);
-  const masker = createMasker(config.secrets);
   ctx.addFinisher('ship', async (report) => {
+    // Built now, not when attached: secrets learned during the run (Secrets Manager) are masked too.
+    const masker = processMasker(config.secrets);
     const finished: PendingMarker = { ...marker, state: 'finished' };
     await writeMarker(ctx.runDir, finished);
-    const metrics = await sendMetrics(config, ctx.runDir, report, logger, masker);
-    // run.log goes up last: flush what has been logged so far into it.
-    await (logger as { flush?: () => Promise<void> }).flush?.();
+    const budget = new ShippingBudget(config.shipTimeoutMs);
+    let metrics: Pick<RunShipment, 'metrics' | 'metricsError'> = {};
     let store: RunStore | undefined;
     let files: Pick<RunShipment, 'shipped' | 'uploadError'>;
     try {
-      store = await openStore(config);
-      files = await sendFiles(store, ctx.runDir, run, finished, logger, masker, siteSettings(config));
+      metrics = await sendMetrics(config, ctx.runDir, report, logger, masker, budget);
+      // run.log goes up last: flush what has been logged so far into it.
+      await (logger as { flush?: () => Promise<void> }).flush?.();
+      store = await openStore(config, budget.signal);
+      files = await sendFiles(store, ctx.runDir, run, finished, logger, masker, budget, siteSettings(config));
     } catch (err) {
       // Opening the store itself failed (no region, bad endpoint): same spool path.
       const uploadError = new ShippingError(
@@ -165,6 +186,7 @@ export function attachShipping(ctx: RunContext, logger: Logger): void {
       files = { uploadError };
     } finally {
       store?.close();
+      budget.dispose();
     }
     if (files.uploadError && config.s3?.required) throw files.uploadError;
     if (metrics.metricsError && config.cloudwatch?.required) throw metrics.metricsError;
@@ -193,28 +215,33 @@ async function identityOf(runDir: string, marker: PendingMarker | undefined, con
  * first. A run still in progress in another live process is skipped. Returns one entry per run.
  */
 export async function shipRuns(config: ResolvedConfig, logger: Logger, runDirs?: string[]): Promise<RunShipment[]> {
-  const masker = createMasker(config.secrets);
+  const masker = processMasker(config.secrets);
   const targets = runDirs
     ? await Promise.all(runDirs.map(async (d) => ({ runDir: path.resolve(d), marker: await readMarker(path.resolve(d)), explicit: true })))
     : (await listSpool(config.project.reportsDir)).map((e) => ({ runDir: e.runDir, marker: e.marker, explicit: false }));
   const out: RunShipment[] = [];
   if (targets.length === 0) return out;
-  const store = await openStore(config);
-  try {
-    for (const t of targets) {
-      if (t.marker && isLiveRun(t.marker)) {
-        out.push({ runDir: t.runDir, runId: t.marker.runId, skipped: `still running (pid ${t.marker.pid})` });
-        continue;
-      }
-      const run = await identityOf(t.runDir, t.marker, config);
-      const shipment: RunShipment = { runDir: t.runDir, runId: run.runId };
-      Object.assign(shipment, await sendMetrics(config, t.runDir, undefined, logger, masker));
-      if (t.marker || t.explicit)
-        Object.assign(shipment, await sendFiles(store, t.runDir, run, t.marker, logger, masker, siteSettings(config)));
-      out.push(shipment);
+  for (const t of targets) {
+    if (t.marker && isLiveRun(t.marker)) {
+      out.push({ runDir: t.runDir, runId: t.marker.runId, skipped: `still running (pid ${t.marker.pid})` });
+      continue;
     }
-  } finally {
-    store.close();
+    const run = await identityOf(t.runDir, t.marker, config);
+    const shipment: RunShipment = { runDir: t.runDir, runId: run.runId };
+    // `ship_timeout` bounds the shipping of one run, here as at the end of a deploy: a backlog of
+    // spooled runs is not cut short by the time the first ones took. A store per run, because its
+    // requests are aborted by that run's budget.
+    const budget = new ShippingBudget(config.shipTimeoutMs);
+    const store = await openStore(config, budget.signal);
+    try {
+      Object.assign(shipment, await sendMetrics(config, t.runDir, undefined, logger, masker, budget));
+      if (t.marker || t.explicit)
+        Object.assign(shipment, await sendFiles(store, t.runDir, run, t.marker, logger, masker, budget, siteSettings(config)));
+    } finally {
+      store.close();
+      budget.dispose();
+    }
+    out.push(shipment);
   }
   return out;
 }

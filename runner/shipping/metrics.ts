@@ -10,8 +10,10 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CloudWatchConfig } from '../config/types';
 import type { RunReport } from '../run/run-report';
+import { awsHttpOptions } from '../warehouse/aws/aws-clients';
 import { loadAwsModule } from './aws-sdk';
 import { withRetry, type RetryEvent, type RetryOptions } from '../retry';
+import type { ShippingBudget } from './budget';
 import { isTransientAwsError } from './retry';
 import { PENDING_METRICS } from './spool';
 
@@ -130,7 +132,7 @@ export async function openCloudWatch(
     ...(config.region ? { region: config.region } : {}),
     ...(config.endpoint ? { endpoint: config.endpoint } : {}),
     maxAttempts: 1,
-    requestHandler: { connectionTimeout: 5_000, requestTimeout: 30_000 },
+    ...awsHttpOptions(),
   });
   return { client, sdk };
 }
@@ -139,7 +141,13 @@ export async function openCloudWatch(
 export async function publishMetrics(
   config: CloudWatchConfig,
   data: StoredDatum[],
-  options: { retry?: Partial<RetryOptions>; now?: Date; onRetry?: (err: unknown, attempt: number) => void } = {},
+  options: {
+    retry?: Partial<RetryOptions>;
+    now?: Date;
+    onRetry?: (err: unknown, attempt: number) => void;
+    /** Aborts the request in flight and stops retrying (the shipping budget). */
+    budget?: ShippingBudget;
+  } = {},
 ): Promise<PublishResult> {
   const now = (options.now ?? new Date()).getTime();
   const fresh = data.filter((m) => now - Date.parse(m.timestamp) < MAX_METRIC_AGE_MS);
@@ -151,11 +159,14 @@ export async function publishMetrics(
   try {
     for (const [i, group] of groups.entries()) {
       try {
-        await withRetry(() => client.send(new sdk.PutMetricDataCommand({ Namespace: config.namespace, MetricData: group.map(toDatum) })), {
+        const command = new sdk.PutMetricDataCommand({ Namespace: config.namespace, MetricData: group.map(toDatum) });
+        const retry: RetryOptions = {
           ...DEFAULT_METRICS_RETRY,
           ...options.retry,
           ...(options.onRetry ? { onRetry: ({ error, attempt }: RetryEvent) => options.onRetry?.(error, attempt) } : {}),
-        });
+        };
+        const budget = options.budget;
+        await withRetry(() => client.send(command, budget ? { abortSignal: budget.signal } : {}), budget ? budget.bound(retry) : retry);
         sent += group.length;
       } catch (error) {
         return { sent, unsent: groups.slice(i).flat(), error, expired };

@@ -9,6 +9,7 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import type { S3Config } from '../config/types';
 import { ShippingError } from '../errors';
 import { withRetry } from '../retry';
+import { awsHttpOptions } from '../warehouse/aws/aws-clients';
 import { loadAwsModule } from './aws-sdk';
 import { isTransientAwsError } from './retry';
 import { joinKey, md5, sha256AndMd5, type PutResult, type RunStore, type StoredObject } from './store';
@@ -18,9 +19,11 @@ export class S3Store implements RunStore {
     private readonly client: S3Client,
     private readonly sdk: typeof import('@aws-sdk/client-s3'),
     readonly config: S3Config,
+    private readonly sendOptions: { abortSignal?: AbortSignal },
   ) {}
 
-  static async open(config: S3Config): Promise<S3Store> {
+  /** `signal` aborts every request in flight (the shipping budget). */
+  static async open(config: S3Config, signal?: AbortSignal): Promise<S3Store> {
     const sdk = await loadAwsModule(() => import('@aws-sdk/client-s3'));
     const client = new sdk.S3Client({
       ...(config.region ? { region: config.region } : {}),
@@ -28,10 +31,11 @@ export class S3Store implements RunStore {
       forcePathStyle: config.forcePathStyle,
       // retry.ts is the one retry layer.
       maxAttempts: 1,
-      // An unreachable S3 must turn into a spooled run quickly, not a CI job hanging.
-      requestHandler: { connectionTimeout: 5_000, requestTimeout: 60_000 },
+      // An unreachable S3 must turn into a spooled run quickly, not a CI job hanging; an upload
+      // may take longer than a control-plane call to be sent.
+      ...awsHttpOptions(60_000),
     });
-    return new S3Store(client, sdk, config);
+    return new S3Store(client, sdk, config, signal ? { abortSignal: signal } : {});
   }
 
   get location(): string {
@@ -58,6 +62,7 @@ export class S3Store implements RunStore {
         ChecksumAlgorithm: 'SHA256',
         ChecksumSHA256: Buffer.from(sha, 'hex').toString('base64'),
       }),
+      this.sendOptions,
     );
     // Real S3 echoes the SHA-256 it computed; S3-compatible stores (and S3 without SSE-KMS)
     // return the MD5 as the ETag of a single-part upload. One of the two must match.
@@ -77,7 +82,10 @@ export class S3Store implements RunStore {
 
   async get(key: string): Promise<StoredObject | undefined> {
     try {
-      const out = await this.client.send(new this.sdk.GetObjectCommand({ Bucket: this.config.bucket, Key: this.key(key) }));
+      const out = await this.client.send(
+        new this.sdk.GetObjectCommand({ Bucket: this.config.bucket, Key: this.key(key) }),
+        this.sendOptions,
+      );
       const bytes = out.Body ? await out.Body.transformToByteArray() : new Uint8Array();
       return { body: Buffer.from(bytes), etag: out.ETag };
     } catch (err) {
@@ -99,6 +107,7 @@ export class S3Store implements RunStore {
           ContentMD5: md5(body).toString('base64'),
           ...(etag ? { IfMatch: etag } : { IfNoneMatch: '*' }),
         }),
+        this.sendOptions,
       );
       return true;
     } catch (err) {
@@ -115,13 +124,18 @@ export class S3Store implements RunStore {
     for (;;) {
       const page = await this.client.send(
         new this.sdk.ListObjectsV2Command({ Bucket: this.config.bucket, Prefix: `${this.key(prefix)}/` }),
+        this.sendOptions,
       );
       const keys = (page.Contents ?? []).map((o) => ({ Key: o.Key as string }));
       if (keys.length === 0) return deleted;
       // A listing holds at most 1,000 keys, as many as one DeleteObjects takes; deleting a key that
       // is already gone succeeds, so a batch is safe to send again after a 500.
       const out = await withRetry(
-        () => this.client.send(new this.sdk.DeleteObjectsCommand({ Bucket: this.config.bucket, Delete: { Objects: keys, Quiet: true } })),
+        () =>
+          this.client.send(
+            new this.sdk.DeleteObjectsCommand({ Bucket: this.config.bucket, Delete: { Objects: keys, Quiet: true } }),
+            this.sendOptions,
+          ),
         { retryOn: isTransientAwsError, safeToRetry: true, attempts: 4, baseDelayMs: 200, maxDelayMs: 2_000 },
       );
       if (out.Errors?.length)

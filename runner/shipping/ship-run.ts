@@ -9,6 +9,7 @@ import path from 'node:path';
 import { ShippingError, messageOf } from '../errors';
 import type { Logger } from '../logging/logger';
 import type { Masker } from '../logging/masking';
+import type { ShippingBudget } from './budget';
 import { contentTypeFor, isTextContent } from './content-type';
 import { withRetry, type RetryOptions } from '../retry';
 import { isTransientAwsError } from './retry';
@@ -26,6 +27,8 @@ export interface ShipRunInput {
   /** Parallel uploads; default 8 (the AWS CLI uses 10). */
   concurrency?: number;
   retry?: Partial<RetryOptions>;
+  /** No retry, backoff or new upload past it (the store aborts requests in flight itself). */
+  budget?: ShippingBudget;
   /** Report site settings (`[site]`); defaults when absent. */
   site?: SiteSettings;
 }
@@ -58,7 +61,8 @@ export async function runFiles(runDir: string): Promise<string[]> {
 
 export async function shipRun(input: ShipRunInput): Promise<ShipRunResult> {
   const { store, runDir, run, masker, logger } = input;
-  const retry: RetryOptions = { ...DEFAULT_UPLOAD_RETRY, ...input.retry };
+  const policy: RetryOptions = { ...DEFAULT_UPLOAD_RETRY, ...input.retry };
+  const retry = input.budget ? input.budget.bound(policy) : policy;
   const files = await runFiles(runDir);
   const base = joinKey(run.environment, run.runId);
   const uploaded: PutResult[] = [];
@@ -90,6 +94,7 @@ export async function shipRun(input: ShipRunInput): Promise<ShipRunResult> {
   const workers = Array.from({ length: Math.max(1, Math.min(input.concurrency ?? 8, queue.length)) }, async () => {
     for (let file = queue.shift(); file !== undefined && !failure; file = queue.shift()) {
       try {
+        if (input.budget?.expired) throw input.budget.error();
         await uploadOne(file);
       } catch (err) {
         failure ??= { file, err };
@@ -107,6 +112,7 @@ export async function shipRun(input: ShipRunInput): Promise<ShipRunResult> {
 
   let index: RunIndex;
   try {
+    if (input.budget?.expired) throw input.budget.error();
     index = await withRetry(() => publishRun(store, run, files, input.site), retry);
   } catch (err) {
     throw new ShippingError(

@@ -26,6 +26,8 @@ export interface RunTestsOptions {
   logger: Logger;
   /** Fills a disposable database (`-- rsrun:isolation database`) before its test, e.g. with the project's migrations. */
   prepareDatabase?: (warehouse: Warehouse) => Promise<void>;
+  /** How long a stopped statement gets to end before it is reported as not stopping (default 5 s). */
+  cancelGraceMs?: number;
 }
 
 /** Discovers, selects (grep, tags, shard) and runs the project's tests; outcomes in id order. */
@@ -61,6 +63,7 @@ export async function runTests(options: RunTestsOptions): Promise<TestOutcome[]>
     // engine emulating Redshift behaves the same (timeouts.ts).
     terminateInTransaction: options.warehouse.dialect.needsTerminateForCancel || config.env.emulateRedshift,
     ...(options.prepareDatabase ? { prepareDatabase: options.prepareDatabase } : {}),
+    ...(options.cancelGraceMs !== undefined ? { cancelGraceMs: options.cancelGraceMs } : {}),
   });
 }
 

@@ -31,6 +31,16 @@ describe('configuration', () => {
     expect(c.tests.concurrency).to.equal(5);
   });
 
+  it('reads paths in rsrun.ini relative to the project, and paths given as a flag or an environment variable relative to the working directory', async () => {
+    p.write('rsrun.ini', '[project]\nreports = out/reports\n');
+    expect((await loadConfig({ projectDir: p.dir }, {})).project.reportsDir).to.equal(`${p.dir}/out/reports`);
+    // The Jenkinsfile runs from the workspace with RSRUN_PROJECT_DIR=sql and RSRUN_REPORTS_DIR=reports.
+    expect((await loadConfig({ projectDir: p.dir }, { RSRUN_REPORTS_DIR: 'reports' })).project.reportsDir).to.equal(
+      `${process.cwd()}/reports`,
+    );
+    expect((await loadConfig({ projectDir: p.dir, reportsDir: 'r2' }, {})).project.reportsDir).to.equal(`${process.cwd()}/r2`);
+  });
+
   it('reads [project] and [env.NAME], interpolates ${VAR}, and applies flag > env var > INI > default', async () => {
     p.write(
       'rsrun.ini',

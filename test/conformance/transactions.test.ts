@@ -166,6 +166,25 @@ $$`);
     expect(r).to.deep.equal([{ n: 20 }]);
   });
 
+  it('stored-procedure-transaction-management: a TRUNCATE run as dynamic SQL (EXECUTE) commits too, and is refused inside BEGIN', async () => {
+    // The shape of the corpus's sp_kmeans (amazon-redshift-udfs): EXECUTE 'TRUNCATE TABLE ' || name.
+    await s.run(`CREATE OR REPLACE PROCEDURE sp_truncate_dynamic(tbl varchar) LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO tx_a VALUES (1);
+  EXECUTE 'TRUNCATE TABLE ' || tbl;
+  INSERT INTO tx_a VALUES (1 / 0);
+END;
+$$`);
+    await s.run('INSERT INTO tx_b VALUES (7)');
+    await s.run('BEGIN');
+    const refused = await s.error("CALL sp_truncate_dynamic('tx_b')");
+    await s.run('ROLLBACK');
+    expect(refused.message).to.equal('TRUNCATE cannot be invoked from a procedure that is executing in an atomic context.');
+    await s.error("CALL sp_truncate_dynamic('tx_b')");
+    expect(await count('tx_a'), 'the TRUNCATE committed the first INSERT').to.equal(1);
+    expect(await count('tx_b')).to.equal(0);
+  });
+
   it(`stored-procedure-constraints: VACUUM inside a procedure is refused (${DG}stored-procedure-constraints.html)`, async () => {
     await s.run(`CREATE OR REPLACE PROCEDURE sp_vacuum() LANGUAGE plpgsql AS $$
 BEGIN

@@ -75,7 +75,7 @@ describe('secret masking', () => {
   });
 
   it('leaves ordinary text alone: commit hashes, checksums, SQL without secrets', () => {
-    const m = createMasker(['ab']);
+    const m = createMasker(['zq9-Unrelated']);
     const text =
       'commit 3f9a1c0e5b7d2a4c6e8f0a1b3c5d7e9f1a2b3c4d sha256 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 SELECT a, b FROM tab';
     expect(m.mask(text)).to.equal(text);
@@ -119,6 +119,35 @@ describe('secret masking', () => {
     expect(JSON.stringify(out)).not.to.include('Tr0ub4dor');
     expect(out.file).to.equal('V3__users.sql');
     expect(out.line).to.equal(7);
+  });
+
+  it('masks a very short secret all the same, but not its short encodings that would match by chance', () => {
+    const m = createMasker(['ab']);
+    expect(m.mask('SELECT a, b FROM tab')).to.equal('SELECT a, b FROM t***');
+    // hex of "ab" is 6162: too short to mask inside unrelated hex text.
+    expect(m.mask('sha 6162ffee')).to.equal('sha 6162ffee');
+  });
+
+  it('masks hex, base64url, HTML/XML-escaped and SQL-quoted forms of a secret', () => {
+    const secret = 'p<a>ss&\'wo"rd';
+    const m = createMasker([secret]);
+    const forms = [
+      Buffer.from(secret).toString('hex'),
+      Buffer.from(secret).toString('hex').toUpperCase(),
+      Buffer.from(secret).toString('base64url'),
+      secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;'),
+      secret.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;'),
+      secret.replace(/'/g, "''"),
+    ];
+    for (const f of forms) expect(m.mask(`[${f}]`), f).to.equal('[***]');
+  });
+
+  it('masks a secret added after the masker was created', () => {
+    const m = createMasker([]);
+    expect(m.mask('pw Late-Secret-77')).to.equal('pw Late-Secret-77');
+    m.add('Late-Secret-77');
+    expect(m.mask('pw Late-Secret-77')).to.equal('pw ***');
+    expect(m.secrets).to.deep.equal(['Late-Secret-77']);
   });
 
   it('recognises secret key names', () => {

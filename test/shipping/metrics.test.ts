@@ -52,8 +52,12 @@ export function sampleReport(overrides: Partial<RunReport> = {}): RunReport {
 const config: CloudWatchConfig = { namespace: 'Rsrun/Test', region: 'us-east-1', endpoint: undefined, required: false };
 const noWait = { sleep: async () => undefined };
 
+const mockCloudWatch = () => mockClient(CloudWatchClient);
+
 describe('CloudWatch metrics', () => {
-  const cw = mockClient(CloudWatchClient);
+  // Mocked while this block runs only (not from the moment mocha loads the file): other files talk to real endpoints.
+  let cw: ReturnType<typeof mockCloudWatch>;
+  before(() => (cw = mockCloudWatch()));
   beforeEach(() => cw.reset());
   after(() => cw.restore());
 

@@ -24,10 +24,14 @@ export const S3_ENV = {
 export class LocalS3 {
   private server: S3rver | undefined;
   port = 0;
-  private constructor(readonly dir: string) {}
+  private constructor(
+    readonly dir: string,
+    private readonly anySecretKey: boolean,
+  ) {}
 
-  static async start(): Promise<LocalS3> {
-    const s3 = new LocalS3(await mkdtemp(path.join(tmpdir(), 'rsrun-s3rver-')));
+  /** `anySecretKey`: accept requests signed with any secret key (for key S3RVER), so a test can use a secret of its own. */
+  static async start(options: { anySecretKey?: boolean } = {}): Promise<LocalS3> {
+    const s3 = new LocalS3(await mkdtemp(path.join(tmpdir(), 'rsrun-s3rver-')), options.anySecretKey ?? false);
     await s3.resume();
     return s3;
   }
@@ -44,6 +48,7 @@ export class LocalS3 {
       silent: true,
       directory: this.dir,
       configureBuckets: [{ name: BUCKET }],
+      allowMismatchedSignatures: this.anySecretKey,
     });
     const info = await this.server.run();
     this.port = info.port;

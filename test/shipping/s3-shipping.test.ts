@@ -101,13 +101,17 @@ async function filesUnder(dir: string, skip: (name: string) => boolean = () => f
   return out;
 }
 
+const mockCloudWatch = () => mockClient(CloudWatchClient);
+
 describe('shipping to S3 (s3rver on loopback, read back with the AWS CLI)', function () {
   let s3: LocalS3;
-  const cw = mockClient(CloudWatchClient);
+  // Mocked while this block runs only (not from the moment mocha loads the file): other files talk to real endpoints.
+  let cw: ReturnType<typeof mockCloudWatch>;
   const savedEnv: Record<string, string | undefined> = {};
   const projects: string[] = [];
 
   before(async function () {
+    cw = mockCloudWatch();
     await requireService(
       this,
       `Debian's AWS CLI (${AWS_CLI})`,
@@ -123,7 +127,7 @@ describe('shipping to S3 (s3rver on loopback, read back with the AWS CLI)', func
   });
   after(async () => {
     await s3?.destroy();
-    cw.restore();
+    cw?.restore();
     for (const [k, v] of Object.entries(savedEnv)) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;

@@ -7,6 +7,7 @@ declare module 's3rver' {
     directory?: string;
     resetOnClose?: boolean;
     configureBuckets?: { name: string; configs?: (string | Buffer)[] }[];
+    allowMismatchedSignatures?: boolean;
   }
   class S3rver {
     constructor(options: S3rverOptions);

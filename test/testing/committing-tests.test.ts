@@ -9,12 +9,18 @@ import { createRewriterForConfig } from '../../runner/dialects/redshift/emulatio
 import { silentLogger } from '../../runner/logging/logger';
 import { RunContext } from '../../runner/run/run-context';
 import { runTests } from '../../runner/testing';
+import type { Logger } from '../../runner/logging/logger';
 import type { Warehouse } from '../../runner/warehouse/warehouse';
 import { applyStatements } from '../emulation/support';
 import { describeEachEngine, type EngineDatabase } from '../support/engines';
+import { until } from '../support/until';
 import { configFor, makeProject } from './project';
 
-async function run(db: EngineDatabase, files: Record<string, string>, extra: { prepareDatabase?: (w: Warehouse) => Promise<void> } = {}) {
+async function run(
+  db: EngineDatabase,
+  files: Record<string, string>,
+  extra: { prepareDatabase?: (w: Warehouse) => Promise<void>; logger?: Logger; cancelGraceMs?: number } = {},
+) {
   const dir = await makeProject(files);
   const config = configFor(dir, db, { tests: { concurrency: 2 }, env: { emulateRedshift: true } });
   const ctx = await RunContext.start(config, 'test');
@@ -122,6 +128,40 @@ END $$;`);
     expect((await c.query('SELECT last_value::int AS n FROM ct_attempts')).rows).to.deep.equal([{ n: 2 }]);
   });
 
+  if (db.engine === 'postgres') {
+    // c_serial_isolation: a real conflict, not an injected error. The test reads ct_rw_a, then waits
+    // for ct_rw_gate, which another SERIALIZABLE transaction holds while it reads ct_rw_b, writes
+    // ct_rw_a and commits; the test then writes ct_rw_b: a read/write cycle PostgreSQL aborts.
+    it('a real serialization conflict with a concurrent transaction surfaces as 1023, and the test runs again and passes', async () => {
+      const c = await db.client();
+      await c.query(
+        'CREATE TABLE ct_rw_a (n INT); CREATE TABLE ct_rw_b (n INT); CREATE TABLE ct_rw_gate (n INT); INSERT INTO ct_rw_gate VALUES (1);',
+      );
+      const other = await db.client();
+      await other.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
+      await other.query('LOCK TABLE ct_rw_gate IN ACCESS EXCLUSIVE MODE');
+      const logged: string[] = [];
+      const logger: Logger = { ...silentLogger, info: (m: string) => void logged.push(m) };
+      const running = run(
+        db,
+        {
+          'tests/rw.sql':
+            '-- rsrun:expect scalar 1\nSELECT COUNT(*) FROM ct_rw_a;\nINSERT INTO ct_rw_b SELECT n FROM ct_rw_gate;\nSELECT COUNT(*) FROM ct_rw_b;\n',
+        },
+        { logger },
+      );
+      const waiting = "SELECT 1 FROM pg_locks l JOIN pg_class r ON r.oid = l.relation WHERE r.relname = 'ct_rw_gate' AND NOT l.granted";
+      await until('the test waits for the gate', async () => ((await c.query(waiting)).rowCount ?? 0) > 0);
+      await other.query('SELECT COUNT(*) FROM ct_rw_b');
+      await other.query('INSERT INTO ct_rw_a VALUES (1)');
+      await other.query('COMMIT');
+      const [o] = await running;
+      await c.query('DROP TABLE ct_rw_a, ct_rw_b, ct_rw_gate');
+      expect(o?.status, o?.message).to.equal('passed');
+      expect(logged.filter((m) => /lost a serialization conflict \(attempt 1\)/.test(m))).to.have.length(1);
+    });
+  }
+
   if (db.engine === 'embedded') {
     it('-- rsrun:isolation database is refused on the embedded engine, which runs one database', async () => {
       const [o] = await run(db, { 'tests/db.sql': '-- rsrun:isolation database\nSELECT 1 WHERE false;\n' });
@@ -172,22 +212,19 @@ END $$;`);
     });
 
     it('a test over its time inside a transaction block is terminated directly: "timed out, session terminated" (PG_CANCEL_BACKEND)', async () => {
-      // A lock another session holds keeps the test waiting (pg_sleep is refused under emulation: RS019).
-      const holder = await db.client();
-      await holder.query('BEGIN; LOCK TABLE ct_stage IN ACCESS EXCLUSIVE MODE');
-      let results;
-      try {
-        results = await run(db, {
-          'tests/a_hung.sql': '-- rsrun:timeout 500ms\nSELECT COUNT(*) FROM ct_stage;\n',
-          'tests/b_next.sql': '-- rsrun:expect scalar 1\nSELECT 1;\n',
-        });
-      } finally {
-        await holder.query('ROLLBACK');
-      }
-      const [hung, next] = results;
+      // pg_sleep behind a function of the test's own: the emulation refuses a direct call (RS019).
+      const c = await db.client();
+      await c.query('CREATE OR REPLACE FUNCTION ct_hang() RETURNS int LANGUAGE sql AS $$ SELECT pg_sleep(60); SELECT 1 $$');
+      // A loaded machine may take seconds to deliver the termination: wait for it, not for a duration.
+      const [hung, next] = await run(
+        db,
+        { 'tests/a_hung.sql': '-- rsrun:timeout 500ms\nSELECT ct_hang();\n', 'tests/b_next.sql': '-- rsrun:expect scalar 1\nSELECT 1;\n' },
+        { cancelGraceMs: 50_000 },
+      );
       expect(hung?.status).to.equal('error');
       expect(hung?.message).to.match(/^timed out after 0\.5s, session terminated \(PG_TERMINATE_BACKEND[^;]*$/);
-      expect(hung?.durationMs).to.be.below(5000);
+      // Under the 60 s the statement would take: it was stopped, not waited for.
+      expect(hung?.durationMs).to.be.below(55_000);
       expect(next?.status).to.equal('passed');
     });
   }

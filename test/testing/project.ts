@@ -49,6 +49,7 @@ export function configFor(
     logFormat: 'text',
     s3: undefined,
     cloudwatch: undefined,
+    shipTimeoutMs: 120_000,
     tests: { concurrency: 5, timeoutMs: 0, shard: undefined, grep: undefined, tags: [], durationsFrom: undefined, ...options.tests },
     secrets: [],
     warnings: [],

@@ -12,7 +12,8 @@ import type { CommandInput } from '../program';
 
 export async function run(input: CommandInput): Promise<number> {
   const { runDirs, json } = shipOptions(input);
-  const config = await loadConfig(input.global);
+  // Shipping never connects: the database's ${VAR}s need not be set where runs are shipped.
+  const config = await loadConfig(input.global, process.env, { connection: false });
   const logger = createLogger({ level: config.logLevel, format: config.logFormat, secrets: config.secrets });
   try {
     const results = await shipRuns(config, logger, runDirs);

@@ -16,7 +16,7 @@ import type { ColumnMetadata, DescribeStatementResponse, RedshiftDataClient } fr
 import type { DialectAdapter } from '../../dialects/dialect';
 import { ConfigError, ConnectionError } from '../../errors';
 import type { Row, Session, Warehouse } from '../warehouse';
-import { awsErrorText } from './aws-clients';
+import { awsErrorText, awsHttpOptions } from './aws-clients';
 import { DATA_API_MAX_STATEMENT_BYTES, DataApiStatementError, fieldValue } from './data-api-sql';
 import { DataApiSession, isSessionGone } from './data-api-session';
 
@@ -240,7 +240,8 @@ export async function openDataApiWarehouse(
     });
   }
   const sdk = await import('@aws-sdk/client-redshift-data');
-  const client = options.client ?? new sdk.RedshiftDataClient(options.region ? { region: options.region } : {});
+  const client =
+    options.client ?? new sdk.RedshiftDataClient({ ...(options.region ? { region: options.region } : {}), ...awsHttpOptions() });
   const probe = new DataApiWarehouse(client, sdk, target, dialect, target.dbUser ?? '?', options);
   let user: string;
   try {

@@ -29,7 +29,8 @@ export interface DbCredentials {
 export type IamEnv = Pick<
   EnvironmentConfig,
   'name' | 'database' | 'clusterIdentifier' | 'workgroup' | 'region' | 'dbUser' | 'dbGroups' | 'autoCreateUser' | 'raw'
->;
+> &
+  Partial<Pick<EnvironmentConfig, 'connectTimeoutMs'>>;
 
 /** Clients can be passed in (tests, or a caller that already has them); otherwise created lazily. */
 export interface IamClients {

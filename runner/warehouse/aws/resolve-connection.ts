@@ -57,7 +57,8 @@ export async function resolveConnection(env: EnvironmentConfig, clients: AwsClie
 
 /** Host and port of the cluster or workgroup named in the environment. */
 export async function discoverEndpoint(
-  env: Pick<EnvironmentConfig, 'name' | 'clusterIdentifier' | 'workgroup' | 'region'>,
+  env: Pick<EnvironmentConfig, 'name' | 'clusterIdentifier' | 'workgroup' | 'region'> &
+    Partial<Pick<EnvironmentConfig, 'connectTimeoutMs'>>,
   clients: AwsClients = {},
 ): Promise<{ host: string; port: number }> {
   let address: string | undefined;

@@ -21,7 +21,7 @@ export interface RedshiftSecret {
   dbClusterIdentifier: string | undefined;
 }
 
-type SecretEnv = Pick<EnvironmentConfig, 'name' | 'secretId' | 'region'>;
+type SecretEnv = Pick<EnvironmentConfig, 'name' | 'secretId' | 'region'> & Partial<Pick<EnvironmentConfig, 'connectTimeoutMs'>>;
 
 function optionalString(value: unknown): string | undefined {
   return typeof value === 'string' && value.trim() !== '' ? value : undefined;

@@ -6,6 +6,7 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { InputError } from '../../../errors';
+import { awsHttpOptions } from '../../../warehouse/aws/aws-clients';
 import type { ObjectStore } from './object-store';
 
 export interface S3ObjectStoreOptions {
@@ -84,6 +85,7 @@ export class S3ObjectStore implements ObjectStore {
         region: this.options.region ?? 'us-east-1',
         forcePathStyle: this.options.forcePathStyle,
         ...(this.options.credentials ? { credentials: this.options.credentials } : {}),
+        ...awsHttpOptions(),
       }),
     }));
     return this.client;

@@ -93,12 +93,24 @@ export function guardProcedureBody(definition: RewriteContext, body: RewriteCont
   for (const [from, end] of bodyStatements(body.tokens)) {
     const first = body.tok(from) as SqlToken;
     const last = body.tok(end - 1) ?? first;
-    const refusal = refusalOf(REDSHIFT_REFUSED_IN_PROCEDURE, body.sql.slice(first.start, last.end));
+    const text = dynamicSqlHead(body, from) ?? body.sql.slice(first.start, last.end);
+    const refusal = refusalOf(REDSHIFT_REFUSED_IN_PROCEDURE, text);
     if (refusal) body.insertBefore(from, `PERFORM ${COMPAT_SCHEMA}.refuse_in_procedure(${sqlString(refusal.message)}); `);
-    else if (!nonatomic && body.isWord(from, 'TRUNCATE') && body.isSymbol(end, ';')) {
+    else if (!nonatomic && /^\s*TRUNCATE\b/i.test(text) && body.isSymbol(end, ';')) {
       body.insertAfter(end, ` CALL ${COMPAT_SCHEMA}.${TRUNCATE_COMMIT_PROCEDURE}();`);
     }
   }
+}
+
+/**
+ * `EXECUTE 'TRUNCATE TABLE ' || name;` (dynamic SQL, c_PLpgSQL-statements): the command is the head
+ * of the string literal that follows EXECUTE, when it starts with one. Built any other way, the
+ * command is unknown until run time and only the cluster judges it.
+ */
+function dynamicSqlHead(body: RewriteContext, from: number): string | undefined {
+  const literal = body.tok(from + 1);
+  if (!body.isWord(from, 'EXECUTE') || literal?.kind !== 'string' || !literal.text.startsWith("'")) return undefined;
+  return literal.text.slice(1, -1).replace(/''/g, "'");
 }
 
 function isProcedure(ctx: RewriteContext): boolean {
