@@ -49,7 +49,8 @@ export interface TestOutcome {
 
 export interface TableData {
   columns: string[];
-  rows: unknown[][];
+  /** Cells as the test compared them: text, or null for SQL NULL. */
+  rows: (string | null)[][];
   /** Rows that existed beyond what `rows` shows (reports cap what they keep). */
   truncated?: number;
 }

@@ -3,7 +3,7 @@
  * message that says what to do, and exits.
  */
 import { CommanderError } from 'commander';
-import { ExitCode, isRsrunError, messageOf, type ExitCodeValue } from '../errors';
+import { ExitCode, isRsrunError, messageOf } from '../errors';
 import { createMasker } from '../logging/masking';
 import { quietAwsSdkNodeWarning } from '../shipping/aws-sdk';
 import { registeredSecrets } from '../warehouse/aws/secret-registry';
@@ -29,7 +29,7 @@ export async function runCli(argv: string[]): Promise<number> {
   }
 }
 
-function reportError(err: unknown): ExitCodeValue | number {
+function reportError(err: unknown): number {
   if (err instanceof CommanderError) {
     // --help and --version exit through here with code 0; usage errors are bad input.
     return err.exitCode === 0 ? ExitCode.Ok : ExitCode.BadInput;

@@ -12,7 +12,7 @@ import { parseTimeout } from '../container/cli-options';
 import { CONTAINER_DEFAULTS } from '../container/command-options';
 import { ConfigError, InputError } from '../errors';
 import { DEFAULT_BASELINE_DESCRIPTION, DEFAULT_LINT_FORMAT, LINT_FORMATS } from './defaults';
-import type { CommandInput } from './program';
+import type { CommandInput } from './command-input';
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []);

@@ -4,27 +4,11 @@
  * load nothing heavy.
  */
 import { Command, Option } from 'commander';
-import type { ConfigFlags } from '../config/types';
+import type { CommandInput, CommandRun, GlobalFlags } from './command-input';
 import { VERSION } from '../version';
 import { DEFAULT_BASELINE_DESCRIPTION, DEFAULT_LINT_FORMAT, LINT_FORMATS } from './defaults';
 import { configureContainerCommand, configureImageCommand, configurePipelineCommand } from '../container/command-options';
 import { GLOBAL_OPTIONS, configureSubcommandHelp, isGlobalOption, mainHelpText, markGlobal, unusedGlobals } from './help';
-
-/** Global flags, parsed once; `config/load-config.ts` resolves them into a ResolvedConfig. */
-export interface GlobalFlags extends ConfigFlags {
-  json?: boolean;
-}
-
-export interface CommandInput {
-  global: GlobalFlags;
-  /** The command's own options, as commander parsed them. */
-  options: Record<string, unknown>;
-  /** Positional operands. */
-  operands: string[];
-}
-
-/** A command body: returns the process exit code or throws an RsrunError. */
-export type CommandRun = (input: CommandInput) => Promise<number>;
 
 type Loader = () => Promise<{ run: CommandRun }>;
 
@@ -137,7 +121,7 @@ export function buildProgram(onRun: (loader: Loader, input: CommandInput) => Pro
       json(cmd);
       cmd
         .option('--grep <regex>', 'only tests whose id (suite::name) matches')
-        .option('--tag <tag>', 'only tests with this tag (repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+        .option('--tag <tag>', 'only tests with this tag (repeatable)', (v: string, prev: string[] | undefined) => [...(prev ?? []), v])
         .option('--shard <i/n>', 'run shard i of n (stable, balanced; union of all shards = the suite)')
         .option('--concurrency <n>', 'parallel tests (default 5: Redshift default WLM slots)')
         .option('--timeout <duration>', 'per-test timeout, cancelled on the server (e.g. 30s)')

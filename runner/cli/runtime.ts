@@ -11,7 +11,7 @@ import { createLogger, type ClosableLogger } from '../logging/create-logger';
 import type { RunOutcome, RunRuntime, Runtime } from '../operations/runtime';
 import { RunContext } from '../run/run-context';
 import type { RunReport } from '../run/run-report';
-import type { CommandInput } from './program';
+import type { CommandInput } from './command-input';
 import { printJson, printLine } from './output';
 
 export async function withConfig<T>(input: CommandInput, fn: (rt: Runtime) => Promise<T>, options: LoadOptions = {}): Promise<T> {
@@ -86,6 +86,8 @@ export async function asRecordedRun(
     });
   }
   await logger.close();
+  // The run's own error, rethrown unchanged once the finishers ran (an RsrunError or a crash).
+  // eslint-disable-next-line @typescript-eslint/only-throw-error
   if (failure) throw failure;
   return outcome.exitCode;
 }

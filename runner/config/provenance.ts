@@ -20,7 +20,10 @@ export function readGit(dir: string, timeoutMs = 5000): Promise<GitFacts> {
       ['-C', dir, 'log', '-1', '--no-show-signature', '--format=%H%x00%an <%ae>%x00%D'],
       { timeout: timeoutMs, encoding: 'utf8', env: { ...process.env, GIT_OPTIONAL_LOCKS: '0', LC_ALL: 'C' } },
       (err, stdout) => {
-        if (err) return resolve({});
+        if (err) {
+          resolve({});
+          return;
+        }
         const [commit, author, refs] = stdout.trim().split('\0');
         // %D is "HEAD -> main, origin/main" on a branch, "HEAD, origin/main" when detached.
         const branch = /(?:^|, )HEAD -> ([^,]+)/.exec(refs ?? '')?.[1];

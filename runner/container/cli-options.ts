@@ -42,8 +42,10 @@ export async function resolveImageOptions(o: Record<string, unknown>, env: NodeJ
 /** `30m`, `90s`, `1500ms`, or plain seconds (config/values.ts parses it, as in rsrun.ini). */
 export function parseTimeout(value: unknown, option: string, fallbackMs: number): number {
   if (value === undefined) return fallbackMs;
-  const ms = parseDuration(String(value), { key: option, source: `--${option}` });
-  if (ms <= 0) throw new ConfigError(`--${option} must be positive, got "${String(value)}"`);
+  // commander hands over the option's text (or a number from a default).
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  const ms = parseDuration(text, { key: option, source: `--${option}` });
+  if (ms <= 0) throw new ConfigError(`--${option} must be positive, got "${text}"`);
   return ms;
 }
 

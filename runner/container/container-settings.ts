@@ -86,6 +86,7 @@ export function containerSettings(i: SettingsInput): ContainerSettings {
   if (b.commit) env.GIT_COMMIT = b.commit;
   if (b.number) env.BUILD_NUMBER = b.number;
   // A value is either visible or secret, never both.
+  // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- env is a plain name -> value record
   for (const k of Object.keys(secrets)) delete env[k];
   return { env, secrets };
 }

@@ -84,7 +84,7 @@ export function tokenizeSql(sql: string, file?: string): SqlToken[] {
   let raw: RawToken[];
   try {
     // Same length as `sql`: offsets stay valid, token texts are read from `sql` itself.
-    raw = scanner.scanSync(withStandardQuotes(sql, file)).tokens ?? [];
+    raw = scanner.scanSync(withStandardQuotes(sql, file)).tokens;
   } catch (err) {
     if (err instanceof InputError) throw err;
     // libpg-query loses the scanner's message on failure; the only scan errors are unterminated

@@ -27,10 +27,10 @@ export async function applyChunked(
   { item, steps, row }: PreparedMigration,
   maxBytes: number,
 ): Promise<number> {
-  const chunks = chunkedText(ctx.history.inTransaction, steps, maxBytes);
   await withRetry(
     async () => {
-      for (const chunk of chunks) {
+      // Regenerated on a retry: the cuts are built as they are sent, not kept.
+      for (const chunk of chunkedText(ctx.history.inTransaction, steps, maxBytes)) {
         try {
           await session.batch(chunk.text);
         } catch (err) {

@@ -57,22 +57,21 @@ export function groupText(history: InTransactionSql, units: readonly { steps: re
 /**
  * One migration too large for one round trip, cut into several that share its transaction: the
  * first opens it, the last records the row and commits. Each cut holds at most `maxBytes` of
- * statements (a single larger statement goes alone).
+ * statements (a single larger statement goes alone). Built one cut at a time as the caller sends
+ * them: a 50 MB migration then holds one cut's text and spans in memory, not all of them.
  */
-export function chunkedText(history: InTransactionSql, steps: readonly Step[], maxBytes: number): BatchText[] {
-  const chunks: BatchText[] = [];
+export function* chunkedText(history: InTransactionSql, steps: readonly Step[], maxBytes: number): Generator<BatchText> {
   let current = new BatchText().addSql(['BEGIN', ...history.open]);
   let bytes = 0;
-  steps.forEach((s, si) => {
+  for (const [si, s] of steps.entries()) {
     const size = Buffer.byteLength(stepText(s)) + STATEMENT_END.length;
     if (bytes > 0 && bytes + size > maxBytes) {
-      chunks.push(current);
+      yield current;
       current = new BatchText();
       bytes = 0;
     }
     current.addStep(0, si, s);
     bytes += size;
-  });
-  chunks.push(current.addSql([...history.record, 'COMMIT', ...history.close]));
-  return chunks;
+  }
+  yield current.addSql([...history.record, 'COMMIT', ...history.close]);
 }

@@ -38,6 +38,8 @@ export interface EngineOptions {
   history?: SchemaHistory;
   /** Deployment lease duration (`lock_ttl`); renewed every third of it while the run holds it. */
   leaseTtlSeconds?: number;
+  /** The warehouse does not exist yet (embedded, before its first use): no history to read. */
+  historyAbsent?: boolean;
 }
 
 export interface EngineContext {

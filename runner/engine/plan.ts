@@ -8,6 +8,7 @@ export type StateWithHistory = AppliedState & { history: HistoryRow[] };
 
 export async function readState(ctx: EngineContext, session?: Session): Promise<StateWithHistory> {
   const set = await ctx.migrations();
+  if (ctx.options.historyAbsent === true) return { ...computeState(set, []), history: [] };
   return withSession(ctx, session, async (s) => {
     const history = (await ctx.history.exists(s)) ? await ctx.history.list(s) : [];
     return { ...computeState(set, history), history };

@@ -121,9 +121,10 @@ export class SqlLease implements DeploymentLease {
 function toHolder(row: Record<string, unknown> | undefined): LeaseHolder | undefined {
   if (!row || row.owner === null || row.owner === undefined) return undefined;
   const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
-  const str = (v: unknown) => (v === null || v === undefined ? null : String(v));
+  // Text columns arrive as strings; JSON.stringify only guards against a driver that types them.
+  const str = (v: unknown) => (v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v));
   return {
-    owner: String(row.owner),
+    owner: str(row.owner) ?? '',
     runId: str(row.run_id),
     host: str(row.host),
     osPid: num(row.os_pid),

@@ -169,7 +169,7 @@ export class SqlSchemaHistory implements SchemaHistory {
   }
 
   async staged(session: Session): Promise<{ firstRank: number; total: number }> {
-    const r = await session.query<{ rank: number | null; n: string | number }>(
+    const r = await session.query<{ rank: string | number | null; n: string | number }>(
       `SELECT MIN(installed_rank) AS rank, COUNT(*) AS n FROM ${this.stageTable}`,
     );
     return { firstRank: Number(r.rows[0]?.rank ?? 0), total: Number(r.rows[0]?.n ?? 0) };
@@ -181,7 +181,7 @@ export class SqlSchemaHistory implements SchemaHistory {
 
   async executionTimes(session: Session, firstRank: number, count: number): Promise<number[]> {
     if (count === 0) return [];
-    const r = await session.query<{ execution_ms: number }>(
+    const r = await session.query<{ execution_ms: string | number }>(
       `SELECT execution_ms FROM ${this.name} WHERE installed_rank >= $1 AND installed_rank < $2 ORDER BY installed_rank`,
       [firstRank, firstRank + count],
     );

@@ -8,6 +8,7 @@
  * wait (lock_timeout); in-process, a second command waits for the directory lock and is then
  * refused with a message naming the other process.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { EnvironmentConfig } from '../config/types';
 import { isRsrunError } from '../errors';
@@ -15,7 +16,7 @@ import { ensureStateDir } from '../run/state-dir';
 import { startEmbedded } from '../warehouse/embedded';
 import { VERSION } from '../version';
 import { startInBackground, stopServer } from './control';
-import { findServer, type ServerInfo } from './server-file';
+import { envStateDir, findServer, type ServerInfo } from './server-file';
 
 /** The environment variable that turns starting a server on the way on or off. */
 export const LOCAL_SERVER_ENV = 'RSRUN_LOCAL_SERVER';
@@ -28,11 +29,26 @@ export const DEFAULT_IDLE_TIMEOUT_MS = 15 * 60_000;
  * unset, only for a person at a terminal (stdout a TTY, not CI), never for scripts, CI and tests,
  * which must not leave processes behind.
  */
+// Node types `isTTY` as boolean, but it is undefined when stdout is not a terminal.
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-boolean-literal-compare
 export function mayStartServer(env: NodeJS.ProcessEnv = process.env, interactive = process.stdout.isTTY === true): boolean {
   const setting = env[LOCAL_SERVER_ENV]?.trim().toLowerCase();
   if (setting === 'auto' || setting === 'on') return true;
   if (setting === 'off') return false;
   return interactive && !env.CI;
+}
+
+/** The environment's embedded data directory (the resident server uses the same one). */
+export function embeddedDataDir(stateDir: string, envName: string): string {
+  return path.join(envStateDir(stateDir, envName), 'pgdata');
+}
+
+/**
+ * Whether the environment's embedded warehouse was ever created. Before its first use it holds no
+ * history, so a read-only command can answer "nothing applied" without starting the engine.
+ */
+export function embeddedWarehouseExists(stateDir: string, envName: string): boolean {
+  return existsSync(embeddedDataDir(stateDir, envName));
 }
 
 export interface EmbeddedEndpoint {
@@ -65,7 +81,7 @@ export async function openEmbedded(
     return viaServer(await startInBackground({ stateDir, envName: env.name, fresh: env.fresh, idleTimeoutMs: DEFAULT_IDLE_TIMEOUT_MS }));
   }
   try {
-    const server = await startEmbedded({ dataDir: path.join(stateDir, env.name, 'pgdata'), fresh: env.fresh, maxConnections });
+    const server = await startEmbedded({ dataDir: embeddedDataDir(stateDir, env.name), fresh: env.fresh, maxConnections });
     return { ...server, release: () => server.stop() };
   } catch (err) {
     // The directory was locked: a server may have started meanwhile (`rsrun local start` in

@@ -49,6 +49,7 @@ const RESET = '\x1b[0m';
  * --log-level warn) never loads it.
  */
 function loadWinston(): typeof winstonModule {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- synchronous and lazy on purpose (see above)
   return require('winston') as typeof winstonModule;
 }
 
@@ -77,6 +78,8 @@ function textLine(winston: typeof winstonModule, color: boolean): winstonModule.
 
 export function createLogger(options: CreateLoggerOptions): ClosableLogger {
   const stream = options.stream ?? process.stderr;
+  // `isTTY` is undefined (not false) on a non-terminal stream, whatever Node's types say.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-conversion
   const isTty = Boolean((stream as NodeJS.WriteStream).isTTY);
   const asText = options.format === 'text' || (options.format === 'auto' && isTty);
   const masker = createMasker(options.secrets);
@@ -92,6 +95,7 @@ export function createLogger(options: CreateLoggerOptions): ClosableLogger {
     if (impl) return impl;
     const winston = loadWinston();
     const transports: winstonModule.transport[] = [
+      // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- winston's own Stream transport; its typings declare the transport classes apart
       new winston.transports.Stream({
         stream,
         level: options.level,
@@ -100,6 +104,7 @@ export function createLogger(options: CreateLoggerOptions): ClosableLogger {
     ];
     if (file) {
       transports.push(
+        // eslint-disable-next-line @typescript-eslint/no-unsafe-class-instance-assignment -- as above
         new winston.transports.Stream({
           stream: file,
           level: 'debug',
@@ -122,6 +127,7 @@ export function createLogger(options: CreateLoggerOptions): ClosableLogger {
       for (const k of ['level', 'message', 'timestamp']) {
         if (k in fields) {
           fields[`meta.${k}`] = fields[k];
+          // eslint-disable-next-line @typescript-eslint/no-dynamic-delete -- fields is a plain record of log fields
           delete fields[k];
         }
       }
@@ -157,7 +163,7 @@ export function createLogger(options: CreateLoggerOptions): ClosableLogger {
   // winston hands lines to transports on later ticks; wait for that, then for the file's queue.
   const drain = async (): Promise<void> => {
     await new Promise((resolve) => setImmediate(resolve));
-    if (file && !file.destroyed && !file.writableEnded) await new Promise<void>((resolve) => file!.write('', () => resolve()));
+    if (file && !file.destroyed && !file.writableEnded) await new Promise<void>((resolve) => file.write('', () => resolve()));
   };
 
   return {
@@ -176,7 +182,7 @@ export function createLogger(options: CreateLoggerOptions): ClosableLogger {
           logger.end();
         });
       }
-      if (file && !file.destroyed) await new Promise<void>((resolve) => file!.end(() => resolve()));
+      if (file && !file.destroyed) await new Promise<void>((resolve) => file.end(() => resolve()));
     },
   };
 }

@@ -119,7 +119,7 @@ export function createMasker(secrets: readonly string[] = []): Masker {
 
   const mask = (text: string): string => {
     let out = literalRe ? text.replace(literalRe, MASK) : text;
-    for (const rule of RULES) out = out.replace(rule.re, rule.replace as (m: string, ...g: string[]) => string);
+    for (const rule of RULES) out = out.replace(rule.re, rule.replace);
     return out;
   };
 

@@ -1,8 +1,9 @@
 /**
  * Migrating as part of a recorded run: outcomes reach the run's events (reports), and the SQL that
  * ran and a snapshot of the history land in the run directory, also when a migration fails.
+ * `undo` is recorded the same way.
  */
-import { partialResultOf, type MigrateResult } from '../engine/migrator';
+import { partialResultOf, type MigrateResult, type Migrator } from '../engine/migrator';
 import type { MigrationOutcome } from '../events';
 import type { HistoryRow } from '../ledger/schema-history';
 import type { MigrationSet } from '../migrations/discover';
@@ -10,7 +11,20 @@ import { writeRunArtifacts } from '../run/run-artifacts';
 import { migratorFor } from './migrator-for';
 import type { RunRuntime, WarehouseRuntime } from './runtime';
 
-export async function migrateRecorded(rt: WarehouseRuntime & Pick<RunRuntime, 'ctx'>, migrations?: MigrationSet): Promise<MigrateResult> {
+export function migrateRecorded(rt: WarehouseRuntime & Pick<RunRuntime, 'ctx'>, migrations?: MigrationSet): Promise<MigrateResult> {
+  return engineRunRecorded(rt, migrations, (migrator) => migrator.migrate());
+}
+
+/** `undo --to V` as a recorded run: the U scripts that ran and the history after it, like migrate. */
+export function undoRecorded(rt: WarehouseRuntime & Pick<RunRuntime, 'ctx'>, to: string): Promise<MigrateResult> {
+  return engineRunRecorded(rt, undefined, (migrator) => migrator.undo(to));
+}
+
+async function engineRunRecorded(
+  rt: WarehouseRuntime & Pick<RunRuntime, 'ctx'>,
+  migrations: MigrationSet | undefined,
+  work: (migrator: Migrator) => Promise<MigrateResult>,
+): Promise<MigrateResult> {
   rt.ctx.target = rt.opened.warehouse.label;
   const migrator = migratorFor(rt, rt.ctx.runId, rt.ctx.events, migrations);
   const set = await migrator.migrations();
@@ -18,12 +32,12 @@ export async function migrateRecorded(rt: WarehouseRuntime & Pick<RunRuntime, 'c
     const ran = new Set(outcomes.filter((o) => o.status === 'applied' || o.status === 'failed').map((o) => o.migration.script));
     await writeRunArtifacts(
       rt.ctx.runDir,
-      [...set.versioned, ...set.repeatable].filter((m) => ran.has(m.script)),
+      [...set.versioned, ...set.repeatable, ...set.undo.values()].filter((m) => ran.has(m.script)),
       history,
     );
   };
   try {
-    const result = await migrator.migrate();
+    const result = await work(migrator);
     await artifacts(result.outcomes, result.history);
     return result;
   } catch (err) {

@@ -17,6 +17,7 @@ export function migratorFor(rt: WarehouseRuntime, runId: string, events?: RunEve
     ...(events ? { events } : {}),
     ...(migrations ? { migrations } : {}),
     leaseTtlSeconds: leaseTtlSeconds(rt.config.project),
+    ...(rt.opened.absent === true ? { historyAbsent: true } : {}),
   });
 }
 

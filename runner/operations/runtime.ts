@@ -31,9 +31,23 @@ export interface RunOutcome {
   exitCode: number;
 }
 
-/** Opens the environment's warehouse for `fn` and closes it (and the embedded engine) afterwards. */
-export async function withWarehouse<T>(rt: Runtime, fn: (wrt: WarehouseRuntime) => Promise<T>): Promise<T> {
-  const opened = await openWarehouse(rt.config.env, rt.config.project, { maxConnections: Math.max(2, rt.config.tests.concurrency + 1) });
+/** What plan, info and validate pass to `withWarehouse`. */
+export const READ_ONLY = { readOnly: true } as const;
+
+/**
+ * Opens the environment's warehouse for `fn` and closes it (and the embedded engine) afterwards.
+ * `readOnly` (plan, info, validate): an embedded warehouse that does not exist yet is not created;
+ * `opened.absent` tells the engine there is no history to read.
+ */
+export async function withWarehouse<T>(
+  rt: Runtime,
+  fn: (wrt: WarehouseRuntime) => Promise<T>,
+  options: { readOnly?: boolean } = {},
+): Promise<T> {
+  const opened = await openWarehouse(rt.config.env, rt.config.project, {
+    maxConnections: Math.max(2, rt.config.tests.concurrency + 1),
+    ...(options.readOnly === true ? { readOnly: true } : {}),
+  });
   try {
     const rewriter = rt.config.env.emulateRedshift ? await loadRewriter(rt.config, rt.logger) : undefined;
     return await fn({ ...rt, opened, rewriter });

@@ -38,7 +38,7 @@ pre.sql { background: #0d1117; color: #e6edf3; border-radius: 6px; padding: 10px
 `;
 
 function dataTable(t: TableData): string {
-  const cell = (v: unknown) => (v === null || v === undefined ? '<td class="null">NULL</td>' : `<td>${e(String(v))}</td>`);
+  const cell = (v: string | null | undefined) => (v === null || v === undefined ? '<td class="null">NULL</td>' : `<td>${e(v)}</td>`);
   const rows = t.rows.length
     ? t.rows.map((r) => `<tr>${r.map(cell).join('')}</tr>`).join('')
     : `<tr><td class="empty" colspan="${Math.max(1, t.columns.length)}">no rows</td></tr>`;

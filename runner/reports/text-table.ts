@@ -2,7 +2,7 @@
 import type { TableData } from '../events';
 
 export function formatTable(table: TableData): string {
-  const cells = [table.columns, ...table.rows.map((r) => r.map((c) => (c === null || c === undefined ? 'NULL' : String(c))))];
+  const cells = [table.columns, ...table.rows.map((r) => r.map((c) => c ?? 'NULL'))];
   const widths = table.columns.map((_, i) => Math.min(40, Math.max(...cells.map((r) => (r[i] ?? '').length))));
   const line = (r: string[]) => `| ${r.map((c, i) => c.slice(0, 40).padEnd(widths[i] ?? 0)).join(' | ')} |`;
   const out = [line(table.columns), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...cells.slice(1).map(line)];

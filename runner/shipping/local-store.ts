@@ -81,7 +81,7 @@ export class LocalStore implements RunStore {
 
   async deletePrefix(prefix: string): Promise<number> {
     const dir = this.file(prefix);
-    let files = 0;
+    let files: number;
     try {
       files = (await readdir(dir, { recursive: true, withFileTypes: true })).filter((d) => d.isFile()).length;
     } catch (err) {

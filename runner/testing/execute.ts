@@ -71,6 +71,8 @@ export async function executeTest(session: Session, test: TestCase, options: Exe
     // Teardown statements are not run: the rollback undoes everything the test did.
     return verdictResult(test, verdict, notes, isolationBroken);
   } catch (err) {
+    // isolationBroken is set by the session's error callbacks, which TypeScript's narrowing does not see.
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
     return { ...failureResult(test, err, notes), ...(isolationBroken ? { isolationBroken } : {}) };
   } finally {
     if (!options.deferRollback && session.inTransaction()) await session.query('ROLLBACK');

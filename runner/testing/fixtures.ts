@@ -45,6 +45,7 @@ async function readCsvHeader(file: string): Promise<string[]> {
   try {
     const buf = Buffer.alloc(64 * 1024);
     const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
+    // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- csv-parse's typed overload wants `columns`
     const [header] = parseCsv(buf.subarray(0, bytesRead).toString('utf8'), { bom: true, to_line: 1 }) as string[][];
     if (!header || header.length === 0) throw new Error(`${file} has no header row`);
     return header;

@@ -10,7 +10,6 @@
  */
 import type { StatementRewriter } from '../dialects/rewriter';
 import type { RunEventBus, TestOutcome } from '../events';
-import type { Logger } from '../logging/logger';
 import { backoffDelay } from '../retry';
 import { REDSHIFT_MAX_STATEMENT_BYTES, type Session, type Warehouse } from '../warehouse/warehouse';
 import { executeInDisposableDatabase } from './disposable-database';
@@ -98,6 +97,8 @@ async function runQueue(
     }
   };
   await Promise.all(Array.from({ length: workers }, worker));
+  // The first worker's error, rethrown unchanged after all workers stopped.
+  // eslint-disable-next-line @typescript-eslint/only-throw-error
   if (fatal !== undefined) throw fatal;
 }
 

@@ -145,8 +145,8 @@ function applySetting(current: Block, d: Setting, fail: Fail): void {
       if (!table || !file || restWords.length !== 2)
         fail(line, '`-- rsrun:fixture` needs a table and a CSV file', 'write `-- rsrun:fixture schema.table ../seeds/file.csv`');
       current.fixtures.push({
-        table: table as string,
-        file: path.resolve(path.dirname(d.absFile), file as string),
+        table,
+        file: path.resolve(path.dirname(d.absFile), file),
         declaredAt: { file: d.relFile, line },
       });
       return;
@@ -192,11 +192,11 @@ function toTestCases(blocks: Block[], fileBlock: Block, relFile: string, fail: F
       suite,
       name: b.name as string,
       file: suite,
-      line: (query as TestStatement).line,
+      line: query.line,
       tags: [...new Set([...shared.tags, ...b.tags])],
       fixtures: [...shared.fixtures, ...b.fixtures],
       setup: [...shared.setup, ...b.setup, ...shared.statements, ...stmts.slice(0, -1)],
-      query: query as TestStatement,
+      query,
       teardown: [...b.teardown, ...shared.teardown],
       isolation: b.isolation ?? shared.isolation ?? 'transaction',
       expect: b.expect ?? { kind: 'empty' },
@@ -254,7 +254,7 @@ async function parseExpect(
     case 'csv': {
       const [file, ...flags] = args;
       if (!file) fail(line, '`expect csv` needs a file', 'write `-- rsrun:expect csv expected/top_customers.csv`');
-      const csvPath = path.resolve(path.dirname(absFile), file as string);
+      const csvPath = path.resolve(path.dirname(absFile), file);
       let content: string;
       try {
         content = await readFile(csvPath, 'utf8');
@@ -320,7 +320,7 @@ export function parseCsvCells(content: string, file: string, usedAt?: { file: st
       skip_empty_lines: true,
       relax_column_count: false,
       cast: (value, ctx) => (!ctx.quoting && value === '' ? null : value),
-    }) as (string | null)[][];
+    });
   } catch (err) {
     const message = `malformed CSV ${file}: ${(err as Error).message}`;
     throw new InputError(message, { ...(usedAt ?? { file }), cause: err, hint: 'every row needs as many fields as the header' });

@@ -8,13 +8,18 @@ import type { DialectAdapter } from '../dialects/dialect';
 import { PostgresDialect } from '../dialects/postgres/postgres-dialect';
 import { RedshiftDialect } from '../dialects/redshift/redshift-dialect';
 import { PgWarehouse, type PgWarehouseOptions } from './pg-warehouse';
-import type { Warehouse } from './warehouse';
+import type { Session, Warehouse } from './warehouse';
 import { resolveTls } from './tls';
 import { openDataApi } from './aws/open-data-api';
 import { resolveConnection } from './aws/resolve-connection';
 
 export interface OpenedWarehouse {
   warehouse: Warehouse;
+  /**
+   * Nothing exists yet to connect to (an embedded warehouse before its first write, opened
+   * `readOnly`): there is no history, and `warehouse` refuses sessions.
+   */
+  absent?: boolean;
   /** Closes the pool and stops the embedded engine if one was started. */
   dispose(): Promise<void>;
 }
@@ -27,7 +32,12 @@ export function dialectFor(env: Pick<EnvironmentConfig, 'engine' | 'emulateRedsh
 export async function openWarehouse(
   env: EnvironmentConfig,
   project: Pick<ProjectConfig, 'stateDir'>,
-  options: { maxConnections?: number; applicationName?: string } = {},
+  options: {
+    maxConnections?: number;
+    applicationName?: string;
+    /** The command only reads: an embedded warehouse that does not exist yet is not created for it. */
+    readOnly?: boolean;
+  } = {},
 ): Promise<OpenedWarehouse> {
   const dialect = dialectFor(env);
   const common = {
@@ -41,7 +51,12 @@ export async function openWarehouse(
   };
 
   if (env.engine === 'embedded') {
-    const { openEmbedded } = await import('../local/open-embedded.js');
+    const { openEmbedded, embeddedWarehouseExists } = await import('../local/open-embedded.js');
+    // Reports show where the data lives (`embedded: .rsrun/local`), not a port that changes every run.
+    const label = `embedded: ${path.join(path.basename(project.stateDir), env.name)}`;
+    if (options.readOnly === true && !env.fresh && !embeddedWarehouseExists(project.stateDir, env.name)) {
+      return { warehouse: new AbsentWarehouse(label, dialect), absent: true, dispose: () => Promise.resolve() };
+    }
     const endpoint = await openEmbedded(env, project.stateDir, (options.maxConnections ?? 8) + 2);
     const warehouse = new PgWarehouse(
       {
@@ -52,8 +67,7 @@ export async function openWarehouse(
         user: endpoint.user,
         password: undefined,
         ssl: false,
-        // Reports show where the data lives (`embedded: .rsrun/local`), not a port that changes every run.
-        label: `embedded: ${path.join(path.basename(project.stateDir), env.name)}`,
+        label,
       },
       dialect,
     );
@@ -88,4 +102,25 @@ export async function openWarehouse(
   };
   const warehouse = new PgWarehouse(pgOptions, dialect);
   return { warehouse, dispose: () => warehouse.close() };
+}
+
+/** Stands for an embedded warehouse not created yet; a read-only command never needs a session. */
+class AbsentWarehouse implements Warehouse {
+  readonly user = '';
+  constructor(
+    readonly label: string,
+    readonly dialect: DialectAdapter,
+  ) {}
+  acquire(): Promise<Session> {
+    return Promise.reject(new Error(`internal: ${this.label} does not exist yet and was opened read-only`));
+  }
+  cancel(): Promise<void> {
+    return Promise.resolve();
+  }
+  terminate(): Promise<void> {
+    return Promise.resolve();
+  }
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
 }

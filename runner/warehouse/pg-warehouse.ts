@@ -97,7 +97,7 @@ export class PgWarehouse implements Warehouse {
         `SELECT pg_backend_pid() AS pid${settings.map((_, i) => `, set_config($${2 * i + 1}, $${2 * i + 2}, false) AS s${i}`).join('')}`,
         settings.flat(),
       );
-      const pid = Number(init.rows[0]?.pid ?? 0);
+      const pid = init.rows[0]?.pid ?? 0;
       this.pids.set(client, pid);
       return new PgSession(client, pid, translate);
     } catch (err) {
@@ -194,20 +194,22 @@ class PgSession implements Session {
     // No values: pg uses the simple query protocol, so many statements travel in one round trip.
     let result: pg.QueryResult | pg.QueryResult[];
     try {
+      // pg's typings know one result per query; the simple protocol returns an array for several statements.
+      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
       result = (await this.client.query(sql)) as unknown as pg.QueryResult | pg.QueryResult[];
     } catch (err) {
       await this.settle();
       throw this.translate(err);
     }
     const results = Array.isArray(result) ? result : [result];
-    const withRows = [...results].reverse().find((r) => r.fields && r.fields.length > 0);
+    const withRows = [...results].reverse().find((r) => r.fields.length > 0);
     return withRows ? toResult<Row>(withRows) : { rows: [], rowCount: results.at(-1)?.rowCount ?? 0, fields: [] };
   }
 
   async copyFrom(sql: string, source: Readable): Promise<number> {
     const stream = this.client.query(copyFromStdin(sql));
     await pipeline(source, stream);
-    return Number(stream.rowCount ?? 0);
+    return stream.rowCount;
   }
 
   async copyTo(sql: string, sink: Writable): Promise<void> {
@@ -228,6 +230,8 @@ class PgSession implements Session {
         chunk = await new Promise((resolve, reject) => {
           cursor.read(chunkSize, (err, rows, result) => {
             if (err) reject(err);
+            // Typed as always present, but pg-cursor calls back without a result once the cursor is done.
+            // eslint-disable-next-line @typescript-eslint/no-unnecessary-condition
             else resolve({ rows, fields: (result?.fields ?? []).map((f) => f.name) });
           });
         });
@@ -259,6 +263,6 @@ function toResult<R>(result: pg.QueryResult): QueryResult<R> {
   return {
     rows: result.rows as R[],
     rowCount: result.rowCount ?? result.rows.length,
-    fields: (result.fields ?? []).map((f) => f.name),
+    fields: result.fields.map((f) => f.name),
   };
 }

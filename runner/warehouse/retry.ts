@@ -13,7 +13,7 @@
  */
 
 /** Walks an error and its `cause` chain (bounded, in case of cycles). */
-function* causes(err: unknown): Generator<unknown> {
+function* causes(err: unknown): Generator {
   let current: unknown = err;
   for (let depth = 0; depth < 8 && current !== undefined && current !== null; depth++) {
     yield current;
@@ -27,7 +27,10 @@ function codeOf(err: unknown): string | undefined {
 }
 
 function textOf(err: unknown): string {
-  if (err instanceof Error) return `${err.message} ${(err as { detail?: unknown }).detail ?? ''}`;
+  if (err instanceof Error) {
+    const detail = (err as { detail?: unknown }).detail;
+    return typeof detail === 'string' ? `${err.message} ${detail}` : err.message;
+  }
   return String(err);
 }
 

@@ -14,7 +14,8 @@ import {
   pipelineOptions,
   testOptions,
 } from '../../runner/cli/options';
-import { buildProgram, type CommandInput } from '../../runner/cli/program';
+import type { CommandInput } from '../../runner/cli/command-input';
+import { buildProgram } from '../../runner/cli/program';
 import { InputError } from '../../runner/errors';
 
 /** What commander hands the command for `args`, without running anything. */

@@ -202,7 +202,7 @@ function judge(file: string, err: unknown): FileResult {
   const message =
     messageOf(err)
       .split('\n')[0]
-      ?.replace(/^.*?\.sql: (statement \d+ of \d+( failed)?: |a statement failed: )?/, '') ?? '';
+      ?.replace(/^.*?\.sql: (statement \d+ of \d+(?: failed)?: |a statement failed: )?/, '') ?? '';
   const sqlState = (err as { sqlState?: string }).sqlState;
   if (err instanceof InputError && sqlState === undefined) return { file, outcome: 'refused', message };
   if (err instanceof MigrationError && sqlState !== undefined) return { file, outcome: 'fails', message, sqlState };

@@ -65,9 +65,9 @@ describeEachEngine('Redshift constructs through the emulation', (db) =>
     const run = async (sql: string) => {
       let rows: Array<Record<string, unknown>> = [];
       for (const step of rewriter.rewrite(sql, { file: 'V1__x.sql', line: 1 })) {
-        // Statements Redshift refuses inside a transaction block (ALTER COLUMN TYPE) run as an action that checks first.
-        if (step.kind === 'action') await step.run(session);
-        else rows = (await session.query<Record<string, unknown>>(step.sql)).rows;
+        // ALTER COLUMN ... TYPE is an action: it checks for a transaction block, then runs.
+        if (step.kind === 'sql') rows = (await session.query<Record<string, unknown>>(step.sql)).rows;
+        else await step.run(session);
       }
       return rows;
     };

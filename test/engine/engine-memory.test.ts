@@ -157,6 +157,21 @@ describe('migration engine on the in-memory history', () => {
     expect(sent).to.deep.equal([2, 1, 1]);
   });
 
+  it('sends a migration larger than a round trip in several, and repeats them all from the first after a 1023', async () => {
+    p.migration('V1__big.sql', ['a', 'b', 'c', 'd', 'e'].map((c) => `insert ${c.repeat(300)}`).join(';\n'));
+    let failures = 0;
+    const r = rig(p, {
+      onStatement: (sql) => {
+        if (sql.startsWith('insert d') && failures++ === 0) throw serverError('1023 Serializable isolation violation on table', 'XX000');
+      },
+    });
+    // About two statements per round trip: three round trips, the failure in the second.
+    await (await r.migrator({ maxBatchBytes: 700 })).migrate();
+    const sent = r.warehouse.batches.filter((b) => b.includes('insert ')).map((b) => (b.match(/^insert ./gm) ?? []).join(','));
+    expect(sent).to.deep.equal(['insert a,insert b', 'insert c,insert d', 'insert a,insert b', 'insert c,insert d', 'insert e']);
+    expect(r.history.rows.map((x) => [x.version, x.success])).to.deep.equal([['1', true]]);
+  });
+
   it('a failed undo emits its finish event, with the rest not run', async () => {
     p.migration('V1__a.sql', 'create table a');
     p.migration('V2__b.sql', 'create table b');

@@ -3,7 +3,7 @@ import { withWarehouse } from '../../operations/runtime';
 import { newRunId } from '../../run/run-context';
 import { baselineOptions } from '../options';
 import { printJson, printLine } from '../output';
-import type { CommandInput } from '../program';
+import type { CommandInput } from '../command-input';
 import { withConfig } from '../runtime';
 
 /** `rsrun baseline --version V`: adopt an existing warehouse at version V. */

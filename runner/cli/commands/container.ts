@@ -4,7 +4,7 @@
  */
 import { ConfigError } from '../../errors';
 import { containerOptions } from '../options';
-import type { CommandInput } from '../program';
+import type { CommandInput } from '../command-input';
 
 export async function run(input: CommandInput): Promise<number> {
   const o = containerOptions(input);

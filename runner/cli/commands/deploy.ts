@@ -1,6 +1,6 @@
 import { deployRecorded } from '../../operations/deploy';
 import { deployOptions } from '../options';
-import type { CommandInput } from '../program';
+import type { CommandInput } from '../command-input';
 import { asRecordedRun } from '../runtime';
 
 /** `rsrun deploy`: lint, migrate, then test; reports are written and shipped whatever happens. */

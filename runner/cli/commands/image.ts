@@ -7,7 +7,7 @@ import path from 'node:path';
 import { ConfigError } from '../../errors';
 import { VERSION } from '../../version';
 import { imageOptions } from '../options';
-import type { CommandInput } from '../program';
+import type { CommandInput } from '../command-input';
 
 export async function run(input: CommandInput): Promise<number> {
   const o = imageOptions(input);

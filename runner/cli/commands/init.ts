@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { initProject } from '../../init/index';
 import { initOptions } from '../options';
-import type { CommandInput } from '../program';
+import type { CommandInput } from '../command-input';
 import { printLine } from '../output';
 
 export async function run(input: CommandInput): Promise<number> {

@@ -8,7 +8,7 @@ import { loadConfig } from '../../config/load-config';
 import { ExitCode } from '../../errors';
 import { countBySeverity, formatJson, formatJunit, formatText, lintProjectFiles } from '../../lint/index';
 import { lintOptions } from '../options';
-import type { CommandInput } from '../program';
+import type { CommandInput } from '../command-input';
 
 export async function run(input: CommandInput): Promise<number> {
   const { format, junitFile } = lintOptions(input);

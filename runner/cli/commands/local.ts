@@ -9,7 +9,7 @@ import { serveResident } from '../../local/resident-server';
 import { findServer } from '../../local/server-file';
 import { localOptions } from '../options';
 import { printJson, printLine } from '../output';
-import type { CommandInput } from '../program';
+import type { CommandInput } from '../command-input';
 import { withConfig } from '../runtime';
 
 export async function run(input: CommandInput): Promise<number> {

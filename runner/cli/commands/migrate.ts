@@ -3,7 +3,7 @@ import { migrateRecorded } from '../../operations/migrate';
 import { withWarehouse } from '../../operations/runtime';
 import { jsonOutput } from '../options';
 import { printJson } from '../output';
-import type { CommandInput } from '../program';
+import type { CommandInput } from '../command-input';
 import { asRecordedRun } from '../runtime';
 
 /** `rsrun migrate`: apply pending migrations under the deployment lock. */

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { VERSION } from '../../version';
 import { pipelineOptions } from '../options';
-import type { CommandInput } from '../program';
+import type { CommandInput } from '../command-input';
 
 export async function run(input: CommandInput): Promise<number> {
   const o = pipelineOptions(input);

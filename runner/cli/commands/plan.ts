@@ -1,10 +1,10 @@
 import { discoverMigrations } from '../../migrations/discover';
 import { newRunId } from '../../run/run-context';
 import { migratorFor } from '../../operations/migrator-for';
-import { withWarehouse } from '../../operations/runtime';
+import { READ_ONLY, withWarehouse } from '../../operations/runtime';
 import { formatTable, printJson, printLine } from '../output';
 import { jsonOutput } from '../options';
-import type { CommandInput } from '../program';
+import type { CommandInput } from '../command-input';
 import { withConfig } from '../runtime';
 
 /** `rsrun plan`: pending migrations and their SQL, in apply order; changes nothing. */
@@ -14,54 +14,58 @@ export async function run(input: CommandInput): Promise<number> {
     const migrations = await discoverMigrations(rt.config.project.migrationsDir);
     const { lintGate } = await import('../../lint/gate.js');
     await lintGate(rt.config, undefined, undefined, migrations);
-    return withWarehouse(rt, async (wrt) => {
-      const { items, state } = await migratorFor(wrt, newRunId(), undefined, migrations).plan();
-      if (jsonOutput(input).json) {
-        printJson({
-          environment: rt.config.env.name,
-          current: state.current,
-          problems: state.problems,
-          pending: items.map((i) => ({
-            version: i.migration.version,
-            description: i.migration.description,
-            type: i.migration.kind,
-            script: i.migration.script,
-            checksum: i.migration.checksum,
-            reason: i.reason,
-            transactional: i.transactional,
-            ...(i.nonTransactionalBecause ? { nonTransactionalBecause: i.nonTransactionalBecause } : {}),
-            statements: i.migration.statements.map((s) => ({ line: s.line, sql: s.sql })),
-          })),
-        });
+    return withWarehouse(
+      rt,
+      async (wrt) => {
+        const { items, state } = await migratorFor(wrt, newRunId(), undefined, migrations).plan();
+        if (jsonOutput(input).json) {
+          printJson({
+            environment: rt.config.env.name,
+            current: state.current,
+            problems: state.problems,
+            pending: items.map((i) => ({
+              version: i.migration.version,
+              description: i.migration.description,
+              type: i.migration.kind,
+              script: i.migration.script,
+              checksum: i.migration.checksum,
+              reason: i.reason,
+              transactional: i.transactional,
+              ...(i.nonTransactionalBecause ? { nonTransactionalBecause: i.nonTransactionalBecause } : {}),
+              statements: i.migration.statements.map((s) => ({ line: s.line, sql: s.sql })),
+            })),
+          });
+          return 0;
+        }
+        printLine(`environment ${rt.config.env.name} (${wrt.opened.warehouse.label}), current version: ${state.current ?? 'none'}`);
+        for (const p of state.problems) printLine(`problem: ${p}`);
+        if (items.length === 0) {
+          printLine('nothing to apply: the warehouse is up to date');
+          return 0;
+        }
+        printLine(`${items.length} migration(s) to apply:\n`);
+        printLine(
+          formatTable(
+            ['version', 'description', 'type', 'statements', 'transaction'],
+            items.map((i) => [
+              i.migration.version ?? '',
+              i.migration.description,
+              i.reason === 'new' ? i.migration.kind : `${i.migration.kind} (${i.reason})`,
+              i.migration.statements.length,
+              i.transactional ? 'yes' : 'no',
+            ]),
+          ),
+        );
+        // One write: a plan of thousands of statements should not cost thousands of syscalls.
+        const sql: string[] = [];
+        for (const i of items) {
+          sql.push(`\n-- ${i.migration.script}${i.transactional ? '' : `  [outside a transaction: ${i.nonTransactionalBecause}]`}`);
+          for (const s of i.migration.statements.slice(i.resumeFrom)) sql.push(`${s.sql};`);
+        }
+        printLine(sql.join('\n'));
         return 0;
-      }
-      printLine(`environment ${rt.config.env.name} (${wrt.opened.warehouse.label}), current version: ${state.current ?? 'none'}`);
-      for (const p of state.problems) printLine(`problem: ${p}`);
-      if (items.length === 0) {
-        printLine('nothing to apply: the warehouse is up to date');
-        return 0;
-      }
-      printLine(`${items.length} migration(s) to apply:\n`);
-      printLine(
-        formatTable(
-          ['version', 'description', 'type', 'statements', 'transaction'],
-          items.map((i) => [
-            i.migration.version ?? '',
-            i.migration.description,
-            i.reason === 'new' ? i.migration.kind : `${i.migration.kind} (${i.reason})`,
-            i.migration.statements.length,
-            i.transactional ? 'yes' : 'no',
-          ]),
-        ),
-      );
-      // One write: a plan of thousands of statements should not cost thousands of syscalls.
-      const sql: string[] = [];
-      for (const i of items) {
-        sql.push(`\n-- ${i.migration.script}${i.transactional ? '' : `  [outside a transaction: ${i.nonTransactionalBecause}]`}`);
-        for (const s of i.migration.statements.slice(i.resumeFrom)) sql.push(`${s.sql};`);
-      }
-      printLine(sql.join('\n'));
-      return 0;
-    });
+      },
+      READ_ONLY,
+    );
   });
 }

@@ -3,7 +3,7 @@ import { migratorFor } from '../../operations/migrator-for';
 import { withWarehouse } from '../../operations/runtime';
 import { printJson, printLine } from '../output';
 import { jsonOutput } from '../options';
-import type { CommandInput } from '../program';
+import type { CommandInput } from '../command-input';
 import { withConfig } from '../runtime';
 
 /** `rsrun repair`: drop failed history rows, realign checksums, release a stale deployment lock. */

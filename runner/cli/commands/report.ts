@@ -16,7 +16,7 @@ import { pruneSite } from '../../shipping/run-index';
 import { S3Store } from '../../shipping/s3-store';
 import { joinKey, type RunStore } from '../../shipping/store';
 import { printLine } from '../output';
-import type { CommandInput } from '../program';
+import type { CommandInput } from '../command-input';
 
 const USAGE = 'rsrun report url --env ENV [--run RUN_ID] [--file report.html] [--expires 1h]';
 const RETAIN_USAGE = 'rsrun report retain --env ENV --keep N [--delete-runs]';
@@ -30,7 +30,7 @@ interface UrlOptions {
 }
 
 function urlOptions(options: Record<string, unknown>): UrlOptions {
-  const str = (k: string) => (typeof options[k] === 'string' ? (options[k] as string) : undefined);
+  const str = (k: string) => (typeof options[k] === 'string' ? options[k] : undefined);
   const expiresS = Math.round(parseDuration(str('expires') ?? '1h', { key: 'expires', source: '--expires' }) / 1000);
   if (expiresS < 1 || expiresS > MAX_EXPIRES_S)
     throw new InputError(`--expires ${str('expires')} is out of range`, { hint: 'a presigned link lives from 1s to 7 days (168h)' });
@@ -64,7 +64,7 @@ async function pickRun(store: RunStore, env: string, asked: string | undefined):
     return asked;
   }
   const index = await readIndex(store, env);
-  const newest = index?.runs?.[0];
+  const newest = index?.runs[0];
   if (!newest)
     throw new InputError(`no runs of environment ${env} in ${store.url(joinKey(env, 'index.json'))}`, {
       hint: 'ship a run first (`rsrun deploy --env ENV`), or check --env and [s3]',

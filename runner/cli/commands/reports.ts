@@ -7,7 +7,7 @@ import { ConfigError } from '../../errors';
 import { pruneRuns } from '../../shipping/prune-runs';
 import { reportsOptions } from '../options';
 import { printJson, printLine } from '../output';
-import type { CommandInput } from '../program';
+import type { CommandInput } from '../command-input';
 
 export async function run(input: CommandInput): Promise<number> {
   const options = reportsOptions(input);

@@ -8,7 +8,7 @@ import { ShippingError } from '../../errors';
 import { createLogger } from '../../logging/create-logger';
 import { shipRuns } from '../../shipping/index';
 import { shipOptions } from '../options';
-import type { CommandInput } from '../program';
+import type { CommandInput } from '../command-input';
 
 export async function run(input: CommandInput): Promise<number> {
   const { runDirs, json } = shipOptions(input);
@@ -28,7 +28,7 @@ export async function run(input: CommandInput): Promise<number> {
             ...(r.shipped ? { url: r.shipped.url, objects: r.shipped.objects.length } : {}),
             ...(r.metrics ? { metricsSent: r.metrics.sent, metricsPending: r.metrics.unsent.length } : {}),
             ...(r.skipped ? { reason: r.skipped } : {}),
-            ...(r.uploadError || r.metricsError ? { error: (r.uploadError ?? r.metricsError)!.message } : {}),
+            ...errorField(r.uploadError ?? r.metricsError),
           })),
           null,
           2,
@@ -56,4 +56,8 @@ export async function run(input: CommandInput): Promise<number> {
   } finally {
     await logger.close();
   }
+}
+
+function errorField(err: Error | undefined): { error?: string } {
+  return err ? { error: err.message } : {};
 }

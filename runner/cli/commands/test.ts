@@ -6,7 +6,7 @@ import { withWarehouse } from '../../operations/runtime';
 import { testRecorded } from '../../operations/test-suite';
 import { testOptions } from '../options';
 import { printJson } from '../output';
-import type { CommandInput } from '../program';
+import type { CommandInput } from '../command-input';
 import { asRecordedRun } from '../runtime';
 
 export async function run(input: CommandInput): Promise<number> {

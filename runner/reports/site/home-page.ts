@@ -57,7 +57,7 @@ function envCard(s: SiteEnvironment, repositoryUrl: string | undefined): string 
   const t = s.lastTests;
   const bad = (last && last.status !== 'passed') || s.failing > 0;
   const rows = [
-    ['Latest run', last ? `${link(s.name, last, `${e(last.command)} · ${e(formatTime(last.startedAt))}`)}` : 'none'],
+    ['Latest run', last ? link(s.name, last, `${e(last.command)} · ${e(formatTime(last.startedAt))}`) : 'none'],
     ['Recent', recentStrip(s)],
     ['Last deploy', d ? `${link(s.name, d, e(formatTime(d.finishedAt ?? d.startedAt)))}${d.commit ? ` · ${commitLink(repositoryUrl, d.commit)}` : ''}${d.author ? ` · ${e(d.author)}` : ''}` : 'none yet'],
     ['Tests', t ? `${link(s.name, t, `${t.passed}/${t.total} passed`)}${t.failed ? ` · <b class="f">${t.failed} failing</b>` : ''}` : 'no test run yet'],

@@ -171,7 +171,7 @@ export class DataApiWarehouse implements Warehouse {
   /** Polls DescribeStatement with back-off until the statement (or batch) ends; throws if it failed. */
   async waitFor(id: string, sql: string, backendPid: number): Promise<DescribeStatementResponse> {
     const deadline = Date.now() + this.statementTimeoutMs;
-    let delay = this.pollInitialMs;
+    const delay = this.pollInitialMs;
     if (backendPid !== 0) this.running.set(backendPid, id);
     try {
       return await this.poll(id, sql, deadline, delay);

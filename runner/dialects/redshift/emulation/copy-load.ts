@@ -233,7 +233,7 @@ async function jsonPaths(store: ObjectStore, url: string, where: Where): Promise
       hint: 'write {"jsonpaths": ["$.a", "$.b"]}',
     });
   }
-  return parsed.jsonpaths as string[];
+  return parsed.jsonpaths;
 }
 
 async function objectKeys(store: ObjectStore, plan: CopyPlan, where: { file?: string; line?: number }): Promise<string[]> {

@@ -83,7 +83,7 @@ function textRecords(text: string, f: RecordFormat): SourceRecord[] {
     }
     atStart = false;
     if (f.escape && c === '\\' && i + 1 < text.length) {
-      field += text[++i];
+      field += text.charAt(++i);
     } else if (c === f.delimiter) {
       fields.push(field);
       field = '';
@@ -163,6 +163,8 @@ function jsonText(v: unknown): string | null {
   if (v === null || v === undefined) return null;
   if (typeof v === 'string') return v;
   if (typeof v === 'object') return JSON.stringify(v);
+  // Numbers, booleans, bigints (objects went to JSON above).
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string
   return String(v);
 }
 

@@ -77,7 +77,7 @@ export function rewriteExpressions(ctx: RewriteContext, from = 0, to = ctx.token
     }
     if (DATEPART_FIRST.has(w)) literalDatePart(ctx, i + 1);
     if (RENAMES[w] !== undefined) {
-      ctx.replace(i, i, RENAMES[w] as string);
+      ctx.replace(i, i, RENAMES[w]);
     } else if (w === 'DECODE' && ctx.args(i + 1).length >= 3) {
       i = decode(ctx, i);
     } else if (w === 'LISTAGG') {

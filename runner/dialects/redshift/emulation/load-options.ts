@@ -70,7 +70,7 @@ export function parseOptions(ctx: RewriteContext, from: number): Map<string, Par
       if (ctx.isWord(j, 'AS')) j++;
       const v = ctx.tok(j);
       const isValue = v !== undefined && (v.kind === 'string' || v.kind === 'number' || (v.kind === 'word' && isWordValue(name, v.upper)));
-      if (isValue && v) {
+      if (isValue) {
         value = v.kind === 'string' ? stringValue(v) : v.kind === 'number' ? v.text : v.upper;
         i = j + 1;
       } else if (takesValue && !OPTIONAL_VALUE.has(name)) {

@@ -59,7 +59,7 @@ function decodeEscapes(body: string): string | undefined {
     if (esc === undefined) bytes.push(...Buffer.from(m[0], 'utf8'));
     else if (esc[0] === 'x' && esc.length > 1) bytes.push(parseInt(esc.slice(1), 16));
     else if (/^[0-7]/.test(esc)) bytes.push(parseInt(esc, 8) & 0xff);
-    else if (SIMPLE[esc] !== undefined) bytes.push(SIMPLE[esc] as number);
+    else if (SIMPLE[esc] !== undefined) bytes.push(SIMPLE[esc]);
     else bytes.push(...Buffer.from(esc, 'utf8'));
   }
   try {

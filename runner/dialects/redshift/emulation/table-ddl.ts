@@ -52,15 +52,14 @@ export const NOTHING_TO_RUN = Symbol('nothing to run');
 
 /** Handles the statement if it is table/view DDL; returns NOTHING_TO_RUN for pure no-ops. */
 export function rewriteTableDdl(ctx: RewriteContext): typeof NOTHING_TO_RUN | void {
-  let i = 0;
   if (ctx.isWord(0, 'CREATE')) {
-    i = 1;
+    let i = 1;
     if (ctx.isWord(i, 'OR') && ctx.isWord(i + 1, 'REPLACE')) i += 2;
     if (ctx.isWord(i, 'LOCAL')) i++;
     if (ctx.isWord(i, 'TEMPORARY', 'TEMP')) i++;
-    if (ctx.isWord(i, 'TABLE')) return createTable(ctx, i + 1);
-    if (ctx.isWord(i, 'VIEW')) return createView(ctx, i + 1);
-    if (ctx.isWord(i, 'MATERIALIZED') && ctx.isWord(i + 1, 'VIEW')) return createMaterializedView(ctx, i + 2);
+    if (ctx.isWord(i, 'TABLE')) createTable(ctx, i + 1);
+    else if (ctx.isWord(i, 'VIEW')) createView(ctx);
+    else if (ctx.isWord(i, 'MATERIALIZED') && ctx.isWord(i + 1, 'VIEW')) createMaterializedView(ctx, i + 2);
     return;
   }
   if (ctx.isWord(0, 'ALTER') && ctx.isWord(1, 'TABLE')) return alterTable(ctx, 2);
@@ -260,7 +259,7 @@ function checkColumns(ctx: RewriteContext, open: number, columns: string[] | und
   }
 }
 
-function createView(ctx: RewriteContext, at: number): void {
+function createView(ctx: RewriteContext): void {
   // `WITH NO SCHEMA BINDING` ends a late-binding view (r_CREATE_VIEW). PostgreSQL has no late
   // binding: the view is bound locally, so dropping a table it reads fails here where Redshift
   // would accept it (drop the view first, or recreate it in the same migration).
@@ -268,7 +267,6 @@ function createView(ctx: RewriteContext, at: number): void {
   if (n >= 4 && ctx.isWord(n - 4, 'WITH') && ctx.isWord(n - 3, 'NO') && ctx.isWord(n - 2, 'SCHEMA') && ctx.isWord(n - 1, 'BINDING')) {
     ctx.remove(n - 4, n - 1);
   }
-  void at;
 }
 
 function createMaterializedView(ctx: RewriteContext, at: number): void {
