@@ -105,7 +105,7 @@ function tests(failing: string[], seed: number): TestOutcome[] {
         Object.assign(t, {
           message: 'expected no rows, got 2 rows',
           expected: { columns: ['id'], rows: [] },
-          actual: { columns: ['id'], rows: [[41], [97]] },
+          actual: { columns: ['id'], rows: [['41'], ['97']] },
         });
       if (status === 'error') Object.assign(t, { message: 'ERROR: duplicate key value violates unique constraint (SQLSTATE 23505)' });
       return t;

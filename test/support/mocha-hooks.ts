@@ -2,7 +2,14 @@
  * Root hooks shared by every test file. Suites that need a service call `requireService` so that
  * outside CI a missing service skips with a printed reason, and in CI it fails loudly.
  */
+import { forgetRegisteredSecrets } from '../../runner/warehouse/aws/secret-registry';
+
 export const mochaHooks = {
+  // Each test starts with no secret learned by an earlier one (Secrets Manager, IAM credentials):
+  // the registry lives as long as the process, which is one run for the CLI but the whole suite here.
+  afterEach(): void {
+    forgetRegisteredSecrets();
+  },
   afterAll(): void {
     const skipped = skippedServices();
     if (skipped.length > 0) {

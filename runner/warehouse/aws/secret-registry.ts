@@ -26,3 +26,12 @@ export function onSecretRegistered(listener: (value: string) => void): () => voi
   listeners.add(listener);
   return () => listeners.delete(listener);
 }
+
+/**
+ * Forgets every registered value. A CLI process runs one run and never needs this; a process that
+ * runs several in turn (the test suite) calls it between them, or a password one run learned would
+ * mask another run's output (a short one, like a test server's, masks ordinary words).
+ */
+export function forgetRegisteredSecrets(): void {
+  known.clear();
+}
