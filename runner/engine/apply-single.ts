@@ -32,7 +32,7 @@ export async function applyChunked(
       // Regenerated on a retry: the cuts are built as they are sent, not kept.
       for (const chunk of chunkedText(ctx.history.inTransaction, steps, maxBytes)) {
         try {
-          await session.batch(chunk.text);
+          await session.batch(chunk.pieces);
         } catch (err) {
           await session.batch('ROLLBACK').catch(() => {
             throw err;
@@ -89,14 +89,14 @@ export async function applyNonTransactional(
   let i = done;
   while (i < steps.length) {
     try {
-      if (refuses(steps[i] as Step)) {
-        await runStep(session, m, steps[i] as Step);
+      if (refuses(steps.at(i))) {
+        await runStep(session, m, steps.at(i));
         await ctx.history.updateProgress(session, rank, ++i);
         continue;
       }
       let j = i;
       await session.batch('BEGIN');
-      while (j < steps.length && !refuses(steps[j] as Step)) await runStep(session, m, steps[j++] as Step);
+      while (j < steps.length && !refuses(steps.at(j))) await runStep(session, m, steps.at(j++));
       await ctx.history.updateProgress(session, rank, j);
       await session.batch('COMMIT');
       i = j;
