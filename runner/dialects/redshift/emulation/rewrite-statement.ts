@@ -1,7 +1,8 @@
 /**
  * One Redshift statement through the emulation, in order:
  *
- *  1. size: Redshift refuses a statement over 16 MB, counted in bytes (c_SQL_commands);
+ *  1. size: Redshift refuses a statement over 16 MB, counted in bytes (c_SQL_commands); a
+ *     statement the pre-check proves needs nothing else (plain-statements.ts) goes as it is;
  *  2. "Quoted" identifiers folded to lower case unless enable_case_sensitive_identifier is on;
  *  3. statements without local meaning skipped with a notice (local-scope.ts), SET/RESET of
  *     Redshift parameters (session-settings.ts), external objects (external-objects.ts);
@@ -20,6 +21,7 @@ import { copyFromS3, isS3Copy, type LoadMethod } from './copy-from-s3';
 import { rewriteExpressions } from './expressions';
 import { rewriteExternalObject } from './external-objects';
 import { leaderNodeRefusal } from './leader-node';
+import { needsNoRewrite } from './plain-statements';
 import { withoutLocalMeaning, type Skip } from './local-scope';
 import type { ObjectStore } from './object-store';
 import { rewriteQueryShapes } from './query-shapes';
@@ -51,6 +53,11 @@ export function rewriteStatement(statement: string, where: StatementLocation, en
       hint: 'split it (e.g. several INSERTs), or load the data with COPY',
     });
   }
+  return needsNoRewrite(statement) ? [{ kind: 'sql', sql: statement }] : rewriteInFull(statement, where, env);
+}
+
+/** The rewrite without the pre-check (plain-statements.ts), whose tests compare the two. */
+export function rewriteInFull(statement: string, where: StatementLocation, env: RewriteEnvironment): RewrittenStatement[] {
   const sql = env.settings.foldIdentifiers(statement, where.file);
   let ctx = contextOf(sql, where);
   if (ctx.tokens.length === 0) return [{ kind: 'sql', sql }];
