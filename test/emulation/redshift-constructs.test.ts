@@ -100,6 +100,37 @@ describeEachEngine('Redshift constructs through the emulation', (db) =>
     });
     after(async () => session?.release());
 
+    it('concatenates with + only strings: a literal cast to another type keeps its arithmetic', async () => {
+      // Before: any cast literal made the chain a concatenation, so '1'::int + 1.5 failed with
+      // "operator does not exist: integer || numeric" and a date plus days became text.
+      const [row] = await run(
+        "select ('2024-01-01'::date + 30)::text as d, '1'::int + 1.5 as n, 'a'::varchar(5) + 'b' as s, '7'::text::int + 1 as m",
+      );
+      expect(row).to.deep.equal({ d: '2024-01-31', n: '2.5', s: 'ab', m: 8 });
+    });
+
+    it('FIRST_VALUE, LAST_VALUE, NTH_VALUE, LAG and LEAD with IGNORE NULLS skip NULLs (r_WF_first_value, r_WF_LAG)', async () => {
+      await run('create temp table ign (k int, v int)');
+      await run('insert into ign values (1, 10), (2, null), (3, null), (4, 40), (5, null), (6, 60)');
+      const rows = await run(`select k,
+        first_value(v) ignore nulls over (order by k rows between 1 following and unbounded following) as fv,
+        last_value(v) ignore nulls over (order by k rows between unbounded preceding and current row) as lv,
+        nth_value(v, 2) ignore nulls over (order by k rows between unbounded preceding and unbounded following) as nv,
+        lag(v) ignore nulls over (order by k) as lg,
+        lag(v, 2) ignore nulls over (order by k) as lg2,
+        lead(v) ignore nulls over (order by k) as ld,
+        lag(v) respect nulls over (order by k) as lr
+        from ign order by k`);
+      expect(rows.map((r) => [r.fv, r.lv, r.nv, r.lg, r.lg2, r.ld, r.lr])).to.deep.equal([
+        [40, 10, 40, null, null, 40, null],
+        [40, 10, 40, 10, null, 40, 10],
+        [40, 10, 40, 10, null, 40, null],
+        [60, 40, 40, 10, null, 60, null],
+        [60, 40, 40, 40, 10, 60, 40],
+        [null, 60, 40, 40, 10, null, null],
+      ]);
+    });
+
     it('runs VARCHAR(MAX) in a procedure DECLARE block (defect 5)', async () => {
       await run(`create or replace procedure p_max(out r varchar) as $$
 declare
