@@ -45,6 +45,10 @@ export const COMPAT_FUNCTIONS = new Set([
   'json_serialize',
   'next_day',
   'sha2',
+  'from_varbyte',
+  'to_varbyte',
+  'from_hex',
+  'to_hex',
 ]);
 
 const S = COMPAT_SCHEMA;
@@ -334,6 +338,43 @@ CREATE OR REPLACE FUNCTION ${S}.next_day(ts timestamp, day text) RETURNS date LA
 $f$ SELECT ${S}.next_day(ts::date, day) $f$;
 CREATE OR REPLACE FUNCTION ${S}.next_day(t text, day text) RETURNS date LANGUAGE sql STABLE STRICT AS
 $f$ SELECT ${S}.next_day(t::date, day) $f$;
+
+-- VARBYTE functions (varbyte-functions; VARBYTE is BYTEA locally, data-types.ts). Formats, case
+-- ignored: hex, binary, utf8 (utf-8, utf_8), base64 (r_FROM_VARBYTE, r_TO_VARBYTE).
+CREATE OR REPLACE FUNCTION ${S}.varbyte_format(f text) RETURNS text LANGUAGE plpgsql IMMUTABLE STRICT AS $f$
+DECLARE k text := lower(btrim(f));
+BEGIN
+  IF k IN ('utf-8', 'utf_8') THEN k := 'utf8'; END IF;
+  IF k NOT IN ('hex', 'binary', 'utf8', 'base64') THEN
+    RAISE EXCEPTION 'invalid format "%": use hex, binary, utf8 or base64', f USING ERRCODE = '22023';
+  END IF;
+  RETURN k;
+END $f$;
+CREATE OR REPLACE FUNCTION ${S}.from_varbyte(b bytea, f text) RETURNS text LANGUAGE sql IMMUTABLE STRICT AS $f$
+  SELECT CASE ${S}.varbyte_format(f)
+    WHEN 'hex' THEN encode(b, 'hex')
+    WHEN 'base64' THEN translate(encode(b, 'base64'), chr(10), '')
+    WHEN 'utf8' THEN convert_from(b, 'UTF8')
+    ELSE (SELECT coalesce(string_agg(get_byte(b, i)::bit(8)::text, '' ORDER BY i), '') FROM generate_series(0, length(b) - 1) AS g(i))
+  END
+$f$;
+-- A string given where VARBYTE is expected is its UTF-8 bytes: FROM_VARBYTE('ab', 'hex') is 6162.
+CREATE OR REPLACE FUNCTION ${S}.from_varbyte(t text, f text) RETURNS text LANGUAGE sql IMMUTABLE STRICT AS
+$f$ SELECT ${S}.from_varbyte(convert_to(t, 'UTF8'), f) $f$;
+-- An odd number of hex digits gets a leading 0 (r_TO_VARBYTE: TO_VARBYTE('4', 'hex') is 04).
+CREATE OR REPLACE FUNCTION ${S}.to_varbyte(s text, f text) RETURNS bytea LANGUAGE sql IMMUTABLE STRICT AS $f$
+  SELECT CASE ${S}.varbyte_format(f)
+    WHEN 'hex' THEN decode(CASE WHEN length(s) % 2 = 1 THEN '0' || s ELSE s END, 'hex')
+    WHEN 'base64' THEN decode(s, 'base64')
+    WHEN 'utf8' THEN convert_to(s, 'UTF8')
+    ELSE (SELECT coalesce(string_agg(set_byte(decode('00', 'hex'), 0, substr(p, i * 8 + 1, 8)::bit(8)::integer), '' ORDER BY i), '')
+          FROM (SELECT lpad(s, ((length(s) + 7) / 8) * 8, '0') AS p) padded, generate_series(0, (length(s) + 7) / 8 - 1) AS g(i))
+  END
+$f$;
+CREATE OR REPLACE FUNCTION ${S}.from_hex(s text) RETURNS bytea LANGUAGE sql IMMUTABLE STRICT AS $f$ SELECT ${S}.to_varbyte(s, 'hex') $f$;
+-- TO_HEX of a VARBYTE is its hex digits (r_TO_HEX); of a number, PostgreSQL's to_hex.
+CREATE OR REPLACE FUNCTION ${S}.to_hex(b bytea) RETURNS text LANGUAGE sql IMMUTABLE STRICT AS $f$ SELECT encode(b, 'hex') $f$;
+CREATE OR REPLACE FUNCTION ${S}.to_hex(n bigint) RETURNS text LANGUAGE sql IMMUTABLE STRICT AS $f$ SELECT pg_catalog.to_hex(n) $f$;
 
 -- SHA2(string, bits) (SHA2): the hex digest of the string's bytes; bits 0 means 256, and any other
 -- number of bits gives an empty string.
