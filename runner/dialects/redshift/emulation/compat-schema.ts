@@ -43,6 +43,8 @@ export const COMPAT_FUNCTIONS = new Set([
   'is_valid_json_array',
   'json_parse',
   'json_serialize',
+  'next_day',
+  'sha2',
 ]);
 
 const S = COMPAT_SCHEMA;
@@ -310,6 +312,37 @@ $f$ SELECT ${S}.json_or_null(j, true) IS NOT NULL AND json_typeof(${S}.json_or_n
 -- SUPER is emulated as jsonb (data-types.ts): JSON_PARSE / JSON_SERIALIZE convert (r_json_parse, r_json_serialize).
 CREATE OR REPLACE FUNCTION ${S}.json_parse(j text) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $f$ SELECT j::jsonb $f$;
 CREATE OR REPLACE FUNCTION ${S}.json_serialize(v jsonb) RETURNS text LANGUAGE sql IMMUTABLE AS $f$ SELECT v::text $f$;
+
+-- NEXT_DAY(date, day) (r_NEXT_DAY): the first such day later than the date, a week later when it
+-- is that day already; day names and abbreviations as the page lists them, case ignored.
+CREATE OR REPLACE FUNCTION ${S}.next_day(d date, day text) RETURNS date LANGUAGE plpgsql IMMUTABLE STRICT AS $f$
+DECLARE
+  k text := lower(btrim(day));
+  target integer := CASE
+    WHEN k IN ('su', 'sun', 'sunday') THEN 0 WHEN k IN ('m', 'mo', 'mon', 'monday') THEN 1
+    WHEN k IN ('tu', 'tue', 'tues', 'tuesday') THEN 2 WHEN k IN ('w', 'we', 'wed', 'wednesday') THEN 3
+    WHEN k IN ('th', 'thu', 'thurs', 'thursday') THEN 4 WHEN k IN ('f', 'fr', 'fri', 'friday') THEN 5
+    WHEN k IN ('sa', 'sat', 'saturday') THEN 6 END;
+BEGIN
+  IF target IS NULL THEN
+    RAISE EXCEPTION 'NEXT_DAY: "%" is not a day name', day USING ERRCODE = '22023',
+      HINT = 'Sunday/Sun/Su, Monday/Mon/Mo/M, ... as listed on r_NEXT_DAY';
+  END IF;
+  RETURN d + ((target - extract(dow FROM d)::integer + 6) % 7 + 1);
+END $f$;
+CREATE OR REPLACE FUNCTION ${S}.next_day(ts timestamp, day text) RETURNS date LANGUAGE sql IMMUTABLE STRICT AS
+$f$ SELECT ${S}.next_day(ts::date, day) $f$;
+CREATE OR REPLACE FUNCTION ${S}.next_day(t text, day text) RETURNS date LANGUAGE sql STABLE STRICT AS
+$f$ SELECT ${S}.next_day(t::date, day) $f$;
+
+-- SHA2(string, bits) (SHA2): the hex digest of the string's bytes; bits 0 means 256, and any other
+-- number of bits gives an empty string.
+CREATE OR REPLACE FUNCTION ${S}.sha2(s text, bits integer) RETURNS text LANGUAGE sql IMMUTABLE STRICT AS $f$
+  SELECT CASE bits
+    WHEN 0 THEN encode(sha256(convert_to(s, 'UTF8')), 'hex') WHEN 256 THEN encode(sha256(convert_to(s, 'UTF8')), 'hex')
+    WHEN 224 THEN encode(sha224(convert_to(s, 'UTF8')), 'hex') WHEN 384 THEN encode(sha384(convert_to(s, 'UTF8')), 'hex')
+    WHEN 512 THEN encode(sha512(convert_to(s, 'UTF8')), 'hex') ELSE '' END
+$f$;
 ${SEMANTICS_SQL}
 ${redshiftRulesSql(S)}`;
 
