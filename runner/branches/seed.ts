@@ -128,15 +128,22 @@ async function runSeedFolder(rt: SeedRuntime, session: Session, dir: string): Pr
       if (!m) {
         throw new InputError(`${file}: a seed CSV is named <schema>.<table>.csv`, { file, hint: 'rename it, e.g. public.countries.csv' });
       }
+      const table = `${m[1] as string}.${m[2] as string}`;
       await loadFixture(
         session,
-        { table: `${m[1] as string}.${m[2] as string}`, file, declaredAt: { file, line: 1 } },
+        { table, file, declaredAt: { file, line: 1 } },
         {
           dialect,
           copyFromStdin: dialect.supportsCopyFromStdin,
           maxStatementBytes: rt.opened.warehouse.maxStatementBytes ?? REDSHIFT_MAX_STATEMENT_BYTES,
         },
-      );
+      ).catch((err: unknown) => {
+        throw new InputError(`${file}: loading it into ${table} failed: ${messageOf(err)}`, {
+          cause: err,
+          file,
+          hint: 'the file name is <schema>.<table>.csv and its header names the columns; the branch environment is seeded again on the next migrate',
+        });
+      });
     }
   }
 }

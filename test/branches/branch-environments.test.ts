@@ -12,23 +12,15 @@ import { branchDatabaseName } from '../../runner/config/branch-target';
 import { runCli } from '../support/cli';
 import { PG_URL, requirePostgres } from '../support/engines';
 import { TempProject } from '../support/project';
+import { dropDatabases, onDb, testEnvIni, urlOf } from './pg-databases';
 
 describe('branch environments on PostgreSQL (rsrun env, --env BASE:BRANCH)', function () {
   this.timeout(240_000);
   const baseDb = `rsrun_br_${randomBytes(4).toString('hex')}`;
-  const url = new URL(PG_URL);
   let admin: pg.Client;
   const projects: TempProject[] = [];
 
-  const ini = `[env.test]
-engine = postgres
-host = ${url.hostname}
-port = ${url.port || '5432'}
-user = ${decodeURIComponent(url.username)}
-password = ${decodeURIComponent(url.password)}
-database = ${baseDb}
-lock_timeout = 2m
-`;
+  const ini = testEnvIni(baseDb, 'lock_timeout = 2m\n');
 
   function project(v1: string, test: string): TempProject {
     const p = new TempProject('rsrun-branches-');
@@ -41,23 +33,9 @@ lock_timeout = 2m
   // The test server's password is "rsrun": rsrun masks it in its output, so messages are matched without the word.
   const rsrun = (p: TempProject, ...args: string[]) =>
     runCli(['--project-dir', p.dir, '--log-format', 'text', ...args], { cwd: p.dir, timeoutMs: 180_000 });
-  const urlOf = (database: string) => {
-    const u = new URL(PG_URL);
-    u.pathname = `/${database}`;
-    return u.toString();
-  };
   const dbOf = (branch: string) => branchDatabaseName(baseDb, branch, 63);
   const databaseExists = async (name: string) =>
     (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rows.length > 0;
-  async function onDb<T>(database: string, fn: (c: pg.Client) => Promise<T>): Promise<T> {
-    const c = new pg.Client({ connectionString: urlOf(database) });
-    await c.connect();
-    try {
-      return await fn(c);
-    } finally {
-      await c.end();
-    }
-  }
 
   before(async function () {
     await requirePostgres(this);
@@ -67,8 +45,7 @@ lock_timeout = 2m
   });
   after(async () => {
     if (!admin) return;
-    const left = await admin.query<{ datname: string }>('SELECT datname FROM pg_database WHERE datname LIKE $1', [`${baseDb}%`]);
-    for (const r of left.rows) await admin.query(`DROP DATABASE IF EXISTS "${r.datname}" WITH (FORCE)`);
+    await dropDatabases(admin, baseDb);
     await admin.end();
     for (const p of projects) p.remove();
   });
