@@ -16,7 +16,9 @@ import type { EnvironmentConfig, ProjectConfig, ResolvedConfig } from '../config
 import { ConfigError, ConnectionError, messageOf } from '../errors';
 import { stopServer } from '../local/control';
 import { envStateDir } from '../local/server-file';
+import { withRetry } from '../retry';
 import { openWarehouse, type OpenedWarehouse } from '../warehouse/open-warehouse';
+import { isSerializationFailure } from '../warehouse/retry';
 import type { Session } from '../warehouse/warehouse';
 import { BranchRegistry, type BranchProvenance, type BranchRecord } from './registry';
 
@@ -143,7 +145,16 @@ export async function touchBranchEnvironment(config: Pick<ResolvedConfig, 'proje
   if (!target) return;
   const found = await onBase(config, baseEnvironmentOf(env), async (session, registry) => {
     try {
-      return await registry.touch(session, target.branch);
+      // Builds of one branch touch the same row at once: under serializable isolation (Redshift's
+      // default) one UPDATE can be cancelled (1023 / 40001, c_serial_isolation). It rolled back
+      // whole, so running it again is safe.
+      return await withRetry(() => registry.touch(session, target.branch), {
+        safeToRetry: true,
+        retryOn: isSerializationFailure,
+        attempts: 8,
+        baseDelayMs: 50,
+        maxDelayMs: 2000,
+      });
     } catch (err) {
       if ((err as { code?: string }).code === UNDEFINED_TABLE) return false;
       throw err;
