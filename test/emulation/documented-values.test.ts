@@ -170,6 +170,19 @@ const CASES: Case[] = [
   ['SHA2', "select sha2('Amazon Redshift', 256) as v", '15013dc10bc5b293f1f66ea28d818387f191cafeb26f89639fae0b4acf9c8772'],
   ['SHA2 (0 is 256)', "select sha2('Amazon Redshift', 0) as v", '15013dc10bc5b293f1f66ea28d818387f191cafeb26f89639fae0b4acf9c8772'],
   ['SHA2', "select sha2('Amazon Redshift', 224) as v", '551a54b28d74dca2f1981512e61a5fe094aa172a1ae396dc7abc169c'],
+  // SUPER serialization
+  ['JSON_SERIALIZE', `SELECT JSON_SERIALIZE(JSON_PARSE('[10001,10002,"abc"]')) as v`, '[10001,10002,"abc"]'],
+  ['JSON_SERIALIZE (NULL is the JSON string null)', 'SELECT JSON_SERIALIZE(NULL) as v', 'null'],
+  ['JSON_SERIALIZE (nested, compact)', `SELECT JSON_SERIALIZE(JSON_PARSE('{"a" : [1, {"b" : "x y"}]}')) as v`, '{"a":[1,{"b":"x y"}]}'],
+  // VARBYTE functions
+  ['r_FROM_VARBYTE', "SELECT FROM_VARBYTE('ab', 'hex') as v", '6162'],
+  ['r_FROM_VARBYTE', "SELECT FROM_VARBYTE(FROM_HEX('4d'), 'binary') as v", '01001101'],
+  ['r_TO_VARBYTE', "SELECT to_hex(TO_VARBYTE('6162', 'hex')) as v", '6162'],
+  ['r_TO_VARBYTE', "SELECT to_hex(TO_VARBYTE('01001101', 'binary')) as v", '4d'],
+  ['r_TO_VARBYTE', "SELECT to_hex(TO_VARBYTE('a', 'utf8')) as v", '61'],
+  ['r_TO_VARBYTE', "SELECT to_hex(TO_VARBYTE('4', 'hex')) as v", '04'],
+  ['r_TO_VARBYTE (base64 round trip)', "SELECT from_varbyte(to_varbyte('YWJj', 'base64'), 'utf-8') as v", 'abc'],
+  ['r_TO_HEX', 'select to_hex(2147676847) as v', '8002f2af'],
   ['SHA2 (invalid bits: an empty string)', "select sha2('Amazon Redshift', 100) as v", ''],
 ];
 

@@ -100,6 +100,52 @@ describeEachEngine('Redshift constructs through the emulation', (db) =>
     });
     after(async () => session?.release());
 
+    it('concatenates with + only strings: a literal cast to another type keeps its arithmetic', async () => {
+      // Before: any cast literal made the chain a concatenation, so '1'::int + 1.5 failed with
+      // "operator does not exist: integer || numeric" and a date plus days became text.
+      const [row] = await run(
+        "select ('2024-01-01'::date + 30)::text as d, '1'::int + 1.5 as n, 'a'::varchar(5) + 'b' as s, '7'::text::int + 1 as m",
+      );
+      expect(row).to.deep.equal({ d: '2024-01-31', n: '2.5', s: 'ab', m: 8 });
+    });
+
+    it('FIRST_VALUE, LAST_VALUE, NTH_VALUE, LAG and LEAD with IGNORE NULLS skip NULLs (r_WF_first_value, r_WF_LAG)', async () => {
+      await run('create temp table ign (k int, v int)');
+      await run('insert into ign values (1, 10), (2, null), (3, null), (4, 40), (5, null), (6, 60)');
+      const rows = await run(`select k,
+        first_value(v) ignore nulls over (order by k rows between 1 following and unbounded following) as fv,
+        last_value(v) ignore nulls over (order by k rows between unbounded preceding and current row) as lv,
+        nth_value(v, 2) ignore nulls over (order by k rows between unbounded preceding and unbounded following) as nv,
+        lag(v) ignore nulls over (order by k) as lg,
+        lag(v, 2) ignore nulls over (order by k) as lg2,
+        lead(v) ignore nulls over (order by k) as ld,
+        lag(v) respect nulls over (order by k) as lr
+        from ign order by k`);
+      expect(rows.map((r) => [r.fv, r.lv, r.nv, r.lg, r.lg2, r.ld, r.lr])).to.deep.equal([
+        [40, 10, 40, null, null, 40, null],
+        [40, 10, 40, 10, null, 40, 10],
+        [40, 10, 40, 10, null, 40, null],
+        [60, 40, 40, 10, null, 60, null],
+        [60, 40, 40, 40, 10, 60, 40],
+        [null, 60, 40, 40, 10, null, null],
+      ]);
+    });
+
+    it('keeps the names of informational constraints, so DROP CONSTRAINT succeeds as on a cluster (t_Defining_constraints)', async () => {
+      await run('create table con_parent (id int, constraint con_parent_pk primary key (id))');
+      await run('create table con_child (id int, p int, u int, constraint con_child_fk foreign key (p) references con_parent (id))');
+      await run('alter table con_child add constraint "Con_U" unique (u)');
+      await run('create table if not exists con_parent (id int, constraint con_parent_pk primary key (id))');
+      // Not enforced, as on Redshift: duplicates and dangling references are accepted.
+      await run('insert into con_child values (1, 99, 5), (2, 99, 5)');
+      await run('alter table con_child drop constraint "Con_U"');
+      await run('alter table con_child drop constraint con_child_fk cascade');
+      await run('alter table con_parent drop constraint con_parent_pk');
+      // A name no constraint has fails, on a cluster and here; so does dropping one twice.
+      const missing = await run('alter table con_parent drop constraint con_parent_pk').catch((e: unknown) => e);
+      expect(String(missing)).to.match(/constraint "con_parent_pk" of relation "con_parent" does not exist/);
+    });
+
     it('runs VARCHAR(MAX) in a procedure DECLARE block (defect 5)', async () => {
       await run(`create or replace procedure p_max(out r varchar) as $$
 declare

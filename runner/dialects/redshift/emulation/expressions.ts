@@ -33,6 +33,9 @@ const RENAMES: Record<string, string> = {
   REPLICATE: `${COMPAT_SCHEMA}.repeat`,
 };
 
+/** Window functions taking `IGNORE NULLS | RESPECT NULLS` after their arguments (r_WF_first_value, r_WF_LAG, ...). */
+const NULLS_TREATMENT = new Set(['FIRST_VALUE', 'LAST_VALUE', 'NTH_VALUE', 'LAG', 'LEAD']);
+
 /**
  * Redshift functions without a faithful local equivalent: refused by name rather than left to
  * PostgreSQL's "function does not exist" or, worse, a different value.
@@ -104,6 +107,12 @@ export function rewriteExpressions(ctx: RewriteContext, from = 0, to = ctx.token
       i = average(ctx, i);
     } else if (w === 'EXTRACT') {
       i = extract(ctx, i);
+    } else if (
+      NULLS_TREATMENT.has(w) &&
+      ctx.isWord(ctx.close(i + 1) + 1, 'IGNORE', 'RESPECT') &&
+      ctx.isWord(ctx.close(i + 1) + 2, 'NULLS')
+    ) {
+      i = nullsTreatment(ctx, i);
     } else if (w === 'CONVERT' && ctx.args(i + 1).length === 2) {
       i = convert(ctx, i);
     } else if (w === 'RATIO_TO_REPORT') {
@@ -293,6 +302,38 @@ function ratioToReport(ctx: RewriteContext, i: number): number {
   if (!over) throw ctx.invalid(i, 'RATIO_TO_REPORT needs an OVER ([PARTITION BY ...]) clause', 'see r_WF_RATIO_TO_REPORT');
   const x = `(${rewrittenText(ctx, open + 1, close - 1)})::double precision`;
   ctx.replace(i, end, `(${x} / sum(${x})${over})`);
+  return end;
+}
+
+/**
+ * `f(x [, n]) IGNORE NULLS OVER (...)`, which PostgreSQL cannot parse: the non-NULL values of the
+ * frame are collected with array_agg over the same window and picked by position (compat-semantics.ts).
+ * FIRST_VALUE/LAST_VALUE/NTH_VALUE keep their frame; LAG and LEAD, which take none, look at the rows
+ * before or after the current one. `RESPECT NULLS` is the default and is dropped.
+ */
+function nullsTreatment(ctx: RewriteContext, i: number): number {
+  const open = i + 1;
+  const close = ctx.close(open);
+  if (ctx.isWord(close + 1, 'RESPECT')) {
+    ctx.replace(close + 1, close + 2, '');
+    return i;
+  }
+  const w = ctx.tok(i)?.upper ?? '';
+  const { end, over } = windowClause(ctx, close + 2);
+  if (!over || !ctx.isSymbol(close + 4, '('))
+    throw ctx.invalid(i, `${w} ... IGNORE NULLS needs an OVER (...) clause`, 'see r_WF_first_value');
+  const [x, n] = ctx.args(open).map(([a, b]) => rewrittenText(ctx, a, b));
+  const offset = n ?? '1';
+  const spec = rewrittenText(ctx, close + 5, end - 1);
+  const values = `array_agg(${x ?? 'NULL'})`;
+  const call: Record<string, string> = {
+    FIRST_VALUE: `${COMPAT_SCHEMA}.nth_non_null(${values}${over}, 1)`,
+    LAST_VALUE: `${COMPAT_SCHEMA}.nth_last_non_null(${values}${over}, 1)`,
+    NTH_VALUE: `${COMPAT_SCHEMA}.nth_non_null(${values}${over}, ${offset})`,
+    LAG: `${COMPAT_SCHEMA}.nth_last_non_null(${values} OVER (${spec} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), ${offset})`,
+    LEAD: `${COMPAT_SCHEMA}.nth_non_null(${values} OVER (${spec} ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING), ${offset})`,
+  };
+  ctx.replace(i, end, call[w] as string);
   return end;
 }
 
