@@ -27,6 +27,7 @@ const MAY_IMPORT = {
   lint: ['config', 'dialects', 'errors', 'events', 'migrations', 'reports', 'run', 'version'],
   container: ['config', 'errors', 'version'],
   init: ['config', 'errors', 'lint'],
+  branches: ['config', 'dialects', 'errors', 'local', 'logging', 'migrations', 'retry', 'testing', 'warehouse'],
 };
 
 /**

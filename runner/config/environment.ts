@@ -97,6 +97,7 @@ export function resolveEnvironment(input: EnvironmentInput): EnvironmentConfig {
     queryGroup: e.query_group || undefined,
     secretKeys: e.secret_keys,
     raw,
+    branches: { seed: e.branch_seed, clone: e.branch_clone, max: e.branch_max },
   };
 }
 

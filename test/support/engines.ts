@@ -90,6 +90,7 @@ export function envConfigFor(
     queryGroup: undefined,
     secretKeys: [],
     raw: {},
+    branches: { seed: undefined, clone: [], max: 20 },
     ...overrides,
   };
 }
