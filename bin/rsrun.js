@@ -26,7 +26,10 @@ function commandKey(args) {
 }
 
 function loadWithCodeCache() {
-  const cacheFile = `${bundle}.${commandKey(argv)}.v8cache`;
+  // V8 checks a cache against its source's length only: the bundle's mtime in the name keeps a
+  // cache from ever meeting another bundle of the same length (the build also deletes them).
+  const stamp = Math.trunc(fs.statSync(bundle).mtimeMs).toString(36);
+  const cacheFile = `${bundle}.${commandKey(argv)}.${stamp}.v8cache`;
   let cachedData;
   try {
     cachedData = fs.readFileSync(cacheFile);
