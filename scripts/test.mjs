@@ -10,8 +10,8 @@
  * running them at the same time fills the cores either group leaves idle. Within a group, files run
  * one after another: the container harness builds the image once for all container suites. The
  * checks (tsc, Prettier, ESLint and dependency-cruiser: about two minutes on the 2-core machine)
- * need no test and no test needs them, so they run beside the groups instead of before them; any
- * failure still fails the run. Each group's wall time and slowest files
+ * need no test and no test needs them, so they run beside the groups (and each other) instead of
+ * before them; any failure still fails the run. Each group's wall time and slowest files
  * (test-artifacts/timings/<group>.json, written by test/support/reporter.cjs) are printed at the
  * end, to say where the time went.
  *
@@ -86,14 +86,16 @@ async function runGroup(group) {
   return { ...r, ok: r.code === 0 && r.summary !== undefined, line: `${group.name} ${r.seconds.toFixed(0)} s; slowest: ${slowest.join(', ') || '-'}` };
 }
 
-/** The checks one after another (they share the two cores with the groups); all run even if one fails. */
+/**
+ * The checks side by side too: tsc and ESLint each build a TypeScript program on one core, and in
+ * the Jenkinsfile end to end's `npm test -- --grep ...` they are all that is left once the groups
+ * (which then select a few tests) are done. Every check runs even if another fails.
+ */
 async function runChecks() {
   const started = Date.now();
-  const failed = [];
-  for (const script of CHECKS) {
-    const r = await run('checks', process.platform === 'win32' ? 'npm.cmd' : 'npm', ['run', '--silent', script]);
-    if (r.code !== 0) failed.push(script);
-  }
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const runs = await Promise.all(CHECKS.map((script) => run(`checks ${script}`, npm, ['run', '--silent', script])));
+  const failed = CHECKS.filter((_, i) => runs[i].code !== 0);
   const seconds = (Date.now() - started) / 1000;
   return { ok: failed.length === 0, line: `checks ${seconds.toFixed(0)} s (${CHECKS.join(', ')})${failed.length ? `; FAILED: ${failed.join(', ')}` : ''}` };
 }
