@@ -85,7 +85,11 @@ export async function applyNonTransactional(
   const m = item.migration;
   const started = Date.now();
   const { rank, done } = await startOrResume(ctx, session, item, row);
-  const refuses = (step: Step) => ctx.dialect.nonTransactional(step.source.sql) ?? ctx.dialect.commitsImplicitly(step.source.sql);
+  // A CALL runs alone too: the procedure may COMMIT, which Redshift refuses inside a transaction
+  // block ("executing in an atomic context", stored-procedure-transaction-management), and a
+  // migration is declared -- rsrun:no-transaction precisely to make such calls.
+  const refuses = (step: Step) =>
+    ctx.dialect.nonTransactional(step.source.sql) ?? ctx.dialect.commitsImplicitly(step.source.sql) ?? isCall(step.source.sql);
   let i = done;
   while (i < steps.length) {
     try {
@@ -138,3 +142,5 @@ function keptSoFar(err: MigrationError, applied: number): MigrationError {
     hint: 'this migration runs outside a transaction, so completed statements are not rolled back; fix the failing statement and run again',
   });
 }
+
+const isCall = (sql: string): true | undefined => (/^\s*(?:--[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*call\b/i.test(sql) ? true : undefined);
