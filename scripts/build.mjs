@@ -74,6 +74,10 @@ await build({
   sourcemap: 'linked',
   // Names kept: error classes and stack traces stay readable.
   keepNames: true,
+  // import() of the external packages becomes require(): bin/rsrun.js compiles the bundle with a V8
+  // code cache (vm.Script), and on Node 20 a native import() in code read from such a cache fails
+  // ("A dynamic import callback was not specified"). Every external package has a CommonJS entry.
+  supported: { 'dynamic-import': false },
   logLevel: 'warning',
   plugins: [pgNotOnCloudflare],
 });

@@ -1,19 +1,25 @@
 #!/usr/bin/env node
 /**
- * The mocha step of `npm test`: three mocha processes side by side (Docker-bound suites, the fault
- * campaign, the rest), then one closing line for all.
+ * `npm test` after the build: the static checks and four mocha processes side by side (Docker-bound
+ * suites, suites that spend their time in npm and git child processes, the fault campaign, the
+ * rest), then one closing line for all.
  *
  * The container and infrastructure suites spend their time waiting on the Docker engine (image
- * builds, containers, the Jenkinsfile end to end); the other suites on PostgreSQL, PGlite and
- * child processes. They share no database (every suite makes its own) and no port, so on a 2-core
- * machine running them at the same time fills the cores either group leaves idle. Within a group,
- * files run one after another as before: the container harness still builds the image once for
- * all container suites.
+ * builds, containers, the Jenkinsfile end to end); the others on PostgreSQL, PGlite and child
+ * processes. They share no database (every suite makes its own) and no port, so on a 2-core machine
+ * running them at the same time fills the cores either group leaves idle. Within a group, files run
+ * one after another: the container harness builds the image once for all container suites. The
+ * checks (tsc, Prettier, ESLint and dependency-cruiser: about two minutes on the 2-core machine)
+ * need no test and no test needs them, so they run beside the groups (and each other) instead of
+ * before them; any failure still fails the run. Each group's wall time and slowest files
+ * (test-artifacts/timings/<group>.json, written by test/support/reporter.cjs) are printed at the
+ * end, to say where the time went.
  *
  *   node scripts/test.mjs                 # everything (what npm test runs)
- *   node scripts/test.mjs -- --grep lock  # extra mocha arguments go to both groups
+ *   node scripts/test.mjs -- --grep lock  # extra mocha arguments go to every group
  */
 import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -23,21 +29,29 @@ const extra = process.argv.slice(2).filter((a) => a !== '--');
 
 const DOCKER_BOUND = ['test/container/**/*.test.ts', 'test/infra/**/*.test.ts'];
 // The fault campaign (crash loops of runner processes, endpoint faults) is long and mostly waits on
-// child processes and deadlines: in a group of its own it overlaps the other two instead of adding
+// child processes and deadlines: in a group of its own it overlaps the others instead of adding
 // to the longest.
 const FAULTS = ['test/faults/**/*.test.ts'];
+// npm and git in child processes (pack, install from a loopback registry, a fresh clone's npm ci):
+// about 340 s of the rest group's 981 s in .ci/run's last log, which made it the longest group.
+const INSTALLS = ['test/adoption/**/*.test.ts', 'test/cli/readme.test.ts'];
 const GROUPS = [
   { name: 'docker', args: DOCKER_BOUND },
   { name: 'faults', args: FAULTS },
-  { name: 'rest', args: ['test/**/*.test.ts', ...[...DOCKER_BOUND, ...FAULTS].flatMap((g) => ['--ignore', g])] },
+  { name: 'installs', args: INSTALLS },
+  { name: 'rest', args: ['test/**/*.test.ts', ...[...DOCKER_BOUND, ...FAULTS, ...INSTALLS].flatMap((g) => ['--ignore', g])] },
 ];
+const CHECKS = ['typecheck', 'format:check', 'lint'];
+const TIMINGS = path.join(root, 'test-artifacts', 'timings');
 
 /** Mocha's own closing line (test/support/reporter.cjs). */
 const SUMMARY = /^(\d+) passed, (\d+) failed, (\d+) skipped$/;
 
-function runGroup(group) {
+/** Runs one command with its output prefixed by `name`; resolves with its exit and mocha's summary, if it printed one. */
+function run(name, file, args, env = process.env) {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [mocha, ...group.args, ...extra], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const started = Date.now();
+    const child = spawn(file, args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env });
     let summary;
     const relay = (stream, out) => {
       let pending = '';
@@ -47,24 +61,50 @@ function runGroup(group) {
         for (const line of lines) {
           const m = SUMMARY.exec(line.trim());
           if (m) summary = m.slice(1).map(Number);
-          else out.write(`[${group.name}] ${line}\n`);
+          else out.write(`[${name}] ${line}\n`);
         }
       });
-      stream.on('end', () => pending && out.write(`[${group.name}] ${pending}\n`));
+      stream.on('end', () => pending && out.write(`[${name}] ${pending}\n`));
     };
     relay(child.stdout, process.stdout);
     relay(child.stderr, process.stderr);
-    child.on('close', (code, signal) => resolve({ group, code: code ?? 1, signal, summary }));
+    child.on('error', (err) => process.stderr.write(`[${name}] ${err.message}\n`));
+    child.on('close', (code, signal) => resolve({ code: code ?? 1, signal, summary, seconds: (Date.now() - started) / 1000 }));
   });
 }
 
-const started = Date.now();
-const results = await Promise.all(GROUPS.map(runGroup));
-const totals = [0, 0, 0];
-for (const r of results) {
-  if (!r.summary) process.stdout.write(`[${r.group.name}] ended (${r.signal ?? `exit ${r.code}`}) without mocha's summary\n`);
-  else r.summary.forEach((n, i) => (totals[i] += n));
+async function runGroup(group) {
+  const timings = path.join(TIMINGS, `${group.name}.json`);
+  rmSync(timings, { force: true });
+  const r = await run(group.name, process.execPath, [mocha, ...group.args, ...extra], { ...process.env, RSRUN_TEST_TIMINGS: timings });
+  if (!r.summary) process.stdout.write(`[${group.name}] ended (${r.signal ?? `exit ${r.code}`}) without mocha's summary\n`);
+  const files = existsSync(timings) ? Object.entries(JSON.parse(readFileSync(timings, 'utf8'))) : [];
+  const slowest = files
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 4)
+    .map(([f, t]) => `${path.relative('test', f)} ${t.toFixed(0)} s`);
+  return { ...r, ok: r.code === 0 && r.summary !== undefined, line: `${group.name} ${r.seconds.toFixed(0)} s; slowest: ${slowest.join(', ') || '-'}` };
 }
-process.stdout.write(`\nsuite wall time ${((Date.now() - started) / 1000).toFixed(0)} s (${GROUPS.length} groups side by side)\n`);
+
+/**
+ * The checks side by side too: tsc and ESLint each build a TypeScript program on one core, and in
+ * the Jenkinsfile end to end's `npm test -- --grep ...` they are all that is left once the groups
+ * (which then select a few tests) are done. Every check runs even if another fails.
+ */
+async function runChecks() {
+  const started = Date.now();
+  const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+  const runs = await Promise.all(CHECKS.map((script) => run(`checks ${script}`, npm, ['run', '--silent', script])));
+  const failed = CHECKS.filter((_, i) => runs[i].code !== 0);
+  const seconds = (Date.now() - started) / 1000;
+  return { ok: failed.length === 0, line: `checks ${seconds.toFixed(0)} s (${CHECKS.join(', ')})${failed.length ? `; FAILED: ${failed.join(', ')}` : ''}` };
+}
+
+const started = Date.now();
+const results = await Promise.all([runChecks(), ...GROUPS.map(runGroup)]);
+const totals = [0, 0, 0];
+for (const r of results) r.summary?.forEach((n, i) => (totals[i] += n));
+process.stdout.write(`\n${results.map((r) => `  ${r.line}`).join('\n')}\n`);
+process.stdout.write(`suite wall time ${((Date.now() - started) / 1000).toFixed(0)} s (checks and ${GROUPS.length} groups side by side)\n`);
 process.stdout.write(`\n${totals[0]} passed, ${totals[1]} failed, ${totals[2]} skipped\n`);
-process.exitCode = results.some((r) => r.code !== 0 || !r.summary) ? 1 : 0;
+process.exitCode = results.every((r) => r.ok) ? 0 : 1;

@@ -46,7 +46,10 @@ export async function stageNpmCache(contextDir: string, log: (line: string) => v
     await cp(path.join(contextDir, 'package.json'), path.join(scratch, 'package.json'));
     await cp(path.join(contextDir, 'package-lock.json'), path.join(scratch, 'package-lock.json'));
     log(`staging npm dependencies for the image build into ${NPM_CACHE_DIR} (lockfile changed)`);
-    await run('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--cache', cacheDir], {
+    // npm writes its debug logs under the cache by default (<cache>/_logs): a new file each time
+    // would change the COPY of docker/npm-cache and miss Docker's layer cache for the same lockfile.
+    const logsDir = path.join(tmpdir(), 'rsrun-npm-stage-logs');
+    await run('npm', ['ci', '--ignore-scripts', '--no-audit', '--no-fund', '--cache', cacheDir, '--logs-dir', logsDir], {
       cwd: scratch,
       maxBuffer: 16 * 1024 * 1024,
       timeout: 10 * 60_000,

@@ -40,7 +40,8 @@ export function builtTemplatePath(): string | undefined {
   return root === undefined ? undefined : path.join(root, 'dist', 'pgdata', templateFileName());
 }
 
-function cachedTemplatePath(): string {
+/** The user's copy, made by the first run without a built one, or by a build (scripts/make-pgdata-template.ts). */
+export function cachedTemplatePath(): string {
   const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
   return path.join(base, 'rsrun', templateFileName());
 }

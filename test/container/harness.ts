@@ -1,11 +1,12 @@
 /**
  * Shared set-up of the container suites: the Docker engine, the local registry (with basic auth)
  * and the runner image, built once per mocha process from a clean export of the committed tree
- * (what Jenkins builds: a checkout of the pushed commit, without anyone's uncommitted edits).
+ * (what Jenkins builds: a checkout of the pushed commit, without anyone's uncommitted edits),
+ * installing from this machine's staged npm cache (../support/image-npm-cache.ts).
  */
 import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
-import { cp, mkdir, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, mkdtemp, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough, type Writable } from 'node:stream';
@@ -13,7 +14,8 @@ import { promisify } from 'node:util';
 import type Docker from 'dockerode';
 import { connectDocker } from '../../runner/container/docker-client';
 import { buildImage, type BuiltImage } from '../../runner/container/image-build';
-import { NPM_CACHE_DIR, stageNpmCache } from '../../runner/container/npm-staging';
+import { stageNpmCache } from '../../runner/container/npm-staging';
+import { keepMachineNpmCache, linkMachineNpmCache } from '../support/image-npm-cache';
 import { requireService } from '../support/services';
 
 const exec = promisify(execFile);
@@ -67,13 +69,12 @@ export function buildOnce(docker: Docker): Promise<{ image: BuiltImage; commit: 
       const from = process.env.RSRUN_TEST_IMAGE_CONTEXT;
       if (from) await exec('cp', ['-a', `${from}/.`, context]);
       else await exec('sh', ['-c', `git -C "${REPO}" archive --format=tar HEAD | tar -x -C "${context}"`]);
-      // The staged offline npm cache of the working tree, if current, saves a download (hard links: no copy).
-      const staged = path.join(REPO, NPM_CACHE_DIR);
-      if (await stat(path.join(staged, 'lockfile.sha256')).catch(() => undefined)) {
-        await mkdir(path.join(context, NPM_CACHE_DIR), { recursive: true });
-        await exec('cp', ['-al', path.join(staged, '_cacache'), path.join(staged, 'lockfile.sha256'), path.join(context, NPM_CACHE_DIR)]);
+      // This machine's staged offline npm cache for the lockfile, if any, saves a download and keeps
+      // the image's npm layers cached across runs and with the Jenkinsfile end to end's build.
+      if (!(await linkMachineNpmCache(context))) {
+        await stageNpmCache(context, () => undefined);
+        await keepMachineNpmCache(context);
       }
-      await stageNpmCache(context, () => undefined);
       if (!(await stat(path.join(context, 'sql')).catch(() => undefined))) await mkdir(path.join(context, 'sql'));
       const buildLog: string[] = [];
       const image = await buildImage(docker, {
@@ -87,18 +88,6 @@ export function buildOnce(docker: Docker): Promise<{ image: BuiltImage; commit: 
         version: '0.0.0-e2e',
         onProgress: (l) => buildLog.push(l),
       });
-      // Keep the staged cache for the next run on this machine, and for the Jenkinsfile end-to-end
-      // suite, which hard-links it into its workspace: the same bytes keep the image's npm layers
-      // cached there. One staged for an older lockfile is replaced, or every later build misses.
-      const stamp = (file: string) =>
-        readFile(file, 'utf8').then(
-          (s) => s.trim(),
-          () => '',
-        );
-      if ((await stamp(path.join(staged, 'lockfile.sha256'))) !== (await stamp(path.join(context, NPM_CACHE_DIR, 'lockfile.sha256')))) {
-        await rm(path.join(staged, '_cacache'), { recursive: true, force: true });
-        await cp(path.join(context, NPM_CACHE_DIR), staged, { recursive: true });
-      }
       return { image, commit, buildLog, context };
     }
   })();

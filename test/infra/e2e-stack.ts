@@ -14,6 +14,7 @@ import type Docker from 'dockerode';
 import pg from 'pg';
 import S3rver from 's3rver';
 import { CreateBucketCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { linkMachineNpmCache, MACHINE_NPM_CACHES } from '../support/image-npm-cache';
 
 const exec = promisify(execFile);
 
@@ -158,25 +159,23 @@ export async function makeRemote(
  * `rsrun image build` stages an npm cache for the image's offline `npm ci` by running `npm ci`
  * against the registry (docker/npm-cache, ignored by git). Tests talk only to loopback, so the
  * workspace gets a cache already on this machine instead, hard-linked: the one staged for this
- * lockfile in the repository (shared with the container suites, so the image layers stay cached),
- * else this machine's npm cache, which the "Install runner" stage's offline `npm ci` needs to hold
- * every package of the lockfile anyway. The build itself then runs unchanged.
+ * lockfile by the container suites (../support/image-npm-cache.ts: the same bytes, so the image's
+ * npm layers come from Docker's cache), else this machine's npm cache, which the "Install runner"
+ * stage's offline `npm ci` needs to hold every package of the lockfile anyway. The build itself
+ * then runs unchanged.
  */
-export async function seedImageNpmCache(repo: string, workspace: string): Promise<string> {
+export async function seedImageNpmCache(workspace: string): Promise<string> {
+  const staged = await linkMachineNpmCache(workspace);
+  if (staged) return `hard-linked the npm cache staged for lockfile ${staged.slice(0, 12)} (${MACHINE_NPM_CACHES}) into the workspace`;
   const { createHash } = await import('node:crypto');
   const lockHash = createHash('sha256')
     .update(await readFile(path.join(workspace, 'package-lock.json')))
     .digest('hex');
   const target = path.join(workspace, 'docker', 'npm-cache');
   await mkdir(target, { recursive: true });
-  const staged = path.join(repo, 'docker', 'npm-cache');
-  const stamp = (await readFile(path.join(staged, 'lockfile.sha256'), 'utf8').catch(() => '')).trim();
-  if (stamp === lockHash && (await stat(path.join(staged, '_cacache')).catch(() => undefined))) {
-    await exec('cp', ['-al', path.join(staged, '_cacache'), path.join(staged, 'lockfile.sha256'), target]);
-    return `hard-linked the npm cache staged for lockfile ${lockHash.slice(0, 12)} (${staged}) into the workspace`;
-  }
   const machineCache = path.join((await exec('npm', ['config', 'get', 'cache'])).stdout.trim(), '_cacache');
-  if (!(await stat(machineCache).catch(() => undefined))) throw new Error(`no npm cache at ${machineCache}: run npm ci once in ${repo}`);
+  if (!(await stat(machineCache).catch(() => undefined)))
+    throw new Error(`no npm cache at ${machineCache}: run npm ci once in the repository`);
   await exec('cp', ['-al', machineCache, target]);
   await writeFile(path.join(target, 'lockfile.sha256'), `${lockHash}\n`);
   return `hard-linked this machine's npm cache (${machineCache}) into the workspace as the image's offline cache`;

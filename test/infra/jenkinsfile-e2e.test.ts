@@ -171,7 +171,7 @@ describe('infra: the Jenkinsfile executed end to end (Docker engine, registry, P
         // The landing bucket the example project's COPY reads exists in the test/prod accounts;
         // here the stand-in gets the same objects the project keeps for local runs.
         const landed = await s.putTree(path.join(ws, 'sql', 'seeds', 's3'));
-        return `${await seedImageNpmCache(REPO, ws)}; ${landed.length} landing object(s) put in the S3 stand-in (${landed.join(', ')})`;
+        return `${await seedImageNpmCache(ws)}; ${landed.length} landing object(s) put in the S3 stand-in (${landed.join(', ')})`;
       },
       inspectBeforePost: async (ws) => {
         const ref = await readFile(path.join(ws, 'image-ref.txt'), 'utf8').catch(() => undefined);
