@@ -26,6 +26,22 @@ export function jsonOutput(input: CommandInput): JsonOutput {
   return { json: input.options.json === true || input.global.json === true };
 }
 
+export const DRIFT_FORMATS = ['text', 'json', 'junit', 'html'] as const;
+
+export interface DriftOptions {
+  format: (typeof DRIFT_FORMATS)[number];
+  /** `--accept`: write a migration that captures the actual state of the drifted objects. */
+  accept: boolean;
+}
+
+/** `--json` is `--format json`. */
+export function driftOptions(input: CommandInput): DriftOptions {
+  const format = jsonOutput(input).json ? 'json' : (str(input.options.format) ?? 'text');
+  const known = DRIFT_FORMATS.find((f) => f === format);
+  if (!known) throw new InputError(`unknown --format "${format}"`, { hint: `use one of ${DRIFT_FORMATS.join(', ')}` });
+  return { format: known, accept: input.options.accept === true };
+}
+
 export function baselineOptions(input: CommandInput): JsonOutput & { version: string; description: string } {
   return {
     ...jsonOutput(input),
