@@ -103,8 +103,14 @@ function rebuild(name: string, actual: TableSnapshot, expected: TableSnapshot): 
     .filter((c) => c.identity === undefined && expected.columns.some((e) => e.name === c.name))
     .map((c) => quoteIdent(c.name))
     .join(', ');
+  const lost = actual.columns.filter((c) => !expected.columns.some((e) => e.name === c.name)).map((c) => c.name);
   return [
-    `-- ${name}: ${sortKeyText(actual)}; rebuilt because ALTER TABLE cannot make this change (r_ALTER_TABLE)`,
+    `-- ${name} (sort key ${sortKeyText(actual)}) is rebuilt: ALTER TABLE cannot make this change (r_ALTER_TABLE).`,
+    ...(lost.length === 0
+      ? []
+      : [
+          `-- WARNING: rows keep the columns the migrations knew; the values of ${lost.join(', ')} are not carried over: copy them first if they matter.`,
+        ]),
     `DROP TABLE IF EXISTS ${scratch}`,
     createTable(scratch, actual, false),
     ...(common === '' ? [] : [`INSERT INTO ${scratch} (${common}) SELECT ${common} FROM ${q(name)}`]),

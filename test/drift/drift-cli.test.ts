@@ -5,9 +5,7 @@
  */
 import { expect } from 'chai';
 import { describeEachEngine } from '../support/engines';
-import { runCli } from '../support/cli';
-import type { TempProject } from '../support/project';
-import { driftEnv, driftProject, runAsRedshift } from './project';
+import { deployedDriftProject, runAsRedshift } from './project';
 
 interface JsonItem {
   objectType: string;
@@ -19,16 +17,7 @@ interface JsonItem {
 }
 
 describeEachEngine('rsrun drift', (db) => {
-  let project: TempProject;
-  const cli = (...args: string[]) => runCli(['-C', project.dir, ...args], { env: driftEnv(db), timeoutMs: 180_000 });
-
-  before(async function () {
-    this.timeout(240_000);
-    project = driftProject(db);
-    const deployed = await cli('migrate', '--env', 'test');
-    expect(deployed.code, deployed.stderr + deployed.stdout).to.equal(0);
-  });
-  after(() => project.remove());
+  const { project, cli } = deployedDriftProject(db);
 
   it('reports no drift on the deployed schema', async function () {
     this.timeout(180_000);

@@ -9,7 +9,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createRedshiftEmulation, LocalDirectoryStore } from '../../runner/dialects/redshift/emulation';
+import { expect } from 'chai';
 import type { Warehouse } from '../../runner/warehouse/warehouse';
+import { runCli, type CliResult } from '../support/cli';
 import type { EngineDatabase } from '../support/engines';
 import { TempProject } from '../support/project';
 
@@ -82,4 +84,22 @@ export async function runAsRedshift(warehouse: Warehouse, statements: readonly s
   } finally {
     await session.release();
   }
+}
+
+/** Registers hooks that write the project and deploy it (rsrun migrate) before the block's tests. */
+export function deployedDriftProject(db: EngineDatabase): { project: () => TempProject; cli: (...args: string[]) => Promise<CliResult> } {
+  let project: TempProject | undefined;
+  const current = () => {
+    if (!project) throw new Error('the drift project is not written yet');
+    return project;
+  };
+  const cli = (...args: string[]) => runCli(['-C', current().dir, ...args], { env: driftEnv(db), timeoutMs: 180_000 });
+  before(async function () {
+    this.timeout(240_000);
+    project = driftProject(db);
+    const deployed = await cli('migrate', '--env', 'test');
+    expect(deployed.code, deployed.stderr + deployed.stdout).to.equal(0);
+  });
+  after(() => project?.remove());
+  return { project: current, cli };
 }
