@@ -186,6 +186,16 @@ function toTestCases(blocks: Block[], fileBlock: Block, relFile: string, fail: F
     const stmts = b.statements;
     const query = stmts.at(-1);
     if (!query) fail(b.line, `test "${b.name}" has no query`, 'the last statement of a test is its assertion query');
+    const expectation = b.expect ?? { kind: 'empty' as const };
+    const head = leadingKeyword(query.sql);
+    // Rows are read through a cursor on single-backend engines and a portal elsewhere: a statement
+    // that is not a query fails on the first and passes with zero rows on the second. Refuse it here.
+    if (expectation.kind !== 'error' && !QUERY_KEYWORDS.has(head))
+      fail(
+        query.line,
+        `the assertion of test "${b.name}" is ${head ? `${/^[AEIOU]/.test(head) ? 'an' : 'a'} ${head} statement` : 'not a statement'}, not a query: it returns no rows to check`,
+        'end the test with a SELECT that checks the effect (statements before it are its setup), or use `-- rsrun:expect error` for a statement that must fail',
+      );
     const shared = fileLevel ? fileBlock : newBlock(undefined, 1);
     return {
       id: testId(suite, b.name as string),
@@ -199,7 +209,7 @@ function toTestCases(blocks: Block[], fileBlock: Block, relFile: string, fail: F
       query,
       teardown: [...b.teardown, ...shared.teardown],
       isolation: b.isolation ?? shared.isolation ?? 'transaction',
-      expect: b.expect ?? { kind: 'empty' },
+      expect: expectation,
       timeoutMs: b.timeoutMs ?? shared.timeoutMs,
       skip: b.skip ?? shared.skip,
     } satisfies TestCase;
@@ -338,4 +348,13 @@ function unquote(v: string): string | null {
   if (/^null$/i.test(t)) return null;
   const m = /^(['"])(.*)\1$/.exec(t);
   return m ? (m[2] as string) : t;
+}
+
+/** Statements that return rows: what an assertion other than `expect error` must be. */
+const QUERY_KEYWORDS = new Set(['SELECT', 'WITH', 'VALUES', 'TABLE', 'SHOW']);
+
+/** The first keyword of a statement, past comments and opening parentheses, upper-cased ('' if none). */
+function leadingKeyword(sql: string): string {
+  const m = /^(?:\s+|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/|\()*([A-Za-z_]+)/.exec(sql);
+  return m?.[1]?.toUpperCase() ?? '';
 }

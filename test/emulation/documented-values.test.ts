@@ -144,6 +144,46 @@ const CASES: Case[] = [
     ['10.0', '10.0', '10.0', '20.0', '20.0', '17.5', '17.5', '17.5', '17.5', '25.0', '25.0'],
   ],
   ['r_MEDIAN', 'select median(x) as v from (select 1 as x union all select 2 union all select 10) t', '2.0'],
+  // RATIO_TO_REPORT: the page's first row (seller 1, qty 30 of WINSALES' 215) and a partition's ratios
+  [
+    'r_WF_RATIO_TO_REPORT',
+    'select v::text as v from (select salesid, ratio_to_report(qty) over () as v from winsales) s where salesid = 10005',
+    '0.13953488372093023',
+  ],
+  [
+    'r_WF_RATIO_TO_REPORT',
+    'select v::text as v from (select salesid, ratio_to_report(qty) over () as v from winsales) s where salesid = 10001',
+    '0.046511627906976744',
+  ],
+  [
+    'r_WF_RATIO_TO_REPORT',
+    'select ratio_to_report(qty) over (partition by sellerid) as v from winsales where sellerid = 1 order by salesid',
+    ['0.2', '0.6', '0.2'],
+  ],
+  // CONVERT, REPLICATE, NEXT_DAY, SHA2
+  ['r_CONVERT_function', 'select convert(char(4), 2008) as v', '2008'],
+  ['r_CONVERT_function', "select convert(integer, '12')::text || '|' || convert(varchar(30), date '2023-02-02') as v", '12|2023-02-02'],
+  ['r_REPLICATE', "select replicate('Sports', 3) as v", 'SportsSportsSports'],
+  ['r_NEXT_DAY', "select next_day('2014-08-20','Tuesday')::text as v", '2014-08-26'],
+  ['r_NEXT_DAY', "select next_day(timestamp '2008-01-01 05:54:44', 'Tue')::text as v", '2008-01-08'],
+  ['r_NEXT_DAY (the same weekday: the next one)', "select next_day('2014-08-19','tu')::text as v", '2014-08-26'],
+  ['SHA2', "select sha2('Amazon Redshift', 256) as v", '15013dc10bc5b293f1f66ea28d818387f191cafeb26f89639fae0b4acf9c8772'],
+  ['SHA2 (0 is 256)', "select sha2('Amazon Redshift', 0) as v", '15013dc10bc5b293f1f66ea28d818387f191cafeb26f89639fae0b4acf9c8772'],
+  ['SHA2', "select sha2('Amazon Redshift', 224) as v", '551a54b28d74dca2f1981512e61a5fe094aa172a1ae396dc7abc169c'],
+  // SUPER serialization
+  ['JSON_SERIALIZE', `SELECT JSON_SERIALIZE(JSON_PARSE('[10001,10002,"abc"]')) as v`, '[10001,10002,"abc"]'],
+  ['JSON_SERIALIZE (NULL is the JSON string null)', 'SELECT JSON_SERIALIZE(NULL) as v', 'null'],
+  ['JSON_SERIALIZE (nested, compact)', `SELECT JSON_SERIALIZE(JSON_PARSE('{"a" : [1, {"b" : "x y"}]}')) as v`, '{"a":[1,{"b":"x y"}]}'],
+  // VARBYTE functions
+  ['r_FROM_VARBYTE', "SELECT FROM_VARBYTE('ab', 'hex') as v", '6162'],
+  ['r_FROM_VARBYTE', "SELECT FROM_VARBYTE(FROM_HEX('4d'), 'binary') as v", '01001101'],
+  ['r_TO_VARBYTE', "SELECT to_hex(TO_VARBYTE('6162', 'hex')) as v", '6162'],
+  ['r_TO_VARBYTE', "SELECT to_hex(TO_VARBYTE('01001101', 'binary')) as v", '4d'],
+  ['r_TO_VARBYTE', "SELECT to_hex(TO_VARBYTE('a', 'utf8')) as v", '61'],
+  ['r_TO_VARBYTE', "SELECT to_hex(TO_VARBYTE('4', 'hex')) as v", '04'],
+  ['r_TO_VARBYTE (base64 round trip)', "SELECT from_varbyte(to_varbyte('YWJj', 'base64'), 'utf-8') as v", 'abc'],
+  ['r_TO_HEX', 'select to_hex(2147676847) as v', '8002f2af'],
+  ['SHA2 (invalid bits: an empty string)', "select sha2('Amazon Redshift', 100) as v", ''],
 ];
 
 describeEachEngine('documented Redshift values through the emulation', (db) =>

@@ -50,6 +50,29 @@ describe('Redshift emulation: what Redshift refuses, the local warehouse refuses
     expect(refusal('select all_data.data.pnr.events[0]."eventType" from test_json').message).to.match(/\.\.\.\]\."eventtype"/);
   });
 
+  it('names Redshift functions it cannot compute as a cluster does, instead of "function does not exist"', () => {
+    for (const [sql, name] of [
+      ["select checksum('x')", 'CHECKSUM()'],
+      ['select fnv_hash(1)', 'FNV_HASH()'],
+      ["select func_sha1('x')", 'FUNC_SHA1()'],
+      ["select\nsha1('x')", 'SHA1()'],
+      [
+        'select percentile_cont(0.5) within group (order by qty) over (partition by sellerid) from winsales',
+        'PERCENTILE_CONT ... OVER (...)',
+      ],
+    ] as const) {
+      const err = refusal(sql);
+      expect(err.message, sql).to.equal(`${name} cannot be emulated on the PostgreSQL-based local engine`);
+      expect(err.file).to.equal('V7__x.sql');
+    }
+    expect(refusal("select\nsha1('x')").line).to.equal(4);
+    // The aggregate form is PostgreSQL's too, and stays.
+    const rewriter = createRedshiftEmulation({ s3Store: new LocalDirectoryStore('/nonexistent') });
+    expect(() =>
+      rewriter.rewrite('select percentile_cont(0.5) within group (order by qty) from winsales', { file: 'a.sql', line: 1 }),
+    ).not.to.throw();
+  });
+
   it('refuses a statement over 16 MB counted in bytes, not characters', () => {
     const text = `select '${'é'.repeat(8 * 1024 * 1024 + 1)}'`;
     expect(text.length).to.be.below(16 * 1024 * 1024);
@@ -76,6 +99,37 @@ describeEachEngine('Redshift constructs through the emulation', (db) =>
       await rewriter.prepare(session);
     });
     after(async () => session?.release());
+
+    it('concatenates with + only strings: a literal cast to another type keeps its arithmetic', async () => {
+      // Before: any cast literal made the chain a concatenation, so '1'::int + 1.5 failed with
+      // "operator does not exist: integer || numeric" and a date plus days became text.
+      const [row] = await run(
+        "select ('2024-01-01'::date + 30)::text as d, '1'::int + 1.5 as n, 'a'::varchar(5) + 'b' as s, '7'::text::int + 1 as m",
+      );
+      expect(row).to.deep.equal({ d: '2024-01-31', n: '2.5', s: 'ab', m: 8 });
+    });
+
+    it('FIRST_VALUE, LAST_VALUE, NTH_VALUE, LAG and LEAD with IGNORE NULLS skip NULLs (r_WF_first_value, r_WF_LAG)', async () => {
+      await run('create temp table ign (k int, v int)');
+      await run('insert into ign values (1, 10), (2, null), (3, null), (4, 40), (5, null), (6, 60)');
+      const rows = await run(`select k,
+        first_value(v) ignore nulls over (order by k rows between 1 following and unbounded following) as fv,
+        last_value(v) ignore nulls over (order by k rows between unbounded preceding and current row) as lv,
+        nth_value(v, 2) ignore nulls over (order by k rows between unbounded preceding and unbounded following) as nv,
+        lag(v) ignore nulls over (order by k) as lg,
+        lag(v, 2) ignore nulls over (order by k) as lg2,
+        lead(v) ignore nulls over (order by k) as ld,
+        lag(v) respect nulls over (order by k) as lr
+        from ign order by k`);
+      expect(rows.map((r) => [r.fv, r.lv, r.nv, r.lg, r.lg2, r.ld, r.lr])).to.deep.equal([
+        [40, 10, 40, null, null, 40, null],
+        [40, 10, 40, 10, null, 40, 10],
+        [40, 10, 40, 10, null, 40, null],
+        [60, 40, 40, 10, null, 60, null],
+        [60, 40, 40, 40, 10, 60, 40],
+        [null, 60, 40, 40, 10, null, null],
+      ]);
+    });
 
     it('runs VARCHAR(MAX) in a procedure DECLARE block (defect 5)', async () => {
       await run(`create or replace procedure p_max(out r varchar) as $$

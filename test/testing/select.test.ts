@@ -105,6 +105,18 @@ describe('test file syntax errors name the file and line', () => {
     expect((err as InputError).describe()).to.match(/^tests\/x\.sql:1: test "empty one" has no query/);
   });
 
+  it('an assertion that is not a query (it would pass with zero rows on one engine and fail on another)', async () => {
+    const err = await parse('-- rsrun:test writes\nSELECT 1;\n\nINSERT INTO t VALUES (1);\n').catch((e: unknown) => e);
+    expect(err).to.be.instanceOf(InputError);
+    expect((err as InputError).describe()).to.match(/^tests\/x\.sql:4: the assertion of test "writes" is an INSERT statement, not a query/);
+    // A statement that must fail may be anything; queries may open with comments or parentheses.
+    const ok = await parse(
+      '-- rsrun:test refused\n-- rsrun:expect error 23502\nINSERT INTO t VALUES (NULL);\n' +
+        '-- rsrun:test wrapped\n/* why */ (SELECT 1);\n-- rsrun:test cte\nWITH a AS (SELECT 1) SELECT * FROM a;\n',
+    );
+    expect(ok.map((t) => t.name)).to.deep.equal(['refused', 'wrapped', 'cte']);
+  });
+
   it('an inline table with a ragged row', async () => {
     const err = await parse('-- rsrun:test t\n-- rsrun:expect rows\n-- | a | b |\n-- | 1 |\nSELECT 1, 2;\n').catch((e: unknown) => e);
     expect((err as InputError).describe()).to.match(/^tests\/x\.sql:4: row has 1 cells, the header has 2/);

@@ -43,6 +43,12 @@ export const COMPAT_FUNCTIONS = new Set([
   'is_valid_json_array',
   'json_parse',
   'json_serialize',
+  'next_day',
+  'sha2',
+  'from_varbyte',
+  'to_varbyte',
+  'from_hex',
+  'to_hex',
 ]);
 
 const S = COMPAT_SCHEMA;
@@ -309,7 +315,88 @@ CREATE OR REPLACE FUNCTION ${S}.is_valid_json_array(j text) RETURNS boolean LANG
 $f$ SELECT ${S}.json_or_null(j, true) IS NOT NULL AND json_typeof(${S}.json_or_null(j, true)) = 'array' $f$;
 -- SUPER is emulated as jsonb (data-types.ts): JSON_PARSE / JSON_SERIALIZE convert (r_json_parse, r_json_serialize).
 CREATE OR REPLACE FUNCTION ${S}.json_parse(j text) RETURNS jsonb LANGUAGE sql IMMUTABLE AS $f$ SELECT j::jsonb $f$;
-CREATE OR REPLACE FUNCTION ${S}.json_serialize(v jsonb) RETURNS text LANGUAGE sql IMMUTABLE AS $f$ SELECT v::text $f$;
+-- JSON_SERIALIZE writes compact JSON, 'null' for NULL (JSON_SERIALIZE: [10001,10002,"abc"]); jsonb's
+-- text form has spaces after ',' and ':'. Object keys come in jsonb's order, not necessarily the
+-- order JSON_PARSE read them in (docs/redshift-rules.md, "Still unverified without a cluster").
+CREATE OR REPLACE FUNCTION ${S}.json_serialize(v jsonb) RETURNS text LANGUAGE plpgsql IMMUTABLE AS $f$
+BEGIN
+  IF v IS NULL THEN RETURN 'null'; END IF;
+  CASE jsonb_typeof(v)
+    WHEN 'object' THEN
+      RETURN '{' || coalesce((SELECT string_agg(to_json(k)::text || ':' || ${S}.json_serialize(e), ',') FROM jsonb_each(v) AS j(k, e)), '') || '}';
+    WHEN 'array' THEN
+      RETURN '[' || coalesce((SELECT string_agg(${S}.json_serialize(e), ',' ORDER BY i) FROM jsonb_array_elements(v) WITH ORDINALITY AS a(e, i)), '') || ']';
+    ELSE RETURN v::text;
+  END CASE;
+END $f$;
+
+-- NEXT_DAY(date, day) (r_NEXT_DAY): the first such day later than the date, a week later when it
+-- is that day already; day names and abbreviations as the page lists them, case ignored.
+CREATE OR REPLACE FUNCTION ${S}.next_day(d date, day text) RETURNS date LANGUAGE plpgsql IMMUTABLE STRICT AS $f$
+DECLARE
+  k text := lower(btrim(day));
+  target integer := CASE
+    WHEN k IN ('su', 'sun', 'sunday') THEN 0 WHEN k IN ('m', 'mo', 'mon', 'monday') THEN 1
+    WHEN k IN ('tu', 'tue', 'tues', 'tuesday') THEN 2 WHEN k IN ('w', 'we', 'wed', 'wednesday') THEN 3
+    WHEN k IN ('th', 'thu', 'thurs', 'thursday') THEN 4 WHEN k IN ('f', 'fr', 'fri', 'friday') THEN 5
+    WHEN k IN ('sa', 'sat', 'saturday') THEN 6 END;
+BEGIN
+  IF target IS NULL THEN
+    RAISE EXCEPTION 'NEXT_DAY: "%" is not a day name', day USING ERRCODE = '22023',
+      HINT = 'Sunday/Sun/Su, Monday/Mon/Mo/M, ... as listed on r_NEXT_DAY';
+  END IF;
+  RETURN d + ((target - extract(dow FROM d)::integer + 6) % 7 + 1);
+END $f$;
+CREATE OR REPLACE FUNCTION ${S}.next_day(ts timestamp, day text) RETURNS date LANGUAGE sql IMMUTABLE STRICT AS
+$f$ SELECT ${S}.next_day(ts::date, day) $f$;
+CREATE OR REPLACE FUNCTION ${S}.next_day(t text, day text) RETURNS date LANGUAGE sql STABLE STRICT AS
+$f$ SELECT ${S}.next_day(t::date, day) $f$;
+
+-- VARBYTE functions (varbyte-functions; VARBYTE is BYTEA locally, data-types.ts). Formats, case
+-- ignored: hex, binary, utf8 (utf-8, utf_8), base64 (r_FROM_VARBYTE, r_TO_VARBYTE).
+CREATE OR REPLACE FUNCTION ${S}.varbyte_format(f text) RETURNS text LANGUAGE plpgsql IMMUTABLE STRICT AS $f$
+DECLARE k text := lower(btrim(f));
+BEGIN
+  IF k IN ('utf-8', 'utf_8') THEN k := 'utf8'; END IF;
+  IF k NOT IN ('hex', 'binary', 'utf8', 'base64') THEN
+    RAISE EXCEPTION 'invalid format "%": use hex, binary, utf8 or base64', f USING ERRCODE = '22023';
+  END IF;
+  RETURN k;
+END $f$;
+CREATE OR REPLACE FUNCTION ${S}.from_varbyte(b bytea, f text) RETURNS text LANGUAGE sql IMMUTABLE STRICT AS $f$
+  SELECT CASE ${S}.varbyte_format(f)
+    WHEN 'hex' THEN encode(b, 'hex')
+    WHEN 'base64' THEN translate(encode(b, 'base64'), chr(10), '')
+    WHEN 'utf8' THEN convert_from(b, 'UTF8')
+    ELSE (SELECT coalesce(string_agg(get_byte(b, i)::bit(8)::text, '' ORDER BY i), '') FROM generate_series(0, length(b) - 1) AS g(i))
+  END
+$f$;
+-- A string given where VARBYTE is expected is its UTF-8 bytes: FROM_VARBYTE('ab', 'hex') is 6162.
+CREATE OR REPLACE FUNCTION ${S}.from_varbyte(t text, f text) RETURNS text LANGUAGE sql IMMUTABLE STRICT AS
+$f$ SELECT ${S}.from_varbyte(convert_to(t, 'UTF8'), f) $f$;
+-- An odd number of hex digits gets a leading 0 (r_TO_VARBYTE: TO_VARBYTE('4', 'hex') is 04).
+CREATE OR REPLACE FUNCTION ${S}.to_varbyte(s text, f text) RETURNS bytea LANGUAGE sql IMMUTABLE STRICT AS $f$
+  SELECT CASE ${S}.varbyte_format(f)
+    WHEN 'hex' THEN decode(CASE WHEN length(s) % 2 = 1 THEN '0' || s ELSE s END, 'hex')
+    WHEN 'base64' THEN decode(s, 'base64')
+    WHEN 'utf8' THEN convert_to(s, 'UTF8')
+    ELSE (SELECT coalesce(string_agg(set_byte(decode('00', 'hex'), 0, substr(p, i * 8 + 1, 8)::bit(8)::integer), '' ORDER BY i), '')
+          FROM (SELECT lpad(s, ((length(s) + 7) / 8) * 8, '0') AS p) padded, generate_series(0, (length(s) + 7) / 8 - 1) AS g(i))
+  END
+$f$;
+CREATE OR REPLACE FUNCTION ${S}.from_hex(s text) RETURNS bytea LANGUAGE sql IMMUTABLE STRICT AS $f$ SELECT ${S}.to_varbyte(s, 'hex') $f$;
+-- TO_HEX of a VARBYTE is its hex digits (r_TO_HEX); of a number, PostgreSQL's to_hex.
+CREATE OR REPLACE FUNCTION ${S}.to_hex(b bytea) RETURNS text LANGUAGE sql IMMUTABLE STRICT AS $f$ SELECT encode(b, 'hex') $f$;
+CREATE OR REPLACE FUNCTION ${S}.to_hex(n bigint) RETURNS text LANGUAGE sql IMMUTABLE STRICT AS $f$ SELECT pg_catalog.to_hex(n) $f$;
+
+-- SHA2(string, bits) (SHA2): the hex digest of the string's bytes; bits 0 means 256, and any other
+-- number of bits gives an empty string.
+CREATE OR REPLACE FUNCTION ${S}.sha2(s text, bits integer) RETURNS text LANGUAGE sql IMMUTABLE STRICT AS $f$
+  SELECT CASE bits
+    WHEN 0 THEN encode(sha256(convert_to(s, 'UTF8')), 'hex') WHEN 256 THEN encode(sha256(convert_to(s, 'UTF8')), 'hex')
+    WHEN 224 THEN encode(sha224(convert_to(s, 'UTF8')), 'hex') WHEN 384 THEN encode(sha384(convert_to(s, 'UTF8')), 'hex')
+    WHEN 512 THEN encode(sha512(convert_to(s, 'UTF8')), 'hex') ELSE '' END
+$f$;
 ${SEMANTICS_SQL}
 ${redshiftRulesSql(S)}`;
 

@@ -99,6 +99,14 @@ $f$;
 CREATE OR REPLACE FUNCTION ${S}.median_of(v smallint[]) RETURNS numeric LANGUAGE sql IMMUTABLE AS $f$ SELECT ${S}.median_of(v::numeric[]) $f$;
 CREATE OR REPLACE FUNCTION ${S}.median_of(v integer[]) RETURNS numeric LANGUAGE sql IMMUTABLE AS $f$ SELECT ${S}.median_of(v::numeric[]) $f$;
 CREATE OR REPLACE FUNCTION ${S}.median_of(v bigint[]) RETURNS numeric LANGUAGE sql IMMUTABLE AS $f$ SELECT ${S}.median_of(v::numeric[]) $f$;
+-- IGNORE NULLS window functions (expressions.ts): the n-th non-NULL value of a frame, from the start
+-- or from the end; NULL when there are fewer ("or NULL if all values are NULL", r_WF_first_value).
+CREATE OR REPLACE FUNCTION ${S}.nth_non_null(v anyarray, n bigint) RETURNS anyelement LANGUAGE sql IMMUTABLE AS $f$
+  SELECT x FROM unnest(v) WITH ORDINALITY AS u(x, i) WHERE x IS NOT NULL ORDER BY i OFFSET n - 1 LIMIT 1
+$f$;
+CREATE OR REPLACE FUNCTION ${S}.nth_last_non_null(v anyarray, n bigint) RETURNS anyelement LANGUAGE sql IMMUTABLE AS $f$
+  SELECT x FROM unnest(v) WITH ORDINALITY AS u(x, i) WHERE x IS NOT NULL ORDER BY i DESC OFFSET n - 1 LIMIT 1
+$f$;
 -- LISTAGG(DISTINCT ...): the first occurrence of each value, in order.
 CREATE OR REPLACE FUNCTION ${S}.array_distinct(v anyarray) RETURNS anyarray LANGUAGE sql IMMUTABLE AS $f$
   SELECT array_agg(x ORDER BY i) FROM (SELECT DISTINCT ON (x) x, i FROM unnest(v) WITH ORDINALITY AS u(x, i) ORDER BY x, i) d

@@ -29,6 +29,25 @@ const RENAMES: Record<string, string> = {
   // TEXTLEN is a synonym of LEN (r_LEN).
   TEXTLEN: 'length',
   PGDATE_PART: `${COMPAT_SCHEMA}.date_part`,
+  // REPLICATE "is a synonym for the REPEAT function" (r_REPLICATE).
+  REPLICATE: `${COMPAT_SCHEMA}.repeat`,
+};
+
+/** Window functions taking `IGNORE NULLS | RESPECT NULLS` after their arguments (r_WF_first_value, r_WF_LAG, ...). */
+const NULLS_TREATMENT = new Set(['FIRST_VALUE', 'LAST_VALUE', 'NTH_VALUE', 'LAG', 'LEAD']);
+
+/**
+ * Redshift functions without a faithful local equivalent: refused by name rather than left to
+ * PostgreSQL's "function does not exist" or, worse, a different value.
+ */
+const NOT_EMULATED: Record<string, string> = {
+  // r_CHECKSUM does not document its algorithm, so no local value could match the cluster's.
+  CHECKSUM: 'compare with MD5() or SHA2() in local runs; CHECKSUM values exist only on a cluster',
+  // r_FNV_HASH: FNV-1a over each type's internal bytes, which the page does not specify.
+  FNV_HASH: 'hash with MD5() or SHA2() in local runs; FNV_HASH values exist only on a cluster',
+  // r_SHA1: PostgreSQL has no SHA-1 without the pgcrypto extension, which neither local engine loads.
+  SHA1: 'use SHA2(x, 256) or MD5(x), which the local warehouse computes as Redshift does',
+  FUNC_SHA1: 'use SHA2(x, 256) or MD5(x), which the local warehouse computes as Redshift does',
 };
 
 export function rewriteExpressions(ctx: RewriteContext, from = 0, to = ctx.tokens.length - 1): void {
@@ -88,6 +107,20 @@ export function rewriteExpressions(ctx: RewriteContext, from = 0, to = ctx.token
       i = average(ctx, i);
     } else if (w === 'EXTRACT') {
       i = extract(ctx, i);
+    } else if (
+      NULLS_TREATMENT.has(w) &&
+      ctx.isWord(ctx.close(i + 1) + 1, 'IGNORE', 'RESPECT') &&
+      ctx.isWord(ctx.close(i + 1) + 2, 'NULLS')
+    ) {
+      i = nullsTreatment(ctx, i);
+    } else if (w === 'CONVERT' && ctx.args(i + 1).length === 2) {
+      i = convert(ctx, i);
+    } else if (w === 'RATIO_TO_REPORT') {
+      i = ratioToReport(ctx, i);
+    } else if ((w === 'PERCENTILE_CONT' || w === 'PERCENTILE_DISC') && isWindowed(ctx, ctx.close(i + 1))) {
+      throw ctx.unsupported(i, `${w} ... OVER (...)`, 'compute the percentile per partition with GROUP BY in a subquery and join it');
+    } else if (NOT_EMULATED[w] !== undefined) {
+      throw ctx.unsupported(i, `${w}()`, NOT_EMULATED[w]);
     } else if (COMPAT_FUNCTIONS.has(t.text.toLowerCase()) || Object.hasOwn(TEXT_FIRST_FUNCTIONS, t.text.toLowerCase())) {
       ctx.insertBefore(i, `${COMPAT_SCHEMA}.`);
     }
@@ -246,6 +279,68 @@ function extract(ctx: RewriteContext, i: number): number {
   const name = part.kind === 'string' ? part.text : sqlString(part.text.toLowerCase());
   ctx.replace(i, close, `${COMPAT_SCHEMA}.extract_part(${name}, ${rewrittenText(ctx, open + 3, close - 1)})`);
   return close;
+}
+
+/**
+ * CONVERT(type, expression) is CAST(expression AS type) (r_CONVERT_function). PostgreSQL's own
+ * convert(bytes, from, to) takes three arguments and is left alone.
+ */
+function convert(ctx: RewriteContext, i: number): number {
+  const open = i + 1;
+  const [type, expr] = ctx.args(open) as [[number, number], [number, number]];
+  return replaceWhole(ctx, i, ctx.close(open), `CAST((${ctx.text(expr[0], expr[1])}) AS ${ctx.text(type[0], type[1])})`);
+}
+
+/**
+ * RATIO_TO_REPORT(x) OVER ([PARTITION BY ...]) (r_WF_RATIO_TO_REPORT): the row's value over the sum
+ * of the window's values, a FLOAT8; NULL for a NULL value.
+ */
+function ratioToReport(ctx: RewriteContext, i: number): number {
+  const open = i + 1;
+  const close = ctx.close(open);
+  const { end, over } = windowClause(ctx, close);
+  if (!over) throw ctx.invalid(i, 'RATIO_TO_REPORT needs an OVER ([PARTITION BY ...]) clause', 'see r_WF_RATIO_TO_REPORT');
+  const x = `(${rewrittenText(ctx, open + 1, close - 1)})::double precision`;
+  ctx.replace(i, end, `(${x} / sum(${x})${over})`);
+  return end;
+}
+
+/**
+ * `f(x [, n]) IGNORE NULLS OVER (...)`, which PostgreSQL cannot parse: the non-NULL values of the
+ * frame are collected with array_agg over the same window and picked by position (compat-semantics.ts).
+ * FIRST_VALUE/LAST_VALUE/NTH_VALUE keep their frame; LAG and LEAD, which take none, look at the rows
+ * before or after the current one. `RESPECT NULLS` is the default and is dropped.
+ */
+function nullsTreatment(ctx: RewriteContext, i: number): number {
+  const open = i + 1;
+  const close = ctx.close(open);
+  if (ctx.isWord(close + 1, 'RESPECT')) {
+    ctx.replace(close + 1, close + 2, '');
+    return i;
+  }
+  const w = ctx.tok(i)?.upper ?? '';
+  const { end, over } = windowClause(ctx, close + 2);
+  if (!over || !ctx.isSymbol(close + 4, '('))
+    throw ctx.invalid(i, `${w} ... IGNORE NULLS needs an OVER (...) clause`, 'see r_WF_first_value');
+  const [x, n] = ctx.args(open).map(([a, b]) => rewrittenText(ctx, a, b));
+  const offset = n ?? '1';
+  const spec = rewrittenText(ctx, close + 5, end - 1);
+  const values = `array_agg(${x ?? 'NULL'})`;
+  const call: Record<string, string> = {
+    FIRST_VALUE: `${COMPAT_SCHEMA}.nth_non_null(${values}${over}, 1)`,
+    LAST_VALUE: `${COMPAT_SCHEMA}.nth_last_non_null(${values}${over}, 1)`,
+    NTH_VALUE: `${COMPAT_SCHEMA}.nth_non_null(${values}${over}, ${offset})`,
+    LAG: `${COMPAT_SCHEMA}.nth_last_non_null(${values} OVER (${spec} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), ${offset})`,
+    LEAD: `${COMPAT_SCHEMA}.nth_non_null(${values} OVER (${spec} ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING), ${offset})`,
+  };
+  ctx.replace(i, end, call[w] as string);
+  return end;
+}
+
+/** Is the aggregate call closing at `close` (with its WITHIN GROUP, if any) a window function? */
+function isWindowed(ctx: RewriteContext, close: number): boolean {
+  const within = ctx.isWord(close + 1, 'WITHIN') && ctx.isWord(close + 2, 'GROUP') && ctx.isSymbol(close + 3, '(');
+  return ctx.isWord(within ? ctx.close(close + 3) + 1 : close + 1, 'OVER');
 }
 
 /** The text of tokens `from..to` with the Redshift expressions inside it rewritten. */

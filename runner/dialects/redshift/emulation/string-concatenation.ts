@@ -105,9 +105,22 @@ export function concatenationChain(ctx: RewriteContext, i: number): number[] {
   return pluses;
 }
 
-/** A string literal, possibly with a cast, is the whole operand: `'x'`, `'x'::text`. */
+/** Type names whose values `+` concatenates (r_Character_types): the last cast of an operand decides. */
+const CHARACTER_TYPES = new Set(['TEXT', 'VARCHAR', 'CHAR', 'CHARACTER', 'BPCHAR', 'NCHAR', 'NVARCHAR']);
+
+/**
+ * A string literal, possibly cast to a character type, is the whole operand: `'x'`, `'x'::text`.
+ * A literal cast to anything else is that type's value: `'2024-01-01'::date + 30` adds days and
+ * `'1'::int + 1.5` adds numbers, as on Redshift.
+ */
 function operandHasString(ctx: RewriteContext, from: number, to: number): boolean {
-  return from <= to && ctx.tok(from)?.kind === 'string' && (from === to || ctx.isSymbol(from + 1, '::'));
+  if (from > to || ctx.tok(from)?.kind !== 'string') return false;
+  if (from === to) return true;
+  if (!ctx.isSymbol(from + 1, '::')) return false;
+  let lastCast = from + 1;
+  for (let k = from + 2; k <= to; k++) if (ctx.isSymbol(k, '::')) lastCast = k;
+  const type = ctx.tok(lastCast + 1);
+  return type?.kind === 'word' && CHARACTER_TYPES.has(type.upper);
 }
 
 function isBinaryPlus(ctx: RewriteContext, i: number): boolean {
