@@ -8,7 +8,8 @@
  *   for defaults; an IDENTITY column's default reads `"identity"(oid, n, 'seed,step'::text)`;
  * - distribution style: PG_CLASS_INFO (r_PG_CLASS_INFO), reldiststyle 0 EVEN, 1 KEY, 8 ALL, AUTO otherwise;
  * - views: PG_VIEWS (PostgreSQL's catalog view, which Redshift keeps), materialized views named
- *   in STV_MV_INFO (r_STV_MV_INFO);
+ *   in SVV_MV_INFO (r_SVV_MV_INFO; an SVV view rather than STV_MV_INFO, as STV tables are the
+ *   provisioned cluster's node state);
  * - functions and procedures: PG_PROC_INFO (r_PG_PROC_INFO), `prokind` 'f' or 'p';
  * - grants: SVV_RELATION_PRIVILEGES (r_SVV_RELATION_PRIVILEGES) and SVV_FUNCTION_PRIVILEGES
  *   (r_SVV_FUNCTION_PRIVILEGES), which list what was granted explicitly.
@@ -32,7 +33,7 @@ export const REDSHIFT_QUERIES = {
   diststyles: `SELECT trim(n.nspname) AS schema, trim(c.relname) AS name, c.reldiststyle FROM pg_class_info c
     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind = 'r'`,
   views: `SELECT schemaname::text AS schema, viewname::text AS name, definition FROM pg_catalog.pg_views`,
-  materializedViews: `SELECT trim(schema) AS schema, trim(name) AS name FROM stv_mv_info`,
+  materializedViews: `SELECT trim(schema_name) AS schema, trim(name) AS name FROM svv_mv_info`,
   routines: `SELECT trim(n.nspname) AS schema, trim(p.proname) AS name, pg_catalog.oidvectortypes(p.proargtypes) AS args,
     p.prokind AS kind, p.provolatile AS volatility, pg_catalog.format_type(p.prorettype, NULL) AS returns, trim(l.lanname) AS language, p.prosrc AS body
     FROM pg_proc_info p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace JOIN pg_catalog.pg_language l ON l.oid = p.prolang
