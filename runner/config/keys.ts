@@ -215,7 +215,8 @@ export const ENV_KEYS = {
   drift: {
     type: 'choice',
     choices: ['fail', 'warn', 'off'],
-    default: 'warn',
+    default: (ctx) => (ctx.engine === 'embedded' ? 'off' : 'warn'),
+    defaultText: '`warn`, except `off` for embedded (a warehouse of your own)',
     env: envVars('drift'),
     doc: '`plan` and `deploy` check drift first: `fail` stops them (exit 9), `warn` reports it, `off` skips the check',
   },

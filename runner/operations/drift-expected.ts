@@ -40,7 +40,9 @@ export async function expectedSnapshot(
 ): Promise<Snapshot> {
   const { startEmbedded } = await import('../warehouse/embedded.js');
   const server = await startEmbedded({ dataDir: undefined, fresh: true, maxConnections: 4 });
-  const env = { ...config.env, name: 'drift-expected', engine: 'embedded' as const, emulateRedshift: true };
+  // Redshift SQL needs the emulation; a PostgreSQL environment without it has PostgreSQL SQL.
+  const emulate = config.env.emulateRedshift || config.env.engine === 'redshift';
+  const env = { ...config.env, name: 'drift-expected', engine: 'embedded' as const, emulateRedshift: emulate };
   const warehouse = new PgWarehouse(
     {
       host: server.host,
@@ -54,7 +56,7 @@ export async function expectedSnapshot(
       maxConnections: 2,
       applicationName: 'rsrun-drift',
       queryGroup: undefined,
-      redshiftSemantics: true,
+      redshiftSemantics: emulate,
       label: 'drift: expected schema',
     },
     dialectFor(env),

@@ -9,6 +9,8 @@ import type { DriftSummary } from '../drift/format';
 import { EMULATION_SCHEMA } from '../drift/local-catalog';
 import { readActualSnapshot } from '../drift/read-snapshot';
 import type { SchemaScope, Snapshot } from '../drift/snapshot';
+import { DriftError, messageOf } from '../errors';
+import type { RunEventBus } from '../events';
 import type { MigrationSet } from '../migrations/discover';
 import { newRunId } from '../run/run-context';
 import { expectedMigrations, expectedSnapshot } from './drift-expected';
@@ -55,4 +57,37 @@ async function readActual(rt: WarehouseRuntime, scope: SchemaScope): Promise<Sna
   } finally {
     await session.release();
   }
+}
+
+/**
+ * The check `plan` and `deploy` run first, per `[env.*] drift`: `off` skips it, `warn` logs the
+ * drifted objects (and the run report and the DriftObjects metric carry them), `fail` stops with
+ * exit 9 before anything is applied. An environment with nothing applied yet cannot have drifted
+ * from its migrations, so it costs nothing there.
+ */
+export async function driftGate(rt: WarehouseRuntime, migrations: MigrationSet, events?: RunEventBus): Promise<DriftResult | undefined> {
+  const mode = rt.config.env.drift.mode;
+  if (mode === 'off' || rt.opened.absent === true) return undefined;
+  const state = await migratorFor(rt, newRunId(), undefined, migrations).state();
+  if (!state.history.some((h) => h.success)) return undefined;
+  let result: DriftResult;
+  try {
+    result = await checkDrift(rt, migrations);
+  } catch (err) {
+    if (mode === 'fail') throw err;
+    // A check that cannot run (the expected schema cannot be built, ...) must not stop a deploy it only advises.
+    rt.logger.warn(`the drift check could not run: ${messageOf(err)}`, { hint: `rsrun drift --env ${rt.config.env.name} shows why` });
+    return undefined;
+  }
+  events?.emit('drift:checked', {
+    objects: result.objects.length,
+    items: result.items.map((i) => ({ ...i, expected: i.expected ?? null, actual: i.actual ?? null, migration: i.migration ?? null })),
+  });
+  if (result.objects.length === 0) return result;
+  const list = result.objects.slice(0, 20).join(', ');
+  const message = `environment ${result.environment} drifted from its migrations: ${result.objects.length} object(s) (${list}${result.objects.length > 20 ? ', ...' : ''})`;
+  const hint = `rsrun drift --env ${result.environment} shows each difference; --accept writes a migration adopting them`;
+  if (mode === 'fail') throw new DriftError(message, { hint: `${hint}; [env.${result.environment}] drift = warn lets the run go on` });
+  rt.logger.warn(message, { hint });
+  return result;
 }

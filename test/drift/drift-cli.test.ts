@@ -4,17 +4,11 @@
  * that last defined it (none for what no migration made), and exits 9.
  */
 import { expect } from 'chai';
+import type { DriftRecord } from '../../runner/events';
 import { describeEachEngine } from '../support/engines';
 import { deployedDriftProject, runAsRedshift } from './project';
 
-interface JsonItem {
-  objectType: string;
-  object: string;
-  attribute: string;
-  expected: string | null;
-  actual: string | null;
-  migration: string | null;
-}
+type JsonItem = DriftRecord['items'][number];
 
 describeEachEngine('rsrun drift', (db) => {
   const { project, cli } = deployedDriftProject(db);

@@ -87,13 +87,19 @@ export async function runAsRedshift(warehouse: Warehouse, statements: readonly s
 }
 
 /** Registers hooks that write the project and deploy it (rsrun migrate) before the block's tests. */
-export function deployedDriftProject(db: EngineDatabase): { project: () => TempProject; cli: (...args: string[]) => Promise<CliResult> } {
+export function deployedDriftProject(db: EngineDatabase): {
+  project: () => TempProject;
+  cli: (...args: string[]) => Promise<CliResult>;
+  cliWith: (env: NodeJS.ProcessEnv, ...args: string[]) => Promise<CliResult>;
+} {
   let project: TempProject | undefined;
   const current = () => {
     if (!project) throw new Error('the drift project is not written yet');
     return project;
   };
-  const cli = (...args: string[]) => runCli(['-C', current().dir, ...args], { env: driftEnv(db), timeoutMs: 180_000 });
+  const cliWith = (env: NodeJS.ProcessEnv, ...args: string[]) =>
+    runCli(['-C', current().dir, ...args], { env: { ...driftEnv(db), ...env }, timeoutMs: 180_000 });
+  const cli = (...args: string[]) => cliWith({}, ...args);
   before(async function () {
     this.timeout(240_000);
     project = driftProject(db);
@@ -101,5 +107,5 @@ export function deployedDriftProject(db: EngineDatabase): { project: () => TempP
     expect(deployed.code, deployed.stderr + deployed.stdout).to.equal(0);
   });
   after(() => project?.remove());
-  return { project: current, cli };
+  return { project: current, cli, cliWith };
 }
