@@ -131,6 +131,21 @@ describeEachEngine('Redshift constructs through the emulation', (db) =>
       ]);
     });
 
+    it('keeps the names of informational constraints, so DROP CONSTRAINT succeeds as on a cluster (t_Defining_constraints)', async () => {
+      await run('create table con_parent (id int, constraint con_parent_pk primary key (id))');
+      await run('create table con_child (id int, p int, u int, constraint con_child_fk foreign key (p) references con_parent (id))');
+      await run('alter table con_child add constraint "Con_U" unique (u)');
+      await run('create table if not exists con_parent (id int, constraint con_parent_pk primary key (id))');
+      // Not enforced, as on Redshift: duplicates and dangling references are accepted.
+      await run('insert into con_child values (1, 99, 5), (2, 99, 5)');
+      await run('alter table con_child drop constraint "Con_U"');
+      await run('alter table con_child drop constraint con_child_fk cascade');
+      await run('alter table con_parent drop constraint con_parent_pk');
+      // A name no constraint has fails, on a cluster and here; so does dropping one twice.
+      const missing = await run('alter table con_parent drop constraint con_parent_pk').catch((e: unknown) => e);
+      expect(String(missing)).to.match(/constraint "con_parent_pk" of relation "con_parent" does not exist/);
+    });
+
     it('runs VARCHAR(MAX) in a procedure DECLARE block (defect 5)', async () => {
       await run(`create or replace procedure p_max(out r varchar) as $$
 declare

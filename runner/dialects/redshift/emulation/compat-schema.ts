@@ -17,6 +17,7 @@ import { createHash } from 'node:crypto';
 import type { Session } from '../../../warehouse/warehouse';
 import { redshiftRulesSql } from './redshift-rules-sql';
 import { SEMANTICS_SQL } from './compat-semantics';
+import { INFORMATIONAL_CONSTRAINTS_SQL } from './informational-constraints';
 
 import { COMPAT_SCHEMA } from './compat-schema-name';
 export { COMPAT_SCHEMA };
@@ -398,6 +399,7 @@ CREATE OR REPLACE FUNCTION ${S}.sha2(s text, bits integer) RETURNS text LANGUAGE
     WHEN 512 THEN encode(sha512(convert_to(s, 'UTF8')), 'hex') ELSE '' END
 $f$;
 ${SEMANTICS_SQL}
+${INFORMATIONAL_CONSTRAINTS_SQL}
 ${redshiftRulesSql(S)}`;
 
 export const COMPAT_VERSION = `rsrun compat ${createHash('sha256').update(INSTALL_SQL).digest('hex').slice(0, 16)}`;

@@ -27,6 +27,7 @@ import { RewriteContext } from './rewrite-context';
 import type { SessionSettings } from './session-settings';
 import { rewriteSystemRelations } from './system-views';
 import { NOTHING_TO_RUN, rewriteTableDdl } from './table-ddl';
+import { informationalConstraintStep } from './informational-constraints';
 import { tableDesignStep } from './table-design';
 import { guardProcedureBody } from './transaction-guard';
 import { unloadToS3 } from './unload-to-s3';
@@ -84,7 +85,9 @@ export function rewriteStatement(statement: string, where: StatementLocation, en
   if (ctx.isWord(0, 'UNLOAD')) return [unloadToS3(ctx, env.store, (query) => rewriteQuery(query, where))];
   // Read before the DDL rewrite drops DISTSTYLE/SORTKEY/ENCODE, recorded after the DDL (system-views.ts).
   const design = tableDesignStep(ctx);
-  const recorded: RewrittenStatement[] = design ? [{ kind: 'sql', sql: design }] : [];
+  const constraints = informationalConstraintStep(ctx);
+  if (constraints?.replace) return [{ kind: 'sql', sql: constraints.replace }];
+  const recorded: RewrittenStatement[] = [design, constraints?.record].filter((s) => s !== undefined).map((sql) => ({ kind: 'sql', sql }));
   if (rewriteTableDdl(ctx) === NOTHING_TO_RUN) return recorded;
   rewriteExpressions(ctx);
   if (isRoutineDefinition(ctx)) rewriteRoutine(ctx, env);
