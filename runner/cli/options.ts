@@ -26,6 +26,11 @@ export function jsonOutput(input: CommandInput): JsonOutput {
   return { json: input.options.json === true || input.global.json === true };
 }
 
+/** `rsrun plan`: `--drift-report FILE` also writes the drift check as HTML (the Jenkinsfile archives it). */
+export function planOptions(input: CommandInput): JsonOutput & { driftReport: string | undefined } {
+  return { ...jsonOutput(input), driftReport: str(input.options.driftReport) };
+}
+
 export const DRIFT_FORMATS = ['text', 'json', 'junit', 'html'] as const;
 
 export interface DriftOptions {

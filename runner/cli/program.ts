@@ -75,7 +75,15 @@ export function buildProgram(onRun: (loader: Loader, input: CommandInput) => Pro
         .option('--from-seed <dir>', "adopt the seed sample's layout: changeset INI, test_cases.ini and dw_config.ini read in place")
         .option('--name <name>', 'project name (default: the folder name)'),
   );
-  add('plan', 'show pending migrations and their SQL; changes nothing', () => import('./commands/plan.js'), json);
+  add(
+    'plan',
+    'show pending migrations and their SQL, after the drift check ([env.*] drift); changes nothing',
+    () => import('./commands/plan.js'),
+    (cmd) => {
+      json(cmd);
+      cmd.option('--drift-report <file>', 'also write the drift check as an HTML page (for CI to archive)');
+    },
+  );
   add(
     'drift',
     "compare the environment's schema with what its applied migrations build (exit 9 when they differ); changes nothing",

@@ -20,10 +20,12 @@ describeEachEngine('drift check before plan and deploy', (db) => {
     await client.query('CREATE TABLE sales.hand_made (x integer)');
     project().migration('V6__more.sql', 'CREATE TABLE sales.later (y INTEGER);\n');
 
-    const plan = await cli('plan', '--env', 'test');
+    const page = path.join(project().dir, 'prod-drift.html');
+    const plan = await cli('plan', '--env', 'test', '--drift-report', page);
     expect(plan.code, plan.stderr).to.equal(0);
     expect(plan.stdout).to.include('drift: 1 object(s) differ');
     expect(plan.stderr).to.include('drifted from its migrations: 1 object(s) (table sales.hand_made)');
+    expect(readFileSync(page, 'utf8')).to.include('<td>table sales.hand_made</td><td>exists</td>');
 
     // drift = fail (RSRUN_<ENV>_DRIFT): exit 9, and V6 is not applied.
     const stopped = await cliWith({ RSRUN_TEST_DRIFT: 'fail' }, 'deploy', '--env', 'test', '--no-tests');

@@ -1,9 +1,10 @@
+import { writeFile } from 'node:fs/promises';
 import { discoverMigrations } from '../../migrations/discover';
 import { newRunId } from '../../run/run-context';
 import { migratorFor } from '../../operations/migrator-for';
 import { READ_ONLY, withWarehouse } from '../../operations/runtime';
 import { formatTable, printJson, printLine } from '../output';
-import { jsonOutput } from '../options';
+import { planOptions } from '../options';
 import type { CommandInput } from '../command-input';
 import { withConfig } from '../runtime';
 
@@ -19,8 +20,10 @@ export async function run(input: CommandInput): Promise<number> {
       async (wrt) => {
         const { driftGate } = await import('../../operations/drift.js');
         const drift = await driftGate(wrt, migrations);
+        const report = planOptions(input).driftReport;
+        if (drift && report !== undefined) await writeFile(report, (await import('../../drift/format.js')).formatDriftHtml(drift));
         const { items, state } = await migratorFor(wrt, newRunId(), undefined, migrations).plan();
-        if (jsonOutput(input).json) {
+        if (planOptions(input).json) {
           printJson({
             environment: rt.config.env.name,
             current: state.current,
