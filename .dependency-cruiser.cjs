@@ -28,6 +28,7 @@ const MAY_IMPORT = {
   container: ['config', 'errors', 'version'],
   init: ['config', 'errors', 'lint'],
   drift: ['dialects', 'dialects/redshift/emulation', 'errors', 'migrations', 'reports', 'type:warehouse'],
+  branches: ['config', 'dialects', 'errors', 'local', 'logging', 'migrations', 'retry', 'testing', 'warehouse'],
 };
 
 /**

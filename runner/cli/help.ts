@@ -11,7 +11,12 @@ export type GlobalKey =
 
 /** Options every command accepts, before or after the command name (`rsrun --env test deploy` = `rsrun deploy --env test`). */
 export const GLOBAL_OPTIONS: { key: GlobalKey; flags: string; description: string }[] = [
-  { key: 'env', flags: '-e, --env <name>', description: 'environment to use (env RSRUN_ENV; default: local, the embedded warehouse)' },
+  {
+    key: 'env',
+    flags: '-e, --env <name>',
+    description:
+      'environment to use; BASE:BRANCH for a branch environment (env RSRUN_ENV, RSRUN_ENV_BRANCH; default: local, the embedded warehouse)',
+  },
   { key: 'projectDir', flags: '-C, --project-dir <dir>', description: 'project directory (default: the current directory)' },
   { key: 'config', flags: '-c, --config <file>', description: 'rsrun.ini to read (default: <project-dir>/rsrun.ini)' },
   { key: 'reportsDir', flags: '--reports-dir <dir>', description: 'where run directories go (default: <project-dir>/reports)' },

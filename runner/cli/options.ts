@@ -246,3 +246,39 @@ export function reportsOptions(input: CommandInput): JsonOutput & { action: 'pru
   }
   return { ...jsonOutput(input), action: 'prune', keep };
 }
+
+export const ENV_ACTIONS = ['create', 'drop', 'list', 'gc'] as const;
+
+/** `rsrun env create|drop|list|gc`: the base (`--from`, else `--env`), the branch (`--name`), gc's age. */
+export function envOptions(input: CommandInput): JsonOutput & {
+  action: (typeof ENV_ACTIONS)[number];
+  /** What `--env` means for this command: `BASE`, or `BASE:NAME` with `--name`. */
+  envFlag: string | undefined;
+  olderThanMs: number | undefined;
+} {
+  const o = input.options;
+  const action = ENV_ACTIONS.find((a) => a === input.operands[0]);
+  if (!action) {
+    throw new ConfigError(`unknown action "${input.operands[0] ?? ''}" for rsrun env`, { hint: 'use create, drop, list or gc' });
+  }
+  const from = str(o.from);
+  const name = str(o.name);
+  const base = from ?? input.global.env;
+  if (name !== undefined && base !== undefined && base.includes(':')) {
+    throw new ConfigError(`--name ${name} and --env ${base} both name a branch`, {
+      hint: 'give the base with --from BASE (or --env BASE) and the branch with --name',
+    });
+  }
+  const raw = str(o.olderThan);
+  if (action === 'gc' && raw === undefined) {
+    throw new ConfigError('rsrun env gc needs --older-than', {
+      hint: 'e.g. rsrun env gc --from test --older-than 7d (drops branch environments unused for 7 days)',
+    });
+  }
+  return {
+    ...jsonOutput(input),
+    action,
+    envFlag: name === undefined ? base : `${base ?? 'local'}:${name}`,
+    olderThanMs: raw === undefined ? undefined : parseDuration(raw, { key: 'older than', source: '--older-than' }),
+  };
+}

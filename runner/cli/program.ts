@@ -195,6 +195,18 @@ export function buildProgram(onRun: (loader: Loader, input: CommandInput) => Pro
     },
   );
   add(
+    'env <action>',
+    'branch environments: create | drop a database of their own on the base environment (--from BASE --name NAME), list them, gc --older-than 7d',
+    () => import('./commands/env.js'),
+    (cmd) => {
+      json(cmd);
+      cmd
+        .option('--from <env>', 'the base environment (default: --env)')
+        .option('--name <name>', 'the branch environment (any branch name; target it with --env BASE:NAME)')
+        .option('--older-than <duration>', 'gc: drop those unused for longer than this (e.g. 7d, 12h)');
+    },
+  );
+  add(
     'image <action>',
     'build | push the runner image (Docker engine API); prints the refs / the pushed digest',
     () => import('./commands/image.js'),

@@ -222,6 +222,24 @@ export const ENV_KEYS = {
   },
   drift_include: { type: 'list', defaultText: 'every user schema', doc: 'schemas `rsrun drift` compares' },
   drift_exclude: { type: 'list', doc: "schemas `rsrun drift` leaves out (rsrun's own history schema always is)" },
+  branch_seed: {
+    type: 'path',
+    env: envVars('branch_seed', false),
+    doc: 'branch environments (`--env NAME:BRANCH`): a folder of `*.sql` scripts and `<schema>.<table>.csv` files loaded once, after their first migrate',
+  },
+  branch_clone: {
+    type: 'list',
+    env: envVars('branch_clone', false),
+    doc: 'schemas whose tables `rsrun env create` copies from this database into a new branch environment (small reference data)',
+  },
+  branch_max: {
+    type: 'integer',
+    min: 1,
+    max: 1000,
+    default: '20',
+    env: envVars('branch_max', false),
+    doc: '`rsrun env create` refuses a new branch environment beyond this many on this base',
+  },
 } as const satisfies Section;
 
 export const S3_KEYS = {

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../errors';
 import { registerSecret } from '../warehouse/aws/secret-registry';
+import { branchEnvironment, splitEnvName } from './branch-target';
 import { resolveEnvironment, DEFAULT_ENV } from './environment';
 import { readIniFile, type IniDocument, type IniSection } from './ini-file';
 import { CLOUDWATCH_KEYS, PROJECT_KEYS, S3_KEYS, TESTS_KEYS, TEST_SECTION, USER_KEY, SECTIONS, closest, sectionIdOf } from './keys';
@@ -57,8 +58,9 @@ export async function loadConfig(
   }
 
   const warnings: string[] = [];
-  const environment = resolveEnvironment({
-    name: (flags.env ?? env.RSRUN_ENV ?? DEFAULT_ENV).trim(),
+  const { base, branch } = splitEnvName(flags.env ?? env.RSRUN_ENV ?? DEFAULT_ENV, env);
+  const baseEnvironment = resolveEnvironment({
+    name: base,
     flags,
     env,
     doc,
@@ -67,6 +69,7 @@ export async function loadConfig(
     warnings,
     connecting: options.connection !== false,
   });
+  const environment = branch === undefined ? baseEnvironment : branchEnvironment(baseEnvironment, branch);
   const secrets = collectSecrets(
     environment.password,
     environment.secretKeys.map((k) => environment.raw[k]),

@@ -100,6 +100,30 @@ export interface EnvironmentConfig {
   secretKeys: string[];
   /** All keys of the section as written (after interpolation), for modules with their own options. */
   raw: Record<string, string>;
+  /** What branch environments made from this one get (`branch_seed`, `branch_clone`, `branch_max`). */
+  branches: BranchSettings;
+  /** Set when this is a branch environment (`--env test:feature-x`): its base and branch. */
+  branch?: BranchTarget;
+}
+
+export interface BranchSettings {
+  /** A folder of `*.sql` scripts and `<schema>.<table>.csv` files loaded once after the first migrate. */
+  seed: string | undefined;
+  /** Schemas whose tables are copied from the base database when the branch environment is created. */
+  clone: string[];
+  /** The most branch environments one base may have at once. */
+  max: number;
+}
+
+export interface BranchTarget {
+  /** The base environment's name (`test`). */
+  base: string;
+  /** The branch as given (`feature/X-1`). */
+  branch: string;
+  /** The branch as it appears in names (`feature_x_1_ab12cd34`). */
+  slug: string;
+  /** The base environment's database, which holds the registry of branch environments. */
+  baseDatabase: string;
 }
 
 export interface S3Config {

@@ -24,11 +24,11 @@ const err = valueError;
 
 /** `250ms`, `10s`, `5m`, `1h`; a bare number means seconds. */
 export function parseDuration(value: string, where: Where): number {
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)?\s*$/i.exec(value);
-  if (!m) throw err(`"${value}" is not a duration`, where, 'write e.g. 30s, 5m, 1h or 250ms (a bare number means seconds)');
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/i.exec(value);
+  if (!m) throw err(`"${value}" is not a duration`, where, 'write e.g. 30s, 5m, 1h, 7d or 250ms (a bare number means seconds)');
   const n = Number(m[1]);
   const unit = (m[2] ?? 's').toLowerCase();
-  const factor = unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3_600_000;
+  const factor = unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : unit === 'h' ? 3_600_000 : 86_400_000;
   return Math.round(n * factor);
 }
 

@@ -54,8 +54,11 @@ export function envVarPrefix(name: string): string {
 
 export function containerSettings(i: SettingsInput): ContainerSettings {
   const e = i.config.env;
-  const prefix = envVarPrefix(e.name);
-  const env: Record<string, string> = { RSRUN_ENV: e.name };
+  // A branch environment (`--env test:feature-x`) is resolved again inside: its base's name and
+  // settings, and the branch, from which the runner there derives the same database.
+  const base = e.branch?.base ?? e.name;
+  const prefix = envVarPrefix(base);
+  const env: Record<string, string> = { RSRUN_ENV: base, ...(e.branch ? { RSRUN_ENV_BRANCH: e.branch.branch } : {}) };
   const secrets: Record<string, string> = {};
   // Host variables first: the image's rsrun.ini may interpolate them (`host = ${RSRUN_TEST_HOST}`).
   for (const [k, v] of Object.entries(i.hostEnv)) {
@@ -78,7 +81,7 @@ export function containerSettings(i: SettingsInput): ContainerSettings {
   if (e.engine !== 'embedded') {
     if (e.host) env[`${prefix}HOST`] = containerHost(e.host);
     env[`${prefix}PORT`] = String(e.port);
-    env[`${prefix}DATABASE`] = e.database;
+    env[`${prefix}DATABASE`] = e.branch?.baseDatabase ?? e.database;
     env[`${prefix}USER`] = e.user;
   }
   if (e.password !== undefined) secrets[`${prefix}PASSWORD`] = e.password;

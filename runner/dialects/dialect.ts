@@ -66,6 +66,24 @@ export interface DialectAdapter {
   quoteIdent(name: string): string;
   /** Qualified, quoted `schema.name`. */
   qualify(schema: string, name: string): string;
+  /** Statements that create, size and drop whole databases (branch environments). */
+  readonly databases: DatabaseStatements;
+}
+
+/** Each runs on its own, outside a transaction block where it changes a database. */
+export interface DatabaseStatements {
+  /** One row when database `$1` exists. */
+  readonly existsSql: string;
+  /** `bytes` of database `$1` (null when the engine would not say). */
+  readonly sizeSql: string;
+  /** `CREATE DATABASE <quoted>`. */
+  create(quotedName: string): string;
+  /** Drops the database after ending its other sessions, where the engine can. */
+  dropForcing(quotedName: string): string;
+  /** Tables (`schema_name`, `table_name`) of database `$1`, schema `$2` (Redshift lists any database; PostgreSQL only its own). */
+  readonly tablesOfSchemaSql: string;
+  /** A session may read tables of another database of the server with `db.schema.table`. */
+  readonly crossDatabaseSelect: boolean;
 }
 
 export abstract class DialectAdapterBase implements DialectAdapter {
@@ -81,6 +99,7 @@ export abstract class DialectAdapterBase implements DialectAdapter {
   readonly needsTerminateForCancel: boolean = false;
 
   abstract nonTransactional(statement: string): NonTransactionalMatch | undefined;
+  abstract readonly databases: DatabaseStatements;
 
   commitsImplicitly(_statement: string): NonTransactionalMatch | undefined {
     return undefined;

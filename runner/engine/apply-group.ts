@@ -67,7 +67,7 @@ async function sendGroup(ctx: EngineContext, session: Session, units: readonly G
   const { firstRank, total } = await ctx.history.staged(session);
   if (total < units.length) throw new Error('internal: the staged history rows do not match the migrations to apply');
   try {
-    await session.batch(batch.text);
+    await session.batch(batch.pieces);
     return { applied: await appliedUnits(ctx, session, units, firstRank, units.length) };
   } catch (err) {
     return recover(ctx, session, units, batch, { firstRank, total }, err);

@@ -32,7 +32,7 @@ export async function applyChunked(
       // Regenerated on a retry: the cuts are built as they are sent, not kept.
       for (const chunk of chunkedText(ctx.history.inTransaction, steps, maxBytes)) {
         try {
-          await session.batch(chunk.text);
+          await session.batch(chunk.pieces);
         } catch (err) {
           await session.batch('ROLLBACK').catch(() => {
             throw err;
@@ -85,18 +85,22 @@ export async function applyNonTransactional(
   const m = item.migration;
   const started = Date.now();
   const { rank, done } = await startOrResume(ctx, session, item, row);
-  const refuses = (step: Step) => ctx.dialect.nonTransactional(step.source.sql) ?? ctx.dialect.commitsImplicitly(step.source.sql);
+  // A CALL runs alone too: the procedure may COMMIT, which Redshift refuses inside a transaction
+  // block ("executing in an atomic context", stored-procedure-transaction-management), and a
+  // migration is declared -- rsrun:no-transaction precisely to make such calls.
+  const refuses = (step: Step) =>
+    ctx.dialect.nonTransactional(step.source.sql) ?? ctx.dialect.commitsImplicitly(step.source.sql) ?? isCall(step.source.sql);
   let i = done;
   while (i < steps.length) {
     try {
-      if (refuses(steps[i] as Step)) {
-        await runStep(session, m, steps[i] as Step);
+      if (refuses(steps.at(i))) {
+        await runStep(session, m, steps.at(i));
         await ctx.history.updateProgress(session, rank, ++i);
         continue;
       }
       let j = i;
       await session.batch('BEGIN');
-      while (j < steps.length && !refuses(steps[j] as Step)) await runStep(session, m, steps[j++] as Step);
+      while (j < steps.length && !refuses(steps.at(j))) await runStep(session, m, steps.at(j++));
       await ctx.history.updateProgress(session, rank, j);
       await session.batch('COMMIT');
       i = j;
@@ -138,3 +142,5 @@ function keptSoFar(err: MigrationError, applied: number): MigrationError {
     hint: 'this migration runs outside a transaction, so completed statements are not rolled back; fix the failing statement and run again',
   });
 }
+
+const isCall = (sql: string): true | undefined => (/^\s*(?:--[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*call\b/i.test(sql) ? true : undefined);

@@ -10,7 +10,7 @@ import { positionToLine, type SqlStatement } from '../migrations/split-sql';
 import type { Session } from '../warehouse/warehouse';
 import type { Span } from './batch-text';
 import type { ExecutionPlanItem } from './planning';
-import type { Step } from './steps';
+import type { PreparedSteps, Step } from './steps';
 
 // SQLSTATE classes worth a replay to find which statement failed (deterministic errors).
 const REPLAYABLE_CLASSES = ['22', '23', '42', 'P0', 'XX', '2B', '0A', '21', '25'];
@@ -83,11 +83,11 @@ export async function runStep(session: Session, m: Migration, step: Step): Promi
 export async function locateFailure(
   session: Session,
   m: Migration,
-  steps: readonly Step[],
+  steps: PreparedSteps,
   err: unknown,
   at: { span: Span; offset: number } | undefined,
 ): Promise<MigrationError> {
-  if (at) return statementError(m, steps[at.span.step]?.source, err, at.offset);
+  if (at) return statementError(m, steps.at(at.span.step).source, err, at.offset);
   const code = (err as { code?: string } | null)?.code ?? '';
   if (REPLAYABLE_CLASSES.some((c) => code.startsWith(c))) {
     const located = await replay(session, steps);
@@ -96,7 +96,7 @@ export async function locateFailure(
   return statementError(m, undefined, err, undefined);
 }
 
-async function replay(session: Session, steps: readonly Step[]): Promise<{ step: Step; error: unknown } | undefined> {
+async function replay(session: Session, steps: PreparedSteps): Promise<{ step: Step; error: unknown } | undefined> {
   await session.batch('BEGIN');
   try {
     for (const step of steps) {

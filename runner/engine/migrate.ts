@@ -19,7 +19,7 @@ import { stagedRowFor, underDeployLock, type EngineContext } from './engine-cont
 import type { LeaseKeeper } from './lease-keeper';
 import { OutcomeRecorder, type MigrateResult } from './outcomes';
 import { computeState, disagreement, planItem, type ExecutionPlanItem } from './planning';
-import { batchable, prepareSteps, stepsBytes, type PreparedMigration } from './steps';
+import { batchable, prepareSteps, type PreparedMigration } from './steps';
 
 export const DEFAULT_MAX_BATCH_BYTES = 8 * 1024 * 1024;
 // Bounds what one failure or retry can involve, and keeps progress visible in the logs.
@@ -57,7 +57,7 @@ function prepareWork(ctx: EngineContext, items: ExecutionPlanItem[], history: Hi
     const steps = prepareSteps(item.migration, ctx.options.rewriter);
     // A resumed migration keeps the rank of its partial row (read again when it resumes).
     const rank = item.resumeFrom > 0 || item.reason === 'resume' ? -1 : nextRank++;
-    return { item, steps, row: stagedRowFor(ctx, item.migration, rank), bytes: stepsBytes(steps) + overhead };
+    return { item, steps, row: stagedRowFor(ctx, item.migration, rank), bytes: steps.bytes + overhead };
   });
 }
 

@@ -90,7 +90,7 @@ function errorOf(item: ExecutionPlanItem, err: unknown): NonNullable<MigrationOu
   return {
     message: messageOf(err),
     ...(e?.statementIndex !== undefined
-      ? { statementIndex: e.statementIndex, sql: item.migration.statements[e.statementIndex]?.sql ?? '' }
+      ? { statementIndex: e.statementIndex, sql: item.migration.statements.at(e.statementIndex)?.sql ?? '' }
       : {}),
     ...(e?.line !== undefined ? { line: e.line } : {}),
     ...(e?.sqlState !== undefined ? { sqlState: e.sqlState } : {}),

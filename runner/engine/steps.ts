@@ -7,7 +7,7 @@ import type { StatementRewriter } from '../dialects/rewriter';
 import { InputError } from '../errors';
 import { statementLabel } from './error-location';
 import type { Migration } from '../migrations/migration';
-import type { SqlStatement } from '../migrations/split-sql';
+import { sqlAt, type SqlStatement, type StatementList } from '../migrations/split-sql';
 import type { Session } from '../warehouse/warehouse';
 import type { StagedRow } from '../ledger/schema-history';
 import type { ExecutionPlanItem } from './planning';
@@ -22,7 +22,7 @@ export interface Step {
 /** A pending migration ready to go: its statements prepared and the history row it will record. */
 export interface PreparedMigration {
   item: ExecutionPlanItem;
-  steps: Step[];
+  steps: PreparedSteps;
   row: StagedRow;
 }
 
@@ -32,23 +32,88 @@ export interface PreparedMigration {
  */
 export const STATEMENT_END = '\n;\n';
 
-export function prepareSteps(m: Migration, rewriter: StatementRewriter | undefined): Step[] {
-  return m.statements.map((s) => {
-    if (!rewriter) return { source: s, parts: [s.sql], action: undefined };
-    const rewritten = rewriteNamed(rewriter, m, s);
-    const sql = rewritten.flatMap((r) => (r.kind === 'sql' ? [r.sql] : []));
-    if (sql.length === rewritten.length) return { source: s, parts: sql, action: undefined };
-    return {
-      source: s,
-      parts: undefined,
-      action: async (session: Session) => {
-        for (const r of rewritten) {
-          if (r.kind === 'sql') await session.query(r.sql);
-          else await r.run(session);
-        }
-      },
-    };
-  });
+/**
+ * A migration's steps, holding only those the rewriter changed: a statement sent as written is
+ * rebuilt from the migration's statement list when asked for. A migration of 500,000 one-row
+ * INSERTs then holds no object per statement between preparing and sending (issue 14 defect 13).
+ * Each statement is still rewritten once, in order, up front: the rewriter's session settings
+ * follow the order statements are rewritten in, and batching needs to know which need client work.
+ */
+export class PreparedSteps implements Iterable<Step> {
+  private readonly changed = new Map<number, Step>();
+  private size = 0;
+  private sqlOnly = true;
+
+  constructor(private readonly statements: StatementList) {}
+
+  get length(): number {
+    return this.statements.length;
+  }
+
+  /** Bytes the steps add to a round trip (Redshift's 16 MB statement cap counts bytes). */
+  get bytes(): number {
+    return this.size;
+  }
+
+  /** True when every step is SQL, so the migration can travel in a multi-statement round trip. */
+  get allSql(): boolean {
+    return this.sqlOnly;
+  }
+
+  /** Steps held because the rewriter changed them (the others are rebuilt when asked for). */
+  get kept(): number {
+    return this.changed.size;
+  }
+
+  at(index: number): Step {
+    const step = this.changed.get(index);
+    if (step) return step;
+    const source = this.statements.at(index);
+    if (!source) throw new RangeError(`internal: no statement ${index + 1} of ${this.statements.length}`);
+    return { source, parts: [source.sql], action: undefined };
+  }
+
+  /** The text step `index` sends in a round trip, without building the step. */
+  textAt(index: number): string {
+    const step = this.changed.get(index);
+    if (step) return stepText(step);
+    return sqlAt(this.statements, index);
+  }
+
+  *[Symbol.iterator](): Iterator<Step> {
+    for (let i = 0; i < this.length; i++) yield this.at(i);
+  }
+
+  /** Records step `index`; kept only when it differs from the statement as written. */
+  add(index: number, step: Step): void {
+    const part = step.parts?.length === 1 ? step.parts[0] : undefined;
+    if (part === undefined || part !== step.source.sql) this.changed.set(index, step);
+    if (step.parts === undefined) this.sqlOnly = false;
+    this.size += Buffer.byteLength(stepText(step)) + STATEMENT_END.length;
+  }
+}
+
+export function prepareSteps(m: Migration, rewriter: StatementRewriter | undefined): PreparedSteps {
+  const steps = new PreparedSteps(m.statements);
+  for (const s of m.statements) steps.add(s.index, prepareStep(m, s, rewriter));
+  return steps;
+}
+
+function prepareStep(m: Migration, s: SqlStatement, rewriter: StatementRewriter | undefined): Step {
+  if (!rewriter) return { source: s, parts: [s.sql], action: undefined };
+  const rewritten = rewriteNamed(rewriter, m, s);
+  const sql = rewritten.flatMap((r) => (r.kind === 'sql' ? [r.sql] : []));
+  if (sql.length === rewritten.length) return { source: s, parts: sql, action: undefined };
+  return {
+    source: s,
+    parts: undefined,
+    action: async (session: Session) => {
+      for (const r of rewritten) {
+        if (r.kind === 'sql') await session.query(r.sql);
+        else await r.run(session);
+      }
+    },
+  };
 }
 
 /**
@@ -71,16 +136,11 @@ function rewriteNamed(rewriter: StatementRewriter, m: Migration, s: SqlStatement
 }
 
 /** A migration goes in a multi-statement round trip when it is transactional, new, and needs no client-side work. */
-export function batchable(item: ExecutionPlanItem, steps: readonly Step[]): boolean {
-  return item.transactional && item.reason !== 'resume' && steps.every((x) => x.parts !== undefined);
+export function batchable(item: ExecutionPlanItem, steps: PreparedSteps): boolean {
+  return item.transactional && item.reason !== 'resume' && steps.allSql;
 }
 
 /** The text a step sends in a round trip. */
 export function stepText(step: Step): string {
   return (step.parts ?? []).join(STATEMENT_END);
-}
-
-/** Bytes a migration's statements add to a round trip (Redshift's 16 MB statement cap counts bytes). */
-export function stepsBytes(steps: readonly Step[]): number {
-  return steps.reduce((n, s) => n + Buffer.byteLength(stepText(s)) + STATEMENT_END.length, 0);
 }

@@ -6,7 +6,7 @@
  */
 import type { DialectAdapter } from '../dialects/dialect';
 import type { MigrationKind } from '../events';
-import { isSerializationFailure } from '../warehouse/retry';
+import { createIfMissing } from '../warehouse/retry';
 import { insertBatches } from '../warehouse/statement-batches';
 import { REDSHIFT_MAX_STATEMENT_BYTES, type Session } from '../warehouse/warehouse';
 import type { HistoryRow, InTransactionSql, SchemaHistory, StagedRow } from './schema-history';
@@ -32,8 +32,6 @@ const STAGED = HISTORY_COLUMNS.filter(([, , staged]) => staged);
 const STAGE_COLUMNS = STAGED.map(([n]) => n).join(', ');
 /** `execution_ms` of a row whose migration's clock is still running (closed by the next transaction). */
 const OPEN_CLOCK = -1;
-// SQLSTATEs of a concurrent CREATE ... IF NOT EXISTS losing the race on PostgreSQL's catalog.
-const CONCURRENT_CREATE = new Set(['23505', '42P07', '42P06']);
 
 export interface SqlSchemaHistoryOptions {
   schema: string;
@@ -64,16 +62,7 @@ export class SqlSchemaHistory implements SchemaHistory {
 
   async ensure(session: Session): Promise<void> {
     const ddl = [`CREATE SCHEMA IF NOT EXISTS ${this.dialect.quoteIdent(this.schema)}`, this.historyDdl(), this.lease.ddl()].join(';\n');
-    try {
-      await session.batch(ddl);
-    } catch (err) {
-      // Two runners creating the tables at the same moment: PostgreSQL can report a duplicate
-      // catalog row for the loser even with IF NOT EXISTS, and Redshift cancels one of two
-      // conflicting transactions with error 1023 (c_serial_isolation). The tables exist now.
-      if (!CONCURRENT_CREATE.has((err as { code?: string }).code ?? '') && !isSerializationFailure(err)) throw err;
-      if (session.inTransaction()) await session.batch('ROLLBACK');
-      await session.batch(ddl);
-    }
+    await createIfMissing(session, ddl);
   }
 
   async exists(session: Session): Promise<boolean> {

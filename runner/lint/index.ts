@@ -51,7 +51,7 @@ export async function lintProjectFiles(config: ResolvedConfig, migrations?: Migr
   const fromMigration = (m: Migration): LintSource => ({
     file: m.source === 'ini' ? `${rel(m.file)}#[${m.version ?? ''}]` : rel(m.file),
     kind: m.kind === 'repeatable' ? 'repeatable' : m.kind === 'undo' ? 'undo' : 'versioned',
-    statements: m.statements,
+    statements: [...m.statements],
     comments: m.comments,
     directives: m.directives,
   });

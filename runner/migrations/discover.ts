@@ -14,7 +14,7 @@ import { checkHistoryLengths } from './history-limits';
 import { listMigrationFiles } from './list-files';
 import type { Migration } from './migration';
 import { checksumOf, readSourceText } from './source-text';
-import { scanSql, type SqlStatement } from './split-sql';
+import { indexSql, type SqlStatement } from './split-sql';
 import { compareVersions, normalizeVersion, parseVersion, versionIdentity } from './version';
 
 export { checksumOf } from './source-text';
@@ -144,7 +144,7 @@ export async function readText(file: string): Promise<string> {
 }
 
 function readSqlMigration(file: string, script: string, kind: Migration['kind'], version: string | null, description: string): Migration {
-  const scanned = scanSql(readSourceText(file), file);
+  const scanned = indexSql(readSourceText(file), file);
   if (scanned.statements.length === 0) {
     throw new InputError('migration has no SQL statements', { file, hint: 'add its statements, or delete the file if it is not needed' });
   }

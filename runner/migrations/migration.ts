@@ -1,5 +1,5 @@
 import type { MigrationKind, MigrationRef } from '../events';
-import type { SqlComment, SqlStatement } from './split-sql';
+import type { SqlComment, StatementList } from './split-sql';
 
 /** A migration found in the project, with its statements already split. */
 export interface Migration {
@@ -15,7 +15,7 @@ export interface Migration {
   line: number;
   /** SHA-256 of the content with line endings normalised, so a checkout with CRLF is not an edit. */
   checksum: string;
-  statements: SqlStatement[];
+  statements: StatementList;
   /** The file's comments (directives, lint silencing); empty for INI changesets. */
   comments: SqlComment[];
   /** `-- rsrun:NAME` directives found in the file's comments. */

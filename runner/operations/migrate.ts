@@ -11,8 +11,11 @@ import { writeRunArtifacts } from '../run/run-artifacts';
 import { migratorFor } from './migrator-for';
 import type { RunRuntime, WarehouseRuntime } from './runtime';
 
-export function migrateRecorded(rt: WarehouseRuntime & Pick<RunRuntime, 'ctx'>, migrations?: MigrationSet): Promise<MigrateResult> {
-  return engineRunRecorded(rt, migrations, (migrator) => migrator.migrate());
+export async function migrateRecorded(rt: WarehouseRuntime & Pick<RunRuntime, 'ctx'>, migrations?: MigrationSet): Promise<MigrateResult> {
+  const result = await engineRunRecorded(rt, migrations, (migrator) => migrator.migrate());
+  // A new branch environment gets its seed data (`branch_seed`) once, after its first migrate.
+  if (rt.config.env.branch) await (await import('../branches/seed.js')).seedBranchOnce(rt);
+  return result;
 }
 
 /** `undo --to V` as a recorded run: the U scripts that ran and the history after it, like migrate. */

@@ -44,6 +44,8 @@ export async function withWarehouse<T>(
   fn: (wrt: WarehouseRuntime) => Promise<T>,
   options: { readOnly?: boolean } = {},
 ): Promise<T> {
+  // A branch environment must have been created (`rsrun env create`); using it moves its `last used`.
+  if (rt.config.env.branch) await (await import('../branches/environments.js')).touchBranchEnvironment(rt.config, rt.config.env);
   const opened = await openWarehouse(rt.config.env, rt.config.project, {
     maxConnections: Math.max(2, rt.config.tests.concurrency + 1),
     ...(options.readOnly === true ? { readOnly: true } : {}),

@@ -14,6 +14,7 @@ import type { Session } from '../warehouse/warehouse';
 import { cellText, judge, type CollectedResult, DISPLAY_ROWS } from './compare';
 import { loadFixture, type FixtureLoading } from './fixtures';
 import type { TestCase, TestStatement } from './model';
+import { leadingKeyword } from './sql-test-file';
 
 export interface ExecuteOptions extends FixtureLoading {
   dialect: DialectAdapter;
@@ -235,6 +236,12 @@ async function streamRows(
   onRows: (rows: Rows, fields: string[]) => boolean | undefined,
 ): Promise<void> {
   if (!sqlCursor) return session.stream<Record<string, unknown>>(sql, params, onRows, STREAM_CHUNK);
+  if (leadingKeyword(sql) === 'CALL') {
+    // A cursor cannot be declared for CALL; its result is one row at most (the INOUT/OUT arguments).
+    const r = await session.query<Record<string, unknown>>(sql, params);
+    onRows(r.rows, r.fields);
+    return;
+  }
   const ownTransaction = !session.inTransaction();
   if (ownTransaction) await session.query('BEGIN');
   await session.query(`DECLARE rsrun_test_cursor NO SCROLL CURSOR FOR ${sql}`, params);

@@ -350,11 +350,14 @@ function unquote(v: string): string | null {
   return m ? (m[2] as string) : t;
 }
 
-/** Statements that return rows: what an assertion other than `expect error` must be. */
-const QUERY_KEYWORDS = new Set(['SELECT', 'WITH', 'VALUES', 'TABLE', 'SHOW']);
+/**
+ * Statements that return rows: what an assertion other than `expect error` must be. CALL returns
+ * the row of a procedure's INOUT/OUT arguments (r_CALL_procedure).
+ */
+const QUERY_KEYWORDS = new Set(['SELECT', 'WITH', 'VALUES', 'TABLE', 'SHOW', 'CALL']);
 
 /** The first keyword of a statement, past comments and opening parentheses, upper-cased ('' if none). */
-function leadingKeyword(sql: string): string {
+export function leadingKeyword(sql: string): string {
   const m = /^(?:\s+|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/|\()*([A-Za-z_]+)/.exec(sql);
   return m?.[1]?.toUpperCase() ?? '';
 }

@@ -74,6 +74,26 @@ async function openEngine(dataDir: string | undefined) {
   return db;
 }
 
+/**
+ * PGlite is one backend shared by every client connection, so what a session leaves behind (temp
+ * tables, settings, prepared statements, advisory locks) would be seen by the next client: on a
+ * resident server (runner/local), the next command. When a client connects while no other is
+ * connected, that state belongs to sessions that have ended, as PostgreSQL would have dropped it
+ * with them: DISCARD ALL resets it. It is queued before the client's first message: the listener
+ * runs before the socket's data callbacks, and PGlite runs exclusive sections in order.
+ */
+function resetEndedSessions(
+  server: { addEventListener(type: 'connection', listener: () => void): void; getStats(): { activeConnections: number } },
+  db: { isInTransaction(): boolean; exec(sql: string): Promise<unknown> },
+): void {
+  server.addEventListener('connection', () => {
+    // DISCARD ALL cannot run in a transaction block; one left open by a client that died is rolled
+    // back by the socket server when it detaches that client.
+    if (server.getStats().activeConnections !== 1 || db.isInTransaction()) return;
+    void db.exec('DISCARD ALL').catch(() => undefined);
+  });
+}
+
 export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedServer> {
   const { PGLiteSocketServer } = await import('@electric-sql/pglite-socket');
   const lockfile = await import('proper-lockfile');
@@ -118,6 +138,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
   if (socketPath !== undefined) await rm(socketPath, { force: true });
   const listen = socketPath !== undefined ? { path: socketPath } : { host: '127.0.0.1', port: 0 };
   const server = new PGLiteSocketServer({ db, ...listen, maxConnections: options.maxConnections ?? 16 });
+  resetEndedSessions(server, db);
   await server.start();
   // Connecting to a Unix socket needs write permission on it: the owner only, whatever the umask.
   if (socketPath !== undefined) await chmod(socketPath, 0o600);

@@ -11,8 +11,9 @@ import Cursor from 'pg-cursor';
 import type { DialectAdapter } from '../dialects/dialect';
 import { translateServerError } from '../dialects/redshift/emulation/redshift-errors';
 import { ConnectionError } from '../errors';
+import { batchQuery } from './pg-batch-query';
 import { tlsFailureHint } from './tls';
-import type { QueryResult, Row, Session, Warehouse } from './warehouse';
+import type { QueryResult, Row, Session, SqlPieces, Warehouse } from './warehouse';
 
 export interface PgWarehouseOptions {
   host: string;
@@ -190,13 +191,14 @@ class PgSession implements Session {
     }
   }
 
-  async batch(sql: string): Promise<QueryResult> {
+  async batch(sql: SqlPieces): Promise<QueryResult> {
     // No values: pg uses the simple query protocol, so many statements travel in one round trip.
     let result: pg.QueryResult | pg.QueryResult[];
     try {
-      // pg's typings know one result per query; the simple protocol returns an array for several statements.
-      // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
-      result = (await this.client.query(sql)) as unknown as pg.QueryResult | pg.QueryResult[];
+      // The simple protocol returns an array for several statements (pg's typings know one).
+      result = await new Promise<pg.QueryResult | pg.QueryResult[]>((resolve, reject) => {
+        this.client.query(batchQuery(sql, (err, res) => (err ? reject(err) : resolve(res as pg.QueryResult | pg.QueryResult[]))));
+      });
     } catch (err) {
       await this.settle();
       throw this.translate(err);

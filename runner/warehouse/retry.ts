@@ -11,6 +11,7 @@
  *
  *   await withRetry(() => applyInOneTransaction(m), { safeToRetry: !commitWasSent, retryOn: isRetryable });
  */
+import type { Session } from './warehouse';
 
 /** Walks an error and its `cause` chain (bounded, in case of cycles). */
 function* causes(err: unknown): Generator {
@@ -91,4 +92,23 @@ export function isTransient(err: unknown): boolean {
 /** Worth another attempt if the operation is safe to repeat. */
 export function isRetryable(err: unknown): boolean {
   return isSerializationFailure(err) || isTransient(err);
+}
+
+// SQLSTATEs of a concurrent CREATE ... IF NOT EXISTS losing the race on PostgreSQL's catalog.
+const CONCURRENT_CREATE = new Set(['23505', '42P07', '42P06']);
+
+/**
+ * Runs `CREATE ... IF NOT EXISTS` statements (one batch) that other runners may run at the same
+ * moment: PostgreSQL can report a duplicate catalog row for the loser even with IF NOT EXISTS, and
+ * Redshift cancels one of two conflicting transactions with error 1023 (c_serial_isolation). The
+ * objects exist after either, so the batch runs once more and then finds them.
+ */
+export async function createIfMissing(session: Pick<Session, 'batch' | 'inTransaction'>, ddl: string): Promise<void> {
+  try {
+    await session.batch(ddl);
+  } catch (err) {
+    if (!CONCURRENT_CREATE.has(codeOf(err) ?? '') && !isSerializationFailure(err)) throw err;
+    if (session.inTransaction()) await session.batch('ROLLBACK');
+    await session.batch(ddl);
+  }
 }

@@ -24,6 +24,9 @@ export interface ServerErrorInfo {
   hint: string | undefined;
 }
 
+/** SQL text as one string, or as pieces that make one text when concatenated. */
+export type SqlPieces = string | readonly string[];
+
 /** One connection (one backend session). Not safe for concurrent use. */
 export interface Session {
   /** Server process id, used for server-side cancel and lock ownership. */
@@ -32,9 +35,10 @@ export interface Session {
   query<R = Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
   /**
    * Several `;`-separated statements in one round trip (simple query protocol, no parameters).
-   * Returns the result of the last statement that returned rows, if any.
+   * Returns the result of the last statement that returned rows, if any. Pieces are one text, sent
+   * without being joined where the driver can (a migration's round trip is megabytes).
    */
-  batch(sql: string): Promise<QueryResult>;
+  batch: (sql: SqlPieces) => Promise<QueryResult>;
   /** `COPY ... FROM STDIN`; resolves with the number of rows loaded. */
   copyFrom(sql: string, source: Readable): Promise<number>;
   /** `COPY ... TO STDOUT` into `sink`. */

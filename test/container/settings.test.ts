@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { branchEnvironment } from '../../runner/config/branch-target';
 import { containerSettings } from '../../runner/container/container-settings';
 import { defaultContainerName } from '../../runner/container/run-environment';
 import { envConfigFor } from '../support/engines';
@@ -27,6 +28,22 @@ describe('container settings (no Docker needed)', () => {
     expect(s.env.RSRUN_PROD_HOST).to.equal(undefined);
     expect(s.env.RSRUN_S3_BUCKET).to.equal('reports');
     expect(s.env.UNRELATED).to.equal(undefined);
+  });
+
+  it('runs a branch environment as its base plus RSRUN_ENV_BRANCH, so the runner inside derives the same database', () => {
+    const base = envConfigFor('test', { host: '127.0.0.1', port: 5432, user: 'deployer', password: 'test-pw-1234', database: 'dev' });
+    const env = branchEnvironment(base, 'feature/x');
+    const s = containerSettings({
+      config: { env, build: { commit: undefined, number: undefined, branch: undefined, url: undefined } },
+      hostEnv,
+    });
+    expect(s.env).to.include({
+      RSRUN_ENV: 'test',
+      RSRUN_ENV_BRANCH: 'feature/x',
+      RSRUN_TEST_DATABASE: 'dev',
+      RSRUN_TEST_HOST: 'host.docker.internal',
+    });
+    expect(Object.keys(s.secrets)).to.include('RSRUN_TEST_PASSWORD');
   });
 
   it('names containers per environment and Jenkins job, so builds of two branches never remove each other', () => {

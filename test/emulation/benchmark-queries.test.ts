@@ -5,13 +5,12 @@
  * Every query must parse, plan and run on both engines (empty tables: the row count each returns is
  * stated below), and `rsrun lint` must find nothing in them: they are valid Redshift SQL.
  */
-import { randomBytes } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'chai';
-import pg from 'pg';
-import { ENGINES, PG_URL, requirePostgres, type EngineName } from '../support/engines';
+import { ENGINES } from '../support/engines';
 import { runCli } from '../support/cli';
+import { cliPgEnv, cliProjectIni, dropCliDatabases } from '../support/cli-engines';
 import { TempProject } from '../support/project';
 
 const FIXTURES = path.join(__dirname, '..', 'fixtures', 'redshift-benchmarks');
@@ -99,11 +98,7 @@ describe('the TPC-DS and TPC-H queries of aws-samples/redshift-benchmarks on the
 
   after(async () => {
     for (const p of projects) p.remove();
-    if (databases.length === 0) return;
-    const admin = new pg.Client({ connectionString: PG_URL });
-    await admin.connect();
-    for (const db of databases) await admin.query(`DROP DATABASE IF EXISTS ${db} WITH (FORCE)`);
-    await admin.end();
+    await dropCliDatabases(databases);
   });
 
   for (const set of ['tpcds', 'tpch'] as const) {
@@ -119,12 +114,12 @@ describe('the TPC-DS and TPC-H queries of aws-samples/redshift-benchmarks on the
   for (const engine of ENGINES) {
     for (const set of ['tpcds', 'tpch'] as const) {
       it(`${set} [${engine}]: every query runs and returns the row count SQL defines on empty tables`, async function () {
-        const ini = await iniFor(engine, this, databases);
+        const ini = await cliProjectIni(engine, this, databases);
         const { project, queries } = benchmarkProject(set, ini);
         projects.push(project);
         const r = await runCli(['deploy', '--project-dir', project.dir], {
           cwd: project.dir,
-          env: { BQ_PG_PASSWORD: pgPassword() },
+          env: cliPgEnv(),
           timeoutMs: 200_000,
         });
         const results = reportTests(project, r.stdout);
@@ -136,31 +131,3 @@ describe('the TPC-DS and TPC-H queries of aws-samples/redshift-benchmarks on the
     }
   }
 });
-
-function pgPassword(): string {
-  return decodeURIComponent(new URL(PG_URL).password);
-}
-
-async function iniFor(engine: EngineName, ctx: Mocha.Context, databases: string[]): Promise<string> {
-  if (engine === 'embedded') return '[env.local]\nengine = embedded\n';
-  await requirePostgres(ctx);
-  const url = new URL(PG_URL);
-  const database = `rsrun_bq_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${database}`);
-  await admin.end();
-  databases.push(database);
-  return [
-    '[env.local]',
-    'engine = postgres',
-    `host = ${url.hostname}`,
-    `port = ${url.port || '5432'}`,
-    `database = ${database}`,
-    `user = ${decodeURIComponent(url.username)}`,
-    'password = ${BQ_PG_PASSWORD}',
-    'ssl = disable',
-    'emulate_redshift = true',
-    '',
-  ].join('\n');
-}

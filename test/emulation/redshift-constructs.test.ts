@@ -146,6 +146,27 @@ describeEachEngine('Redshift constructs through the emulation', (db) =>
       expect(String(missing)).to.match(/constraint "con_parent_pk" of relation "con_parent" does not exist/);
     });
 
+    it("CALL leaves out OUT arguments, as r_CREATE_PROCEDURE's test_sp2 is called", async () => {
+      await run(`CREATE OR REPLACE PROCEDURE test_sp2(f1 IN int, f2 INOUT varchar(256), out_var OUT varchar(256))
+AS $$
+DECLARE
+  loop_var int;
+BEGIN
+  IF f1 is null OR f2 is null THEN
+    RAISE EXCEPTION 'input cannot be null';
+  END IF;
+  DROP TABLE if exists my_etl;
+  CREATE TEMP TABLE my_etl(a int, b varchar);
+    FOR loop_var IN 1..f1 LOOP
+        insert into my_etl values (loop_var, f2);
+        f2 := f2 || '+' || f2;
+    END LOOP;
+  SELECT INTO out_var count(*) from my_etl;
+END;
+$$ LANGUAGE plpgsql`);
+      expect(await run("call test_sp2(2,'2019')")).to.deep.equal([{ f2: '2019+2019+2019+2019', out_var: '2' }]);
+    });
+
     it('runs VARCHAR(MAX) in a procedure DECLARE block (defect 5)', async () => {
       await run(`create or replace procedure p_max(out r varchar) as $$
 declare

@@ -6,7 +6,8 @@ import { silentLogger } from '../../runner/logging/logger';
 import { describeEachEngine } from '../support/engines';
 import { TempProject } from '../support/project';
 import { countingWarehouse } from '../support/counting-warehouse';
-import type { Warehouse } from '../../runner/warehouse/warehouse';
+import type { SqlPieces, Warehouse } from '../../runner/warehouse/warehouse';
+import { joinedSql } from '../support/sql-pieces';
 
 // Above Linux's largest pid_max (2^22): no process and no backend has it.
 const DEAD_PID = 4_194_305;
@@ -419,8 +420,8 @@ describeEachEngine('migration engine', (db) => {
     warehouse.acquire = async () => {
       const s = await acquire();
       const batch = s.batch.bind(s);
-      s.batch = async (sql: string) => {
-        if (sql.includes(`${app}.t values (42)`) && failures === 0) {
+      s.batch = async (sql: SqlPieces) => {
+        if (joinedSql(sql).includes(`${app}.t values (42)`) && failures === 0) {
           failures++;
           await batch('BEGIN; ROLLBACK');
           throw Object.assign(new Error('1023'), {
@@ -453,8 +454,8 @@ describeEachEngine('migration engine', (db) => {
     warehouse.acquire = async () => {
       const s = await acquire();
       const batch = s.batch.bind(s);
-      s.batch = async (sql: string) => {
-        if (sql.includes(`${app}.t values (2)`)) {
+      s.batch = async (sql: SqlPieces) => {
+        if (joinedSql(sql).includes(`${app}.t values (2)`)) {
           const other = await db.client();
           await other.query(`insert into ${app}.t values (2)`);
           await other.query(

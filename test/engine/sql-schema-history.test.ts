@@ -1,7 +1,7 @@
 /** The SQL schema history on real engines: what only the tables themselves can show. */
 import { expect } from 'chai';
 import { SqlSchemaHistory } from '../../runner/ledger/sql-schema-history';
-import type { Session } from '../../runner/warehouse/warehouse';
+import type { Session, SqlPieces } from '../../runner/warehouse/warehouse';
 import { describeEachEngine } from '../support/engines';
 
 describeEachEngine('SQL schema history', (db) => {
@@ -20,7 +20,7 @@ describeEachEngine('SQL schema history', (db) => {
     try {
       let cancelled = 0;
       const racing: Session = Object.create(session) as Session;
-      racing.batch = async (sql: string) => {
+      racing.batch = async (sql: SqlPieces) => {
         if (cancelled++ === 0) {
           await session.batch(sql);
           throw Object.assign(new Error('1023'), {

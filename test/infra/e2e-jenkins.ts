@@ -294,6 +294,10 @@ export async function runBuild(o: BuildOptions): Promise<BuildResult> {
       await print(`[Pipeline] { (${stage.name})\nStage "${stage.name}" skipped due to when conditional`);
       return { name: stage.name, status: 'skipped', exitCode: undefined, reason: `branch is not ${stage.branch}`, durationMs: 0 };
     }
+    if (stage.notBranch !== undefined && o.env.BRANCH_NAME === stage.notBranch) {
+      await print(`[Pipeline] { (${stage.name})\nStage "${stage.name}" skipped due to when conditional`);
+      return { name: stage.name, status: 'skipped', exitCode: undefined, reason: `branch is ${stage.notBranch}`, durationMs: 0 };
+    }
     await print(`[Pipeline] { (${stage.name})`);
     let failure: StepFailed | undefined;
     try {

@@ -21,6 +21,7 @@ import type Docker from 'dockerode';
 import pg from 'pg';
 import { PG_URL, requirePostgres } from '../support/engines';
 import { REGISTRY, REGISTRY_PASSWORD, REGISTRY_USER, requireDocker, requireRegistry } from '../container/harness';
+import { branchDatabaseName, maxDatabaseNameBytes } from '../../runner/config/branch-target';
 import { ExitCode } from '../../runner/errors';
 import { parseJenkinsfile, type Pipeline, type Step } from './jenkinsfile';
 import { antPattern, EMULATED_STEPS, interpolateGroovy, runBuild, type BuildResult } from './e2e-jenkins';
@@ -40,7 +41,6 @@ const exec = promisify(execFile);
 const BUCKET = 'rsrun-jenkins-e2e';
 const S3_PREFIX = 'ci';
 const IMAGE_REPOSITORY = 'rsrun-jenkins-e2e';
-const JOB_NAME = 'rsrun/main';
 const JENKINS_URL = 'http://jenkins.e2e.invalid/';
 const UNIT_TEST_GREP = '^infra: Jenkinsfile stages ';
 const CONSOLE_DIR = path.join(tmpdir(), 'rsrun-jenkins-e2e-consoles');
@@ -88,16 +88,17 @@ describe('infra: the Jenkinsfile executed end to end (Docker engine, registry, P
   });
 
   /**
-   * Runs build `number` of the multibranch job for branch main at `commit`, as the Jenkins agent
-   * would: the Jenkinsfile of that commit, a workspace, and the build's environment.
+   * Runs build `number` of the multibranch job for `branch` (main unless said) at `commit`, as the
+   * Jenkins agent would: the Jenkinsfile of that commit, a workspace, and the build's environment.
    */
-  async function build(number: string, commit: string): Promise<BuildResult> {
+  async function build(number: string, commit: string, branch = 'main'): Promise<BuildResult> {
+    const job = `rsrun/${encodeURIComponent(branch)}`;
     const d = dbs as Databases;
     const s = s3 as S3StandIn;
     const jenkinsfile = (await exec('git', ['show', `${commit}:Jenkinsfile`], { cwd: remote.path })).stdout;
     const pipeline = parseJenkinsfile(jenkinsfile, 'Jenkinsfile');
-    const workspace = path.join(work, 'workspace', 'rsrun_main');
-    const buildUrl = `${JENKINS_URL}job/rsrun/job/main/${number}/`;
+    const workspace = path.join(work, 'workspace', `rsrun_${branch.replace(/[^A-Za-z0-9]+/g, '_')}`);
+    const buildUrl = `${JENKINS_URL}job/rsrun/job/${encodeURIComponent(branch)}/${number}/`;
     const target = (name: 'TEST' | 'PROD', database: string): Record<string, string> => ({
       // Point the example project's [env.test]/[env.prod] (Redshift on 5439 with TLS) at the local
       // PostgreSQL, through the environment variables load-config.ts reads; no committed file changes.
@@ -116,16 +117,16 @@ describe('infra: the Jenkinsfile executed end to end (Docker engine, registry, P
       HOME: process.env.HOME ?? '/root',
       LANG: 'C.UTF-8',
       ...(process.env.DOCKER_HOST ? { DOCKER_HOST: process.env.DOCKER_HOST } : {}),
-      // What Jenkins sets for a multibranch build of main.
+      // What Jenkins sets for a multibranch build of the branch.
       BUILD_NUMBER: number,
       BUILD_ID: number,
-      BUILD_TAG: `jenkins-${JOB_NAME.replace(/\//g, '-')}-${number}`,
+      BUILD_TAG: `jenkins-${job.replace(/\//g, '-')}-${number}`,
       BUILD_URL: buildUrl,
-      JOB_NAME,
-      JOB_BASE_NAME: 'main',
-      JOB_URL: `${JENKINS_URL}job/rsrun/job/main/`,
+      JOB_NAME: job,
+      JOB_BASE_NAME: encodeURIComponent(branch),
+      JOB_URL: `${JENKINS_URL}job/rsrun/job/${encodeURIComponent(branch)}/`,
       JENKINS_URL,
-      BRANCH_NAME: 'main',
+      BRANCH_NAME: branch,
       GIT_COMMIT: commit,
       WORKSPACE: workspace,
       NODE_NAME: 'built-in',
@@ -156,7 +157,7 @@ describe('infra: the Jenkinsfile executed end to end (Docker engine, registry, P
     const consoleFile = path.join(CONSOLE_DIR, `${process.pid}-build-${number}.log`);
     await mkdir(CONSOLE_DIR, { recursive: true });
     await rm(consoleFile, { force: true });
-    process.stdout.write(`      build #${number} of ${JOB_NAME} at ${commit.slice(0, 12)}; console: ${consoleFile}\n`);
+    process.stdout.write(`      build #${number} of ${job} at ${commit.slice(0, 12)}; console: ${consoleFile}\n`);
     const result = await runBuild({
       pipeline,
       remote: remote.path,
@@ -216,10 +217,12 @@ describe('infra: the Jenkinsfile executed end to end (Docker engine, registry, P
       'Approve prod',
       'Deploy + test: prod',
     ]);
+    // Every stage runs on main but the branch environment's (`when { not { branch 'main' } }`).
+    const onMain = pipeline.stages.filter((st) => st.notBranch !== 'main');
     expect(
       r.stages.map((s) => `${s.name}:${s.status}`),
       failureDetail(r),
-    ).to.deep.equal(expected.map((n) => `${n}:passed`));
+    ).to.deep.equal(pipeline.stages.map((st) => `${st.name}:${st.notBranch === 'main' ? 'skipped' : 'passed'}`));
     expect(r.commands.every((c) => c.exitCode === 0)).to.equal(true);
     expect(
       r.post.every((p) => p.ok),
@@ -229,7 +232,7 @@ describe('infra: the Jenkinsfile executed end to end (Docker engine, registry, P
     // The commands run were the file's, in its order (only the documented substitution differs).
     const scripts = (steps: Step[]): string[] =>
       steps.flatMap((st) => (st.kind === 'sh' ? [st.script] : st.kind === 'credentials' ? scripts(st.steps) : []));
-    const fileCommands = [...pipeline.stages.flatMap((st) => scripts([...st.steps, ...st.always])), ...scripts(pipeline.always)];
+    const fileCommands = [...onMain.flatMap((st) => scripts([...st.steps, ...st.always])), ...scripts(pipeline.always)];
     const ran = r.commands.map((c) =>
       c.stage === 'Unit-test runner' && c.script === substitute(c.stage, 'npm test') ? 'npm test' : c.script,
     );
@@ -310,6 +313,53 @@ describe('infra: the Jenkinsfile executed end to end (Docker engine, registry, P
           `${env} ${file} in s3://${BUCKET}/${S3_PREFIX}/ (keys: ${keys.length ? keys.join(', ') : 'none'})`,
         ).to.equal(true);
       }
+    }
+  });
+
+  it('a feature-branch build deploys and tests in its own branch environment, drops it, and shared test never sees its migration (issue 20)', async () => {
+    const d = dbs as Databases;
+    const branch = 'feature/e2e-branch-env';
+    const marker = 'e2e_feature_only';
+    const commit = await remote.commit(
+      {
+        'sql/migrations/V7__e2e_feature_only.sql': `CREATE TABLE sales.${marker} (id INTEGER NOT NULL);\n`,
+        'sql/tests/e2e_feature_only.sql': `-- rsrun:test the feature branch's table exists where its tests run\nSELECT id FROM sales.${marker} WHERE id < 0;\n`,
+      },
+      'A migration only the feature branch has (jenkinsfile-e2e)',
+    );
+    const branchDb = branchDatabaseName(d.test, branch, maxDatabaseNameBytes('postgres'));
+    try {
+      const r = await build('7', commit, branch);
+      const status = Object.fromEntries(r.stages.map((st) => [st.name, st.status]));
+      expect(status, failureDetail(r)).to.deep.include({
+        'Branch environment': 'passed',
+        'Deploy + test: branch': 'passed',
+        'Deploy + test: test': 'skipped',
+        'Plan prod': 'skipped',
+        'Deploy + test: prod': 'skipped',
+      });
+      expect(r.result, failureDetail(r)).to.equal('SUCCESS');
+      const ran = r.commands.map((c) => `${c.stage}: ${c.script} -> ${c.exitCode}`);
+      expect(ran).to.include.members([
+        `Branch environment: node bin/rsrun.js env create --from test --name "$BRANCH_NAME" -> 0`,
+        `Deploy + test: branch: node bin/rsrun.js deploy --env "test:$BRANCH_NAME" -> 0`,
+        `Deploy + test: branch: node bin/rsrun.js env drop --from test --name "$BRANCH_NAME" -> 0`,
+      ]);
+      // Its tests ran (and were published) in the branch environment, which is gone after the build.
+      const junit = r.junit.filter((j) => j.stage === 'Deploy + test: branch');
+      expect(junit, JSON.stringify(r.junit)).to.have.length(1);
+      expect(r.console).to.contain(`database ${branchDb}`);
+      expect(await d.query(d.test, 'SELECT 1 FROM pg_database WHERE datname = $1', [branchDb])).to.deep.equal([]);
+      // Shared test: never saw V7, has no table of the branch, and its registry row is gone.
+      const history = await d.query<{ version: string }>(d.test, 'SELECT version FROM rsrun.rsrun_history');
+      expect(history.map((h) => h.version)).to.not.include('7');
+      expect(await d.query(d.test, 'SELECT 1 FROM information_schema.tables WHERE table_name = $1', [marker])).to.deep.equal([]);
+      expect(await d.query(d.test, 'SELECT name FROM rsrun.rsrun_environments')).to.deep.equal([]);
+    } finally {
+      await d.query(d.test, 'SELECT 1').then(async () => {
+        const left = await d.query(d.test, 'SELECT 1 FROM pg_database WHERE datname = $1', [branchDb]);
+        if (left.length > 0) await d.query(d.test, `DROP DATABASE IF EXISTS "${branchDb}" WITH (FORCE)`).catch(() => undefined);
+      });
     }
   });
 

@@ -28,6 +28,8 @@ describe('infra: Jenkinsfile stages', () => {
       'Lint SQL',
       'Build image',
       'Push image',
+      'Branch environment',
+      'Deploy + test: branch',
       'Deploy + test: test',
       'Plan prod',
       'Approve prod',
@@ -53,7 +55,23 @@ describe('infra: Jenkinsfile stages', () => {
     const approval = declarative.stages.find((s) => s.name === 'Approve prod')?.steps[0];
     expect(approval).to.deep.include({ kind: 'input' });
     expect(approval?.kind === 'input' && approval.message).to.include('prod-plan.txt');
-    expect(declarative.stages.filter((s) => !s.name.includes('prod')).every((s) => s.branch === undefined)).to.equal(true);
+    const shared = declarative.stages.filter((s) => !s.name.includes('prod') && !s.name.includes(': test') && !s.name.includes('ranch'));
+    expect(shared.every((s) => s.branch === undefined && s.notBranch === undefined)).to.equal(true);
+  });
+
+  it('deploys main into shared test, every other branch into a branch environment it drops afterwards (issue 20)', () => {
+    const byName = (name: string) => declarative.stages.find((s) => s.name === name);
+    expect(byName('Deploy + test: test')).to.deep.include({ branch: 'main' });
+    for (const name of ['Branch environment', 'Deploy + test: branch'])
+      expect(byName(name), name).to.deep.include({ branch: undefined, notBranch: 'main' });
+    expect(commands(byName('Branch environment')?.steps ?? [])).to.deep.equal([
+      'node bin/rsrun.js env create --from test --name "$BRANCH_NAME"',
+    ]);
+    expect(commands(byName('Deploy + test: branch')?.steps ?? [])).to.deep.equal(['node bin/rsrun.js deploy --env "test:$BRANCH_NAME"']);
+    // Dropped whatever happened (post { always }): a failed deploy leaves nothing behind either.
+    expect(commands(byName('Deploy + test: branch')?.always ?? [])).to.deep.equal([
+      'node bin/rsrun.js env drop --from test --name "$BRANCH_NAME"',
+    ]);
   });
 
   it('binds only the Docker Hub credential, around the push and the deploys that pull it, under the names rsrun reads', () => {
@@ -67,7 +85,7 @@ describe('infra: Jenkinsfile stages', () => {
 
   it('publishes JUnit for lint and both deployments, and always cleans containers and the workspace', () => {
     const junit = declarative.stages.flatMap((s) => s.always.filter((x) => x.kind === 'junit').map(() => s.name));
-    expect(junit).to.deep.equal(['Lint SQL', 'Deploy + test: test', 'Deploy + test: prod']);
+    expect(junit).to.deep.equal(['Lint SQL', 'Deploy + test: branch', 'Deploy + test: test', 'Deploy + test: prod']);
     expect(declarative.always).to.deep.equal([{ kind: 'sh', script: 'bash jenkins/cleanup-containers.sh' }, { kind: 'cleanWs' }]);
   });
 

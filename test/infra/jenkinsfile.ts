@@ -27,6 +27,8 @@ export interface Stage {
   name: string;
   /** Runs only when BRANCH_NAME equals this. */
   branch: string | undefined;
+  /** Runs only when BRANCH_NAME is not this (`when { not { branch 'main' } }`). */
+  notBranch?: string;
   steps: Step[];
   /** `post { always }` / `finally`: runs whether the steps passed or not. */
   always: Step[];
@@ -200,11 +202,15 @@ function declarative(pipeline: Call, file: string): Pipeline {
   const stages = (find(pipeline.body, 'stages')?.body ?? []).map((st): Stage => {
     if (st.name !== 'stage') throw new Error(`${file}: unexpected ${st.name} in stages`);
     const when = find(st.body, 'when')?.body ?? [];
-    const unknown = when.filter((w) => w.name !== 'branch');
+    const negated = when.length === 1 && when[0]?.name === 'not' ? (when[0].body ?? []) : undefined;
+    const conditions = negated ?? when;
+    const unknown = conditions.filter((w) => w.name !== 'branch');
     if (unknown.length > 0) throw new Error(`${file}: when { ${unknown[0]?.name} } is not supported by the harness`);
+    const branch = conditions[0] ? literal(conditions[0].args) : undefined;
     return {
       name: literal(st.args),
-      branch: when[0] ? literal(when[0].args) : undefined,
+      branch: negated ? undefined : branch,
+      ...(negated && branch !== undefined ? { notBranch: branch } : {}),
       steps: toSteps(find(st.body, 'steps')?.body ?? [], file),
       always: toSteps(find(find(st.body, 'post')?.body, 'always')?.body ?? [], file),
     };
@@ -217,7 +223,7 @@ function scripted(top: Call[], file: string): Pipeline {
   const stages: Stage[] = [];
   let always: Step[] = [];
   const environment: Record<string, string> = {};
-  const walk = (calls: Call[], branch: string | undefined): void => {
+  const walk = (calls: Call[], branch: string | undefined, notBranch?: string): void => {
     for (const c of calls) {
       if (c.name === 'stage') {
         const body = c.body ?? [];
@@ -225,13 +231,15 @@ function scripted(top: Call[], file: string): Pipeline {
         stages.push({
           name: literal(c.args),
           branch,
+          ...(notBranch !== undefined ? { notBranch } : {}),
           steps: toSteps(tryBlock ? (tryBlock.body ?? []) : body, file),
           always: tryBlock ? toSteps(tryBlock.extra[0] ?? [], file) : [],
         });
       } else if (c.name === 'if') {
-        const m = /^env\.BRANCH_NAME == '([^']+)'$/.exec(c.args);
-        if (!m) throw new Error(`${file}: only if (env.BRANCH_NAME == '...') is supported`);
-        walk(c.body ?? [], m[1]);
+        const m = /^env\.BRANCH_NAME (==|!=) '([^']+)'$/.exec(c.args);
+        if (!m) throw new Error(`${file}: only if (env.BRANCH_NAME == '...') or != is supported`);
+        if (m[1] === '==') walk(c.body ?? [], m[2]);
+        else walk(c.body ?? [], branch, m[2]);
       } else if (c.name === 'try') {
         walk(c.body ?? [], branch);
         always = toSteps(c.extra[0] ?? [], file);

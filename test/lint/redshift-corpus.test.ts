@@ -33,7 +33,7 @@ describe('lint on real Redshift SQL', () => {
         sources.push({
           file: path.relative(root, m.file),
           kind: 'versioned',
-          statements: m.statements,
+          statements: [...m.statements],
           comments: m.comments,
           directives: m.directives,
         });

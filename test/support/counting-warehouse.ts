@@ -1,5 +1,6 @@
 /** Wraps a Warehouse to count round trips (query/batch calls) per session, for round-trip assertions. */
 import type { Session, Warehouse } from '../../runner/warehouse/warehouse';
+import { joinedSql } from './sql-pieces';
 
 export interface Counter {
   roundTrips: number;
@@ -18,7 +19,7 @@ export function countingWarehouse(inner: Warehouse): { warehouse: Warehouse; cou
     },
     batch: (sql) => {
       counter.roundTrips++;
-      counter.batches.push(sql);
+      counter.batches.push(joinedSql(sql));
       return s.batch(sql);
     },
     copyFrom: (sql, src) => s.copyFrom(sql, src),

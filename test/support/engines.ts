@@ -91,6 +91,7 @@ export function envConfigFor(
     drift: { mode: 'warn', include: [], exclude: [] },
     secretKeys: [],
     raw: {},
+    branches: { seed: undefined, clone: [], max: 20 },
     ...overrides,
   };
 }

@@ -8,7 +8,8 @@
 import { MemorySchemaHistory, type MemoryTransaction } from '../../runner/ledger/memory-schema-history';
 import type { DialectAdapter } from '../../runner/dialects/dialect';
 import { PostgresDialect } from '../../runner/dialects/postgres/postgres-dialect';
-import type { QueryResult, Session, Warehouse } from '../../runner/warehouse/warehouse';
+import type { QueryResult, Session, SqlPieces, Warehouse } from '../../runner/warehouse/warehouse';
+import { joinedSql } from './sql-pieces';
 
 export interface MemoryWarehouseOptions {
   dialect?: DialectAdapter;
@@ -65,7 +66,8 @@ class MemorySession implements Session {
     return { rows: [], rowCount: 0, fields: [] };
   }
 
-  async batch(sql: string): Promise<QueryResult> {
+  async batch(pieces: SqlPieces): Promise<QueryResult> {
+    const sql = joinedSql(pieces);
     this.wh.batches.push(sql);
     const statements = split(sql);
     for (const s of statements) {

@@ -115,6 +115,8 @@ describe('test file syntax errors name the file and line', () => {
         '-- rsrun:test wrapped\n/* why */ (SELECT 1);\n-- rsrun:test cte\nWITH a AS (SELECT 1) SELECT * FROM a;\n',
     );
     expect(ok.map((t) => t.name)).to.deep.equal(['refused', 'wrapped', 'cte']);
+    // CALL returns the row of a procedure's INOUT/OUT arguments (r_CALL_procedure).
+    expect((await parse('-- rsrun:expect count 1\nCALL p_inout(3);\n')).map((t) => t.name)).to.deep.equal(['x']);
   });
 
   it('an inline table with a ragged row', async () => {

@@ -38,7 +38,7 @@ export async function run(input: CommandInput): Promise<number> {
               reason: i.reason,
               transactional: i.transactional,
               ...(i.nonTransactionalBecause ? { nonTransactionalBecause: i.nonTransactionalBecause } : {}),
-              statements: i.migration.statements.map((s) => ({ line: s.line, sql: s.sql })),
+              statements: Array.from(i.migration.statements, (s) => ({ line: s.line, sql: s.sql })),
             })),
           });
           return 0;
@@ -70,7 +70,7 @@ export async function run(input: CommandInput): Promise<number> {
         const sql: string[] = [];
         for (const i of items) {
           sql.push(`\n-- ${i.migration.script}${i.transactional ? '' : `  [outside a transaction: ${i.nonTransactionalBecause}]`}`);
-          for (const s of i.migration.statements.slice(i.resumeFrom)) sql.push(`${s.sql};`);
+          for (const s of i.migration.statements) if (s.index >= i.resumeFrom) sql.push(`${s.sql};`);
         }
         printLine(sql.join('\n'));
         return 0;

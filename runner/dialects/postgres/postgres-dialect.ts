@@ -1,4 +1,4 @@
-import { DialectAdapterBase, type NonTransactionalMatch, type SessionProbe } from '../dialect';
+import { DialectAdapterBase, type DatabaseStatements, type NonTransactionalMatch, type SessionProbe } from '../dialect';
 import { matchRule, REDSHIFT_IMPLICIT_COMMIT, REDSHIFT_NON_TRANSACTIONAL } from '../redshift/transaction-rules';
 import { postgresSessionProbe } from './session-probe';
 
@@ -21,8 +21,21 @@ const POSTGRES_NON_TRANSACTIONAL = [
  * PostgreSQL, and the embedded engine. With `emulateRedshift` the Redshift transaction rules apply
  * too, so a migration that would fail on the cluster is handled the same way locally.
  */
+const POSTGRES_DATABASES: DatabaseStatements = {
+  existsSql: 'SELECT 1 AS found FROM pg_database WHERE datname = $1',
+  sizeSql: 'SELECT pg_database_size(datname)::BIGINT AS bytes FROM pg_database WHERE datname = $1',
+  create: (name) => `CREATE DATABASE ${name}`,
+  // PostgreSQL 13+: "FORCE: Attempt to terminate all existing connections to the target database" (sql-dropdatabase).
+  dropForcing: (name) => `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`,
+  tablesOfSchemaSql:
+    "SELECT table_schema AS schema_name, table_name FROM information_schema.tables WHERE table_catalog = $1 AND table_schema = $2 AND table_type = 'BASE TABLE' ORDER BY table_name",
+  // Each database is its own world: a query sees only the database it is connected to.
+  crossDatabaseSelect: false,
+};
+
 export class PostgresDialect extends DialectAdapterBase {
   readonly name = 'postgres' as const;
+  readonly databases = POSTGRES_DATABASES;
   readonly nowSql = 'now()';
   // now() is frozen for a whole multi-statement message (it is the transaction start, and every
   // transaction of one simple query starts at the message's receipt): only clock_timestamp() moves.

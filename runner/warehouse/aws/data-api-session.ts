@@ -9,7 +9,7 @@
 import type { Readable, Writable } from 'node:stream';
 import type { SqlParameter } from '@aws-sdk/client-redshift-data';
 import { ConfigError, ConnectionError } from '../../errors';
-import type { QueryResult, Row, Session } from '../warehouse';
+import type { QueryResult, Row, Session, SqlPieces } from '../warehouse';
 import {
   checkStatementSize,
   DATA_API_MAX_STATEMENT_BYTES,
@@ -51,7 +51,8 @@ export class DataApiSession implements Session {
     return { rows: rows as R[], rowCount: described.HasResultSet ? rows.length : Math.max(0, described.ResultRows ?? 0), fields };
   }
 
-  async batch(sql: string): Promise<QueryResult> {
+  async batch(pieces: SqlPieces): Promise<QueryResult> {
+    const sql = typeof pieces === 'string' ? pieces : pieces.join('');
     const statements = await splitStatements(sql);
     if (statements.length === 0) return { rows: [], rowCount: 0, fields: [] };
     const controlsTransaction = statements.some((s) => TRANSACTION_WORDS.has(firstWord(s.sql)));

@@ -16,7 +16,7 @@ import type { RewriteContext } from './rewrite-context';
  * distribution style and creation time (r_PG_CLASS_INFO), and pg_stat_activity's PostgreSQL 8.0
  * names that Redshift keeps.
  */
-const REDSHIFT_CATALOG_COLUMNS = new Set([
+export const REDSHIFT_CATALOG_COLUMNS = new Set([
   'attisdistkey',
   'attsortkeyord',
   'attencodingtype',

@@ -1,7 +1,8 @@
 /**
  * One Redshift statement through the emulation, in order:
  *
- *  1. size: Redshift refuses a statement over 16 MB, counted in bytes (c_SQL_commands);
+ *  1. size: Redshift refuses a statement over 16 MB, counted in bytes (c_SQL_commands); a
+ *     statement the pre-check proves needs nothing else (plain-statements.ts) goes as it is;
  *  2. "Quoted" identifiers folded to lower case unless enable_case_sensitive_identifier is on;
  *  3. statements without local meaning skipped with a notice (local-scope.ts), SET/RESET of
  *     Redshift parameters (session-settings.ts), external objects (external-objects.ts);
@@ -20,6 +21,7 @@ import { copyFromS3, isS3Copy, type LoadMethod } from './copy-from-s3';
 import { rewriteExpressions } from './expressions';
 import { rewriteExternalObject } from './external-objects';
 import { leaderNodeRefusal } from './leader-node';
+import { needsNoRewrite } from './plain-statements';
 import { withoutLocalMeaning, type Skip } from './local-scope';
 import type { ObjectStore } from './object-store';
 import { rewriteQueryShapes } from './query-shapes';
@@ -52,6 +54,11 @@ export function rewriteStatement(statement: string, where: StatementLocation, en
       hint: 'split it (e.g. several INSERTs), or load the data with COPY',
     });
   }
+  return needsNoRewrite(statement) ? [{ kind: 'sql', sql: statement }] : rewriteInFull(statement, where, env);
+}
+
+/** The rewrite without the pre-check (plain-statements.ts), whose tests compare the two. */
+export function rewriteInFull(statement: string, where: StatementLocation, env: RewriteEnvironment): RewrittenStatement[] {
   const sql = env.settings.foldIdentifiers(statement, where.file);
   let ctx = contextOf(sql, where);
   if (ctx.tokens.length === 0) return [{ kind: 'sql', sql }];
@@ -132,6 +139,36 @@ function rewriteQuery(sql: string, where: StatementLocation): string {
   return ctx.apply();
 }
 
+/**
+ * A CALL leaves out a procedure's OUT arguments on Redshift (r_CREATE_PROCEDURE's test_sp2(f1 IN int,
+ * f2 INOUT varchar(256), out_var OUT varchar(256)) is called `CALL test_sp2(2, '2019')` and returns
+ * f2 and out_var); PostgreSQL wants a placeholder for each. Trailing OUT arguments become INOUT with
+ * DEFAULT NULL, so the same CALL works and returns the same row. OUT arguments before an input one
+ * are left as they are (PostgreSQL then asks for the placeholder).
+ */
+function outArgumentsOptional(ctx: RewriteContext): void {
+  const kind = ctx.isWord(1, 'OR') ? 3 : 1;
+  if (!ctx.isWord(kind, 'PROCEDURE')) return;
+  const open = ctx.skipName(kind + 1);
+  if (!ctx.isSymbol(open, '(')) return;
+  const args = ctx.args(open);
+  const modeAt = ([from, to]: [number, number]) => [from, from + 1].find((k) => k <= to && ctx.isWord(k, 'IN', 'OUT', 'INOUT'));
+  const isOut = (a: [number, number]) => {
+    const m = modeAt(a);
+    return m !== undefined && ctx.isWord(m, 'OUT');
+  };
+  let firstTrailingOut = args.length;
+  while (firstTrailingOut > 0 && isOut(args[firstTrailingOut - 1] as [number, number])) firstTrailingOut--;
+  const trailing = args.slice(firstTrailingOut);
+  const hasDefault = trailing.some(([from, to]) => ctx.tokens.slice(from, to + 1).some((t) => t.kind === 'word' && t.upper === 'DEFAULT'));
+  if (hasDefault) return;
+  for (const arg of trailing) {
+    const mode = modeAt(arg) as number;
+    ctx.replace(mode, mode, 'INOUT');
+    ctx.insertAfter(arg[1], ' DEFAULT NULL');
+  }
+}
+
 function isRoutineDefinition(ctx: RewriteContext): boolean {
   let i = 1;
   if (!ctx.isWord(0, 'CREATE')) return false;
@@ -146,6 +183,7 @@ function isRoutineDefinition(ctx: RewriteContext): boolean {
  * outside a transaction block already commits per statement and may COMMIT itself.
  */
 function rewriteRoutine(ctx: RewriteContext, env: RewriteEnvironment): void {
+  outArgumentsOptional(ctx);
   ctx.tokens.forEach((t, i) => {
     if (t.kind === 'word' && t.upper === 'NONATOMIC' && ctx.untouched(i, i)) ctx.remove(i, i);
     if (t.kind !== 'string' || !t.text.startsWith('$') || !ctx.isWord(i - 1, 'AS')) return;
