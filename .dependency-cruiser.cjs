@@ -27,6 +27,7 @@ const MAY_IMPORT = {
   lint: ['config', 'dialects', 'errors', 'events', 'migrations', 'reports', 'run', 'version'],
   container: ['config', 'errors', 'version'],
   init: ['config', 'errors', 'lint'],
+  drift: ['dialects', 'dialects/redshift/emulation', 'errors', 'migrations', 'reports', 'type:warehouse'],
   branches: ['config', 'dialects', 'errors', 'local', 'logging', 'migrations', 'retry', 'testing', 'warehouse'],
 };
 

@@ -22,6 +22,8 @@ export const ExitCode = {
   ContainerFailed: 7,
   /** Promotion to an environment was refused (the digest did not pass the previous stage). */
   PromotionRefused: 8,
+  /** `rsrun drift` (and plan/deploy with `drift = fail`): the environment's schema differs from what its migrations build. */
+  Drift: 9,
   /** A bug in rsrun itself. */
   Internal: 70,
 } as const;
@@ -105,6 +107,13 @@ export class MigrationError extends RsrunError {
 export class LockTimeoutError extends RsrunError {
   constructor(message: string, options: RsrunErrorOptions = {}) {
     super(message, ExitCode.LockTimeout, options);
+  }
+}
+
+/** `drift = fail`: the environment drifted from its migrations, so plan/deploy stop before changing anything. */
+export class DriftError extends RsrunError {
+  constructor(message: string, options: RsrunErrorOptions = {}) {
+    super(message, ExitCode.Drift, options);
   }
 }
 

@@ -57,9 +57,24 @@ export interface TableData {
 
 export type RunStatus = 'passed' | 'failed' | 'error';
 
+/** The drift check plan/deploy run first (`rsrun drift`; docs/drift.md): one row per differing attribute. */
+export interface DriftRecord {
+  /** Distinct drifted objects. */
+  objects: number;
+  items: Array<{
+    objectType: string;
+    object: string;
+    attribute: string;
+    expected: string | null;
+    actual: string | null;
+    migration: string | null;
+  }>;
+}
+
 export interface RunEvents {
   'run:start': { runId: string; command: string; env: string; startedAt: Date };
   'lint:finding': { rule: string; severity: 'error' | 'warning'; file: string; line: number; message: string };
+  'drift:checked': DriftRecord;
   'migration:start': { migration: MigrationRef };
   'migration:finish': MigrationOutcome;
   'test:start': { id: string; name: string; suite: string };

@@ -108,6 +108,7 @@ export const EXIT_CODES: [number, string][] = [
   [ExitCode.ShippingFailed, 'shipping failed and [s3]/[cloudwatch] required = true'],
   [ExitCode.ContainerFailed, 'building, pushing or running the container failed'],
   [ExitCode.PromotionRefused, 'promotion refused: the image digest did not pass the previous environment'],
+  [ExitCode.Drift, "drift: the environment's schema differs from what its applied migrations build"],
   [ExitCode.Internal, 'a bug in rsrun'],
 ];
 

@@ -26,6 +26,27 @@ export function jsonOutput(input: CommandInput): JsonOutput {
   return { json: input.options.json === true || input.global.json === true };
 }
 
+/** `rsrun plan`: `--drift-report FILE` also writes the drift check as HTML (the Jenkinsfile archives it). */
+export function planOptions(input: CommandInput): JsonOutput & { driftReport: string | undefined } {
+  return { ...jsonOutput(input), driftReport: str(input.options.driftReport) };
+}
+
+export const DRIFT_FORMATS = ['text', 'json', 'junit', 'html'] as const;
+
+export interface DriftOptions {
+  format: (typeof DRIFT_FORMATS)[number];
+  /** `--accept`: write a migration that captures the actual state of the drifted objects. */
+  accept: boolean;
+}
+
+/** `--json` is `--format json`. */
+export function driftOptions(input: CommandInput): DriftOptions {
+  const format = jsonOutput(input).json ? 'json' : (str(input.options.format) ?? 'text');
+  const known = DRIFT_FORMATS.find((f) => f === format);
+  if (!known) throw new InputError(`unknown --format "${format}"`, { hint: `use one of ${DRIFT_FORMATS.join(', ')}` });
+  return { format: known, accept: input.options.accept === true };
+}
+
 export function baselineOptions(input: CommandInput): JsonOutput & { version: string; description: string } {
   return {
     ...jsonOutput(input),

@@ -75,7 +75,26 @@ export function buildProgram(onRun: (loader: Loader, input: CommandInput) => Pro
         .option('--from-seed <dir>', "adopt the seed sample's layout: changeset INI, test_cases.ini and dw_config.ini read in place")
         .option('--name <name>', 'project name (default: the folder name)'),
   );
-  add('plan', 'show pending migrations and their SQL; changes nothing', () => import('./commands/plan.js'), json);
+  add(
+    'plan',
+    'show pending migrations and their SQL, after the drift check ([env.*] drift); changes nothing',
+    () => import('./commands/plan.js'),
+    (cmd) => {
+      json(cmd);
+      cmd.option('--drift-report <file>', 'also write the drift check as an HTML page (for CI to archive)');
+    },
+  );
+  add(
+    'drift',
+    "compare the environment's schema with what its applied migrations build (exit 9 when they differ); changes nothing",
+    () => import('./commands/drift.js'),
+    (cmd) => {
+      json(cmd);
+      cmd
+        .option('--format <format>', 'text | json | junit | html', 'text')
+        .option('--accept', 'write a migration capturing the actual state of the drifted objects (the warehouse is not changed)');
+    },
+  );
   add('migrate', 'apply pending migrations', () => import('./commands/migrate.js'), json);
   add('info', 'list applied and pending migrations', () => import('./commands/info.js'), json);
   add('validate', 'check applied migrations against the files (checksums, missing, failed)', () => import('./commands/validate.js'), json);

@@ -95,6 +95,7 @@ export function resolveEnvironment(input: EnvironmentInput): EnvironmentConfig {
     dbGroups: e.db_groups,
     autoCreateUser: e.auto_create_user,
     queryGroup: e.query_group || undefined,
+    drift: { mode: e.drift, include: e.drift_include, exclude: e.drift_exclude },
     secretKeys: e.secret_keys,
     raw,
     branches: { seed: e.branch_seed, clone: e.branch_clone, max: e.branch_max },

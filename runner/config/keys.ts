@@ -212,6 +212,16 @@ export const ENV_KEYS = {
   },
   query_group: { type: 'string', env: envVars('query_group'), doc: '`SET query_group` label for WLM and the system tables' },
   secret_keys: { type: 'list', env: envVars('secret_keys'), doc: 'other keys of this section whose values are masked' },
+  drift: {
+    type: 'choice',
+    choices: ['fail', 'warn', 'off'],
+    default: (ctx) => (ctx.engine === 'embedded' ? 'off' : 'warn'),
+    defaultText: '`warn`, except `off` for embedded (a warehouse of your own)',
+    env: envVars('drift'),
+    doc: '`plan` and `deploy` check drift first: `fail` stops them (exit 9), `warn` reports it, `off` skips the check',
+  },
+  drift_include: { type: 'list', defaultText: 'every user schema', doc: 'schemas `rsrun drift` compares' },
+  drift_exclude: { type: 'list', doc: "schemas `rsrun drift` leaves out (rsrun's own history schema always is)" },
   branch_seed: {
     type: 'path',
     env: envVars('branch_seed', false),

@@ -49,6 +49,14 @@ export interface ProjectConfig {
   extraSections: Record<string, Record<string, string>>;
 }
 
+export interface DriftSettings {
+  /** What plan/deploy do when the environment drifted: stop (exit 9), print and report, or not check. */
+  mode: 'fail' | 'warn' | 'off';
+  /** Schemas compared; empty: every user schema. */
+  include: string[];
+  exclude: string[];
+}
+
 export interface EnvironmentConfig {
   name: string;
   engine: EngineKind;
@@ -86,6 +94,8 @@ export interface EnvironmentConfig {
   autoCreateUser: boolean;
   /** Label for WLM / system tables (`SET query_group`). */
   queryGroup: string | undefined;
+  /** `rsrun drift` and the check before plan/deploy (`drift`, `drift_include`, `drift_exclude`). */
+  drift: DriftSettings;
   /** Keys of this section the user marked secret (`secret_keys = a,b`). */
   secretKeys: string[];
   /** All keys of the section as written (after interpolation), for modules with their own options. */

@@ -3,6 +3,7 @@
  * half-deployed warehouse: a failed migration ends the run before them.
  */
 import { discoverMigrations } from '../migrations/discover';
+import { driftGate } from './drift';
 import { migrateRecorded } from './migrate';
 import { withWarehouse, type RunOutcome, type RunRuntime } from './runtime';
 import { testRecorded } from './test-suite';
@@ -20,6 +21,7 @@ export async function deployRecorded(rt: RunRuntime, options: DeployOptions): Pr
   // A malformed test or fixture is exit 2 before anything is applied (testing/suite.ts).
   if (options.tests) await (await import('../testing/index.js')).loadTestSuite(rt.config.project);
   return withWarehouse(rt, async (wrt) => {
+    await driftGate(wrt, migrations, rt.ctx.events);
     await migrateRecorded({ ...wrt, ctx: rt.ctx }, migrations);
     if (!options.tests) return { status: 'passed', exitCode: 0 };
     return (await testRecorded({ ...wrt, ctx: rt.ctx })).outcome;

@@ -110,6 +110,21 @@ ${s.migrationsFailed ? card(s.migrationsFailed, 'migrations failed', 'bad') : ''
 </section>`;
 }
 
+/** What the drift check before migrating found (docs/drift.md); nothing when it did not run. */
+function driftSection(report: RunReport): string {
+  const d = report.drift;
+  if (!d) return '';
+  if (d.objects === 0) return '<h2>Drift (0)</h2>\n<p class="empty">None: the schema was what the applied migrations build.</p>';
+  const rows = d.items.map(
+    (i) =>
+      `<tr><td>${e(`${i.objectType} ${i.object}`)}</td><td>${e(i.attribute)}</td><td>${e(i.expected ?? '(absent)')}</td>` +
+      `<td>${e(i.actual ?? '(absent)')}</td><td>${e(i.migration ?? '')}</td></tr>`,
+  );
+  return `<h2>Drift (${d.objects})</h2>
+<table><thead><tr><th>object</th><th>attribute</th><th>expected</th><th>actual</th><th>last defined by</th></tr></thead>
+<tbody>${rows.join('\n')}</tbody></table>`;
+}
+
 export function renderHtml(report: RunReport, ctx: ReportContext = {}): string {
   const bad = report.tests.filter((t) => t.status === 'failed' || t.status === 'error');
   const b = report.build;
@@ -139,6 +154,7 @@ ${PRESIGNED_NOTE(report)}
 ${report.error ? `<pre class="msg" style="margin-top:16px">${e(report.error)}</pre>` : ''}
 ${summaryCards(report)}
 ${comparisonSection(report, ctx)}
+${driftSection(report)}
 <h2>Failures and errors (${bad.length})</h2>
 ${bad.length ? bad.map((t) => failure(report.runId, t, ctx)).join('\n') : '<p class="empty">None: every test that ran passed.</p>'}
 <h2>Migrations in this run (${report.migrations.length})</h2>

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/types';
-import { RunEventBus, type MigrationOutcome, type RunStatus, type TestOutcome } from '../events';
+import { RunEventBus, type DriftRecord, type MigrationOutcome, type RunStatus, type TestOutcome } from '../events';
 import { summarize, type LintFindingRecord, type RunReport } from './run-report';
 
 /** Sortable and unique: `20261126T011130Z-3f9a1c`. */
@@ -26,6 +26,7 @@ export class RunContext {
   readonly tests: TestOutcome[] = [];
   readonly lint: LintFindingRecord[] = [];
   target = '';
+  drift: DriftRecord | undefined;
   private finished: RunReport | undefined;
   private readonly finishers: { name: string; run: (report: RunReport, ctx: RunContext) => Promise<void> }[] = [];
 
@@ -38,6 +39,7 @@ export class RunContext {
     this.events.on('migration:finish', (m) => this.migrations.push(m));
     this.events.on('test:finish', (t) => this.tests.push(t));
     this.events.on('lint:finding', (f) => this.lint.push(f));
+    this.events.on('drift:checked', (d) => (this.drift = d));
   }
 
   static async start(config: ResolvedConfig, command: string, runId = newRunId()): Promise<RunContext> {
@@ -98,6 +100,7 @@ export class RunContext {
       tests: [...this.tests].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
       lint: this.lint,
       summary: summarize(this.migrations, this.tests),
+      ...(this.drift ? { drift: this.drift } : {}),
       ...(error ? { error } : {}),
     };
     this.events.emit('run:finish', { runId: this.runId, status, finishedAt, exitCode, ...(error ? { error } : {}) });

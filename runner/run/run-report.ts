@@ -2,7 +2,7 @@
  * The record of one run, written as `report.json` and read back by every reporter (JUnit, HTML),
  * the shipper (S3 index) and the metrics publisher. Add fields; never rename them.
  */
-import type { MigrationOutcome, RunStatus, TestOutcome } from '../events';
+import type { DriftRecord, MigrationOutcome, RunStatus, TestOutcome } from '../events';
 
 export interface LintFindingRecord {
   rule: string;
@@ -41,6 +41,8 @@ export interface RunReport {
   tests: TestOutcome[];
   lint: LintFindingRecord[];
   summary: RunSummary;
+  /** The drift check run before migrating (`[env.*] drift` not `off`). */
+  drift?: DriftRecord;
   /** Top-level error of a run that failed outside a migration or test. */
   error?: string;
 }

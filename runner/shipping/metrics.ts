@@ -66,6 +66,7 @@ export function metricsFor(report: RunReport): StoredDatum[] {
       ),
     );
   }
+  if (report.drift) out.push(d('DriftObjects', report.drift.objects, 'Count'));
   out.push(d('RunDuration', report.durationMs, 'Milliseconds'));
   return out.filter((m) => Number.isFinite(m.value));
 }

@@ -88,6 +88,7 @@ export function envConfigFor(
     dbGroups: [],
     autoCreateUser: false,
     queryGroup: undefined,
+    drift: { mode: 'warn', include: [], exclude: [] },
     secretKeys: [],
     raw: {},
     branches: { seed: undefined, clone: [], max: 20 },

@@ -1,9 +1,10 @@
+import { writeFile } from 'node:fs/promises';
 import { discoverMigrations } from '../../migrations/discover';
 import { newRunId } from '../../run/run-context';
 import { migratorFor } from '../../operations/migrator-for';
 import { READ_ONLY, withWarehouse } from '../../operations/runtime';
 import { formatTable, printJson, printLine } from '../output';
-import { jsonOutput } from '../options';
+import { planOptions } from '../options';
 import type { CommandInput } from '../command-input';
 import { withConfig } from '../runtime';
 
@@ -17,12 +18,17 @@ export async function run(input: CommandInput): Promise<number> {
     return withWarehouse(
       rt,
       async (wrt) => {
+        const { driftGate } = await import('../../operations/drift.js');
+        const drift = await driftGate(wrt, migrations);
+        const report = planOptions(input).driftReport;
+        if (drift && report !== undefined) await writeFile(report, (await import('../../drift/format.js')).formatDriftHtml(drift));
         const { items, state } = await migratorFor(wrt, newRunId(), undefined, migrations).plan();
-        if (jsonOutput(input).json) {
+        if (planOptions(input).json) {
           printJson({
             environment: rt.config.env.name,
             current: state.current,
             problems: state.problems,
+            ...(drift ? { drift: { objects: drift.objects.length, items: drift.items } } : {}),
             pending: items.map((i) => ({
               version: i.migration.version,
               description: i.migration.description,
@@ -39,6 +45,10 @@ export async function run(input: CommandInput): Promise<number> {
         }
         printLine(`environment ${rt.config.env.name} (${wrt.opened.warehouse.label}), current version: ${state.current ?? 'none'}`);
         for (const p of state.problems) printLine(`problem: ${p}`);
+        if (drift)
+          printLine(
+            drift.objects.length === 0 ? 'drift: none' : `drift: ${drift.objects.length} object(s) differ (rsrun drift shows them)`,
+          );
         if (items.length === 0) {
           printLine('nothing to apply: the warehouse is up to date');
           return 0;
