@@ -43,7 +43,22 @@ function reportError(err: unknown): number {
   return ExitCode.Internal;
 }
 
+/**
+ * A reader that stops early (`rsrun --help | head -1`) closes the pipe. Later writes to it are
+ * dropped instead of dying on an unhandled EPIPE; the command itself runs to its end (a deploy is
+ * not cut short because its output is no longer read) and exits with its own code.
+ */
+function ignoreClosedPipes(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+      stream.write = () => true;
+    });
+  }
+}
+
 export function main(argv: string[]): void {
+  ignoreClosedPipes();
   runCli(argv).then(
     (code) => {
       process.exitCode = code;
