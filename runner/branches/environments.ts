@@ -19,6 +19,7 @@ import { envStateDir } from '../local/server-file';
 import { withRetry } from '../retry';
 import { openWarehouse, type OpenedWarehouse } from '../warehouse/open-warehouse';
 import { isSerializationFailure } from '../warehouse/retry';
+import type { DatabaseStatements } from '../dialects/dialect';
 import type { Session } from '../warehouse/warehouse';
 import { BranchRegistry, type BranchProvenance, type BranchRecord } from './registry';
 
@@ -223,11 +224,29 @@ export async function dropBranchEnvironment(
   return onBase(config, base, async (session, registry, opened) => {
     const dbs = opened.warehouse.dialect.databases;
     const hadDb = (await session.query(dbs.existsSql, [env.database])).rows.length > 0;
-    if (hadDb) await session.query(dbs.dropForcing(opened.warehouse.dialect.quoteIdent(env.database)));
+    if (hadDb) await dropDatabase(session, dbs, opened.warehouse.dialect.quoteIdent(env.database));
     const hadRow = await removeRow(session, registry, branch);
     return { existed: hadDb || hadRow };
   });
 }
+
+/**
+ * A plain DROP first, FORCE only while other sessions use the database (55006 object_in_use).
+ * PostgreSQL's plain DROP ends the server's own autovacuum workers on the database itself, while
+ * FORCE refuses to terminate them unless the user is a superuser or in pg_signal_backend ("must be
+ * a member of the role whose process is being terminated": they run as no role), which made a
+ * drop right after a deploy fail at random (seen in the Jenkinsfile end-to-end test).
+ */
+async function dropDatabase(session: Session, dbs: DatabaseStatements, quoted: string): Promise<void> {
+  try {
+    await session.query(dbs.drop(quoted));
+  } catch (err) {
+    if ((err as { code?: string }).code !== OBJECT_IN_USE) throw err;
+    await session.query(dbs.dropForcing(quoted));
+  }
+}
+
+const OBJECT_IN_USE = '55006';
 
 async function removeRow(session: Session, registry: BranchRegistry, branch: string): Promise<boolean> {
   try {

@@ -78,6 +78,8 @@ export interface DatabaseStatements {
   readonly sizeSql: string;
   /** `CREATE DATABASE <quoted>`. */
   create(quotedName: string): string;
+  /** Drops the database; fails (55006 on PostgreSQL) while other sessions use it. */
+  drop(quotedName: string): string;
   /** Drops the database after ending its other sessions, where the engine can. */
   dropForcing(quotedName: string): string;
   /** Tables (`schema_name`, `table_name`) of database `$1`, schema `$2` (Redshift lists any database; PostgreSQL only its own). */

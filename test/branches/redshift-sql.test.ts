@@ -59,6 +59,8 @@ describe('branch environments: the SQL sent to Redshift', () => {
     expect(drop).to.equal('DROP DATABASE "dev_feature_x_1a2b3c4d" FORCE');
     expect(dialect.nonTransactional(create)?.source).to.match(/r_CREATE_DATABASE\.html$/);
     expect(dialect.nonTransactional(drop)?.source).to.match(/r_DROP_DATABASE\.html$/);
+    // Tried first; FORCE only when other sessions use the database.
+    expect(dbs.drop(dialect.quoteIdent('dev_feature_x_1a2b3c4d'))).to.equal('DROP DATABASE "dev_feature_x_1a2b3c4d"');
   });
 
   it('looks databases, sizes and tables up in the SVV_REDSHIFT_* views with bind parameters', () => {

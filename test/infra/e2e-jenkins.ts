@@ -120,6 +120,12 @@ async function walk(dir: string, rel = ''): Promise<string[]> {
 
 /** Files of the workspace matching an Ant pattern (searched under the pattern's fixed leading directory). */
 export async function matchFiles(workspace: string, pattern: string): Promise<string[]> {
+  // archiveArtifacts/junit take a comma-separated list of Ant patterns (Ant fileset `includes`).
+  const patterns = pattern
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  if (patterns.length > 1) return [...new Set((await Promise.all(patterns.map((p) => matchFiles(workspace, p)))).flat())].sort();
   const fixed = pattern
     .split('/')
     .filter((_, i, parts) => i < parts.length - 1 && !parts.slice(0, i + 1).some((p) => /[*?]/.test(p)))

@@ -11,7 +11,7 @@
  *   `npm test -- --grep "^infra: Jenkinsfile stages "`: the same typecheck and build, then mocha
  *   on the suite selected to the Jenkinsfile checks instead of every suite.
  */
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { execFile } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -24,7 +24,7 @@ import { REGISTRY, REGISTRY_PASSWORD, REGISTRY_USER, requireDocker, requireRegis
 import { branchDatabaseName, maxDatabaseNameBytes } from '../../runner/config/branch-target';
 import { ExitCode } from '../../runner/errors';
 import { parseJenkinsfile, type Pipeline, type Step } from './jenkinsfile';
-import { antPattern, EMULATED_STEPS, interpolateGroovy, runBuild, type BuildResult } from './e2e-jenkins';
+import { antPattern, EMULATED_STEPS, matchFiles, interpolateGroovy, runBuild, type BuildResult } from './e2e-jenkins';
 import {
   bridgeAddress,
   createDatabases,
@@ -406,6 +406,16 @@ describe('infra: the Jenkins stand-in of the end-to-end test', () => {
     const any = antPattern('reports/**/report.*');
     expect(['reports/report.json', 'reports/a/b/report.html'].map((f) => any.test(f))).to.deep.equal([true, true]);
     expect(any.test('other/report.json')).to.equal(false);
+  });
+
+  it('takes a comma-separated list of patterns, as archiveArtifacts does', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'rsrun-ant-list-'));
+    try {
+      for (const f of ['prod-plan.txt', 'prod-drift.html', 'other.txt']) await writeFile(path.join(dir, f), 'x');
+      expect(await matchFiles(dir, 'prod-plan.txt, prod-drift.html')).to.deep.equal(['prod-drift.html', 'prod-plan.txt']);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it("interpolates ${env.NAME} and ${env.NAME ?: 'default'} and refuses any other Groovy", () => {

@@ -25,6 +25,7 @@ const POSTGRES_DATABASES: DatabaseStatements = {
   existsSql: 'SELECT 1 AS found FROM pg_database WHERE datname = $1',
   sizeSql: 'SELECT pg_database_size(datname)::BIGINT AS bytes FROM pg_database WHERE datname = $1',
   create: (name) => `CREATE DATABASE ${name}`,
+  drop: (name) => `DROP DATABASE IF EXISTS ${name}`,
   // PostgreSQL 13+: "FORCE: Attempt to terminate all existing connections to the target database" (sql-dropdatabase).
   dropForcing: (name) => `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`,
   tablesOfSchemaSql:

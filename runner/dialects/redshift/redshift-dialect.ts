@@ -22,6 +22,7 @@ export const REDSHIFT_DATABASES: DatabaseStatements & { sources: readonly string
   existsSql: 'SELECT 1 AS found FROM svv_redshift_databases WHERE database_name = $1',
   sizeSql: 'SELECT SUM(disk_usage)::BIGINT * 1048576 AS bytes FROM svv_redshift_schema_quota WHERE database_name = $1',
   create: (name) => `CREATE DATABASE ${name}`,
+  drop: (name) => `DROP DATABASE ${name}`,
   dropForcing: (name) => `DROP DATABASE ${name} FORCE`,
   tablesOfSchemaSql:
     "SELECT schema_name, table_name FROM svv_redshift_tables WHERE database_name = $1 AND schema_name = $2 AND table_type = 'TABLE' ORDER BY table_name",
