@@ -13,7 +13,7 @@ import { rm } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { branchEnvironment } from '../config/branch-target';
 import type { EnvironmentConfig, ProjectConfig, ResolvedConfig } from '../config/types';
-import { ConfigError, ConnectionError, messageOf } from '../errors';
+import { ConfigError, ConnectionError, LockTimeoutError, messageOf } from '../errors';
 import { stopServer } from '../local/control';
 import { envStateDir } from '../local/server-file';
 import { withRetry } from '../retry';
@@ -224,25 +224,28 @@ export async function dropBranchEnvironment(
   return onBase(config, base, async (session, registry, opened) => {
     const dbs = opened.warehouse.dialect.databases;
     const hadDb = (await session.query(dbs.existsSql, [env.database])).rows.length > 0;
-    if (hadDb) await dropDatabase(session, dbs, opened.warehouse.dialect.quoteIdent(env.database));
+    if (hadDb) await dropDatabase(session, dbs, env.database, opened.warehouse.dialect.quoteIdent(env.database));
     const hadRow = await removeRow(session, registry, branch);
     return { existed: hadDb || hadRow };
   });
 }
 
 /**
- * A plain DROP first, FORCE only while other sessions use the database (55006 object_in_use).
- * PostgreSQL's plain DROP ends the server's own autovacuum workers on the database itself, while
- * FORCE refuses to terminate them unless the user is a superuser or in pg_signal_backend ("must be
- * a member of the role whose process is being terminated": they run as no role), which made a
- * drop right after a deploy fail at random (seen in the Jenkinsfile end-to-end test).
+ * Drops a branch database after ending the sessions on it that may be ended: on PostgreSQL the
+ * user's own (then a plain DROP, see postgres-dialect.ts), on Redshift with FORCE. Sessions of other
+ * users that keep it open are reported as such, not as a bug in rsrun.
  */
-async function dropDatabase(session: Session, dbs: DatabaseStatements, quoted: string): Promise<void> {
+async function dropDatabase(session: Session, dbs: DatabaseStatements, name: string, quoted: string): Promise<void> {
   try {
-    await session.query(dbs.drop(quoted));
+    if (dbs.endOwnSessionsSql) {
+      await session.query(dbs.endOwnSessionsSql, [name]);
+      await session.query(dbs.drop(quoted));
+    } else await session.query(dbs.dropForcing(quoted));
   } catch (err) {
     if ((err as { code?: string }).code !== OBJECT_IN_USE) throw err;
-    await session.query(dbs.dropForcing(quoted));
+    throw new LockTimeoutError(`database ${name} is still in use by other users' sessions: ${messageOf(err)}`, {
+      hint: 'end those sessions (or ask their owners to), then run env drop again',
+    });
   }
 }
 

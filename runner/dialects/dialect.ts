@@ -80,6 +80,11 @@ export interface DatabaseStatements {
   create(quotedName: string): string;
   /** Drops the database; fails (55006 on PostgreSQL) while other sessions use it. */
   drop(quotedName: string): string;
+  /**
+   * Ends the current user's other sessions on database `$1`, where `dropForcing` cannot be relied
+   * on (PostgreSQL: see postgres-dialect.ts); `drop` follows it.
+   */
+  readonly endOwnSessionsSql?: string;
   /** Drops the database after ending its other sessions, where the engine can. */
   dropForcing(quotedName: string): string;
   /** Tables (`schema_name`, `table_name`) of database `$1`, schema `$2` (Redshift lists any database; PostgreSQL only its own). */

@@ -26,6 +26,12 @@ const POSTGRES_DATABASES: DatabaseStatements = {
   sizeSql: 'SELECT pg_database_size(datname)::BIGINT AS bytes FROM pg_database WHERE datname = $1',
   create: (name) => `CREATE DATABASE ${name}`,
   drop: (name) => `DROP DATABASE IF EXISTS ${name}`,
+  // WITH (FORCE) checks the right to terminate every backend on the database first, autovacuum
+  // workers included (they run as no role), so for a user without pg_signal_backend it fails at
+  // random right after a deploy. Ending the user's own sessions, then a plain DROP (which ends
+  // autovacuum workers itself and waits up to 5 s for backends to exit: sql-dropdatabase), does not.
+  endOwnSessionsSql:
+    'SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid() AND usename = current_user',
   // PostgreSQL 13+: "FORCE: Attempt to terminate all existing connections to the target database" (sql-dropdatabase).
   dropForcing: (name) => `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`,
   tablesOfSchemaSql:
