@@ -8,6 +8,7 @@ import type { StagedRow } from '../ledger/schema-history';
 import { withRetry } from '../retry';
 import { isSerializationFailure } from '../warehouse/retry';
 import type { Session } from '../warehouse/warehouse';
+import { leadingKeyword } from '../dialects/leading-keyword';
 import { chunkedText } from './batch-text';
 import type { EngineContext } from './engine-context';
 import { historyChanged, locateFailure, positionOf, runStep } from './error-location';
@@ -143,4 +144,4 @@ function keptSoFar(err: MigrationError, applied: number): MigrationError {
   });
 }
 
-const isCall = (sql: string): true | undefined => (/^\s*(?:--[^\n]*\n\s*|\/\*[\s\S]*?\*\/\s*)*call\b/i.test(sql) ? true : undefined);
+const isCall = (sql: string): true | undefined => (leadingKeyword(sql) === 'CALL' ? true : undefined);

@@ -6,6 +6,7 @@
  * declared `-- rsrun:isolation none` / `database` run without a transaction (unisolated.ts).
  */
 import type { DialectAdapter } from '../dialects/dialect';
+import { leadingKeyword } from '../dialects/leading-keyword';
 import type { StatementRewriter } from '../dialects/rewriter';
 import { messageOf } from '../errors';
 import type { TableData, TestStatus } from '../events';
@@ -14,7 +15,6 @@ import type { Session } from '../warehouse/warehouse';
 import { cellText, judge, type CollectedResult, DISPLAY_ROWS } from './compare';
 import { loadFixture, type FixtureLoading } from './fixtures';
 import type { TestCase, TestStatement } from './model';
-import { leadingKeyword } from './sql-test-file';
 
 export interface ExecuteOptions extends FixtureLoading {
   dialect: DialectAdapter;

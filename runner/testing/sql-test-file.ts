@@ -31,6 +31,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { parseDuration } from '../config/values';
+import { leadingKeyword } from '../dialects/leading-keyword';
 import { InputError } from '../errors';
 import { DIRECTIVE_PREFIX, readDirective, type Directive } from '../migrations/directives';
 import { scanSql, type SqlComment } from '../migrations/split-sql';
@@ -355,9 +356,3 @@ function unquote(v: string): string | null {
  * the row of a procedure's INOUT/OUT arguments (r_CALL_procedure).
  */
 const QUERY_KEYWORDS = new Set(['SELECT', 'WITH', 'VALUES', 'TABLE', 'SHOW', 'CALL']);
-
-/** The first keyword of a statement, past comments and opening parentheses, upper-cased ('' if none). */
-export function leadingKeyword(sql: string): string {
-  const m = /^(?:\s+|--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/|\()*([A-Za-z_]+)/.exec(sql);
-  return m?.[1]?.toUpperCase() ?? '';
-}

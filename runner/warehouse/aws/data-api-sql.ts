@@ -102,9 +102,7 @@ export function fieldValue(field: Field, column: ColumnMetadata | undefined): un
   return text;
 }
 
-export function firstWord(sql: string): string {
-  return (/^\s*(?:(?:--[^\n]*\n|\/\*[\s\S]*?\*\/)\s*)*([A-Za-z]+)/.exec(sql)?.[1] ?? '').toUpperCase();
-}
+export { leadingKeyword as firstWord } from '../../dialects/leading-keyword';
 
 export const TRANSACTION_WORDS = new Set(['BEGIN', 'START', 'COMMIT', 'END', 'ROLLBACK', 'ABORT']);
 
