@@ -294,6 +294,23 @@ end $$ language plpgsql`);
       expect(await refused('alter table app_x append from app_b filltarget')).to.match(/column id is integer in app_x but bigint in app_b/);
     });
 
+    it('creates schemas with AUTHORIZATION and QUOTA, dropping both with a notice; skips OWNER TO (r_CREATE_SCHEMA)', async () => {
+      // Before: "role labuser does not exist" (CREATE USER is skipped) and a syntax error at QUOTA.
+      notices.length = 0;
+      await run('create schema own_a authorization labuser');
+      await run('create schema if not exists own_b authorization labuser quota 50 gb');
+      await run('create schema authorization own_user');
+      await run('create schema own_c quota unlimited');
+      await run('alter schema own_b owner to labuser');
+      await run('alter schema own_c quota 10 gb');
+      expect(await run("select nspname from pg_namespace where nspname like 'own\\_%' order by 1")).to.deep.equal(
+        ['own_a', 'own_b', 'own_c', 'own_user'].map((nspname) => ({ nspname })),
+      );
+      expect(notices).to.have.length(6);
+      expect(notices[1]).to.match(/^V1__x\.sql:1: CREATE SCHEMA \.\.\. AUTHORIZATION \.\.\. QUOTA dropped locally: /);
+      expect(notices[4]).to.match(/ALTER \.\.\. OWNER TO skipped locally/);
+    });
+
     it('skips GRANT with a notice naming it, and accepts an external function that fails only when called', async () => {
       notices.length = 0;
       expect(

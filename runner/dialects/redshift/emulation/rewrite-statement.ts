@@ -27,6 +27,7 @@ import { withoutLocalMeaning, type Skip } from './local-scope';
 import type { ObjectStore } from './object-store';
 import { refusePartiqlNavigation } from './partiql';
 import { rewriteQueryShapes } from './query-shapes';
+import { dropSchemaOwnership } from './schema-ownership';
 import { RewriteContext } from './rewrite-context';
 import type { SessionSettings } from './session-settings';
 import { rewriteSystemRelations } from './system-views';
@@ -83,6 +84,8 @@ export function rewriteInFull(statement: string, where: StatementLocation, env: 
     return external.sql ? rewriteStatement(external.sql, where, env) : [];
   }
 
+  const ownership = dropSchemaOwnership(ctx);
+  if (ownership) notify(ownership, 'dropped');
   refuseWhatRedshiftRefuses(ctx);
   const leaderNode = leaderNodeRefusal(ctx.tokens);
   if (leaderNode) return [leaderNode];
