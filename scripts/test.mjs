@@ -93,7 +93,12 @@ function run(name, file, args, env = process.env) {
 async function runGroup(group) {
   const timings = path.join(TIMINGS, `${group.name}.json`);
   rmSync(timings, { force: true });
-  const r = await run(group.name, process.execPath, [mocha, ...group.args, ...extra], { ...process.env, RSRUN_TEST_TIMINGS: timings });
+  const env = { ...process.env, RSRUN_TEST_TIMINGS: timings };
+  // Tells a suite that this run checks the working tree at `root` beside it and fails if the checks
+  // do: the Jenkinsfile end to end then skips the same checks of the same commit in its workspace.
+  if (CHECKS_OFF) delete env.RSRUN_TEST_CHECKED_BESIDE;
+  else env.RSRUN_TEST_CHECKED_BESIDE = root;
+  const r = await run(group.name, process.execPath, [mocha, ...group.args, ...extra], env);
   if (!r.summary) process.stdout.write(`[${group.name}] ended (${r.signal ?? `exit ${r.code}`}) without mocha's summary\n`);
   const files = existsSync(timings) ? Object.entries(JSON.parse(readFileSync(timings, 'utf8'))) : [];
   const slowest = files

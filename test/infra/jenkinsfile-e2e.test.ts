@@ -13,7 +13,9 @@
  *   test file instead of four loading every suite to select it with --grep. A later build whose
  *   commit differs from an earlier passed build's in sql/ only (asserted) adds
  *   `RSRUN_TEST_CHECKS=off`: the same runner source was checked there (about 2 minutes of the
- *   2 cores per build).
+ *   2 cores per build). So does the first build when this test runs inside `npm test` of a clean
+ *   checkout at the commit built (RSRUN_TEST_CHECKED_BESIDE, set by scripts/test.mjs): that run
+ *   checks the same tree beside this test and fails if the checks do (.ci/run on a fresh clone).
  */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { execFile } from 'node:child_process';
@@ -91,12 +93,22 @@ describe('infra: the Jenkinsfile executed end to end (Docker engine, registry, P
     if (work) await rm(work, { recursive: true, force: true });
   });
 
-  /** An earlier build whose unit tests passed on the same runner source (its commit differs from `commit` in sql/ only). */
+  /**
+   * Who checks `commit`'s source already: an earlier build whose unit tests passed on the same
+   * runner source (its commit differs from `commit` in sql/ only), or the `npm test` this test
+   * runs in, when it checks a clean checkout at `commit` (scripts/test.mjs).
+   */
   async function checkedBy(commit: string): Promise<string | undefined> {
+    const beside = process.env.RSRUN_TEST_CHECKED_BESIDE;
+    if (beside && path.resolve(beside) === path.resolve(SOURCE)) {
+      const head = (await exec('git', ['rev-parse', 'HEAD'], { cwd: beside })).stdout.trim();
+      const dirty = (await exec('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: beside })).stdout.trim();
+      if (head === commit && dirty === '') return `the npm test running this test (clean checkout at ${commit.slice(0, 12)})`;
+    }
     for (const b of builds) {
       if (b.result.stages.find((st) => st.name === 'Unit-test runner')?.status !== 'passed') continue;
       const changed = (await exec('git', ['diff', '--name-only', b.commit, commit], { cwd: remote.path })).stdout.split('\n');
-      if (changed.filter(Boolean).every((f) => f.startsWith('sql/'))) return b.number;
+      if (changed.filter(Boolean).every((f) => f.startsWith('sql/'))) return `build #${b.number} (differs in sql/ only)`;
     }
     return undefined;
   }
@@ -174,7 +186,7 @@ describe('infra: the Jenkinsfile executed end to end (Docker engine, registry, P
     await mkdir(CONSOLE_DIR, { recursive: true });
     await rm(consoleFile, { force: true });
     process.stdout.write(`      build #${number} of ${job} at ${commit.slice(0, 12)}; console: ${consoleFile}\n`);
-    if (checked) process.stdout.write(`      differs from build #${checked} in sql/ only: its unit-test stage skips the checks\n`);
+    if (checked) process.stdout.write(`      checked by ${checked}: the unit-test stage skips the checks\n`);
     const result = await runBuild({
       pipeline,
       remote: remote.path,
@@ -253,9 +265,11 @@ describe('infra: the Jenkinsfile executed end to end (Docker engine, registry, P
     const fileCommands = [...onMain.flatMap((st) => scripts([...st.steps, ...st.always])), ...scripts(pipeline.always)];
     const ran = r.commands.map((c) => (c.stage === 'Unit-test runner' && c.script === b1?.unitTest ? 'npm test' : c.script));
     expect(ran).to.deep.equal(fileCommands);
-    // The unit-test stage ran the checks and the Jenkinsfile's tests, all green.
-    expect(b1?.unitTest).to.equal(unitTestCommand(true));
-    expect(r.console, failureDetail(r)).to.match(/^ {2}checks \d+ s \(typecheck, format:check, lint\)$/m);
+    // The unit-test stage ran the checks (unless the npm test running this one checks the same
+    // commit) and the Jenkinsfile's tests, all green.
+    const checksLine =
+      b1?.unitTest === unitTestCommand(true) ? /^ {2}checks \d+ s \(typecheck, format:check, lint\)$/m : /^ {2}checks SKIPPED /m;
+    expect(r.console, failureDetail(r)).to.match(checksLine);
     expect(Number(/^(\d+) passed, 0 failed, 0 skipped$/m.exec(r.console)?.[1] ?? 0), failureDetail(r)).to.be.greaterThan(0);
     // Published: lint JUnit and both deployments' reports; the prod plan and the reports archived.
     const published = r.junit.map((j) => j.file);
