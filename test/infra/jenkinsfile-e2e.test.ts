@@ -233,7 +233,7 @@ describe('infra: the Jenkinsfile executed end to end (Docker engine, registry, P
   it('runs every stage of the Jenkinsfile on main in order, each exiting 0', async function () {
     process.stdout.write(`      emulated Jenkins steps: ${EMULATED_STEPS.join(', ')}\n`);
     process.stdout.write(
-      `      substitution: Unit-test runner's \`npm test\` runs as \`${unitTestCommand(true)}\` (the whole suite contains this test)\n`,
+      `      substitution: Unit-test runner's \`npm test\` runs as \`${unitTestCommand(true)}\` (the whole suite contains this test), plus RSRUN_TEST_CHECKS=off where the same source is checked already\n`,
     );
     const r = await build('1', await remote.head());
     const b1 = builds.find((b) => b.number === '1');
