@@ -2,10 +2,11 @@
  * Finds every test of a project: `*.sql` assertion files and `*.ini` test files under the tests
  * directory (recursively), plus `[assert ...]`/`[TESTSUITE_...]` sections of rsrun.ini itself.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { ProjectConfig } from '../config/types';
 import { InputError } from '../errors';
+import { readSourceText } from '../migrations/source-text';
 import { parseConfigIni, type IniSection } from './config-ini';
 import { isTestSection, testsFromIni } from './ini-tests';
 import type { TestCase } from './model';
@@ -16,7 +17,7 @@ export async function discoverTests(project: Pick<ProjectConfig, 'dir' | 'testsD
   for (const abs of await listFiles(project.testsDir)) {
     const rel = path.relative(project.dir, abs).split(path.sep).join('/');
     if (abs.endsWith('.sql')) tests.push(...(await parseSqlTestFile(abs, rel)));
-    else if (abs.endsWith('.ini')) tests.push(...testsFromIni(parseConfigIni(await readFile(abs, 'utf8'), rel), rel));
+    else if (abs.endsWith('.ini')) tests.push(...testsFromIni(parseConfigIni(readSourceText(abs), rel), rel));
   }
   const fromConfig: IniSection[] = Object.entries(project.extraSections)
     .filter(([name]) => isTestSection(name))

@@ -34,6 +34,7 @@ import { parseDuration } from '../config/values';
 import { leadingKeyword } from '../dialects/leading-keyword';
 import { InputError } from '../errors';
 import { DIRECTIVE_PREFIX, readDirective, type Directive } from '../migrations/directives';
+import { readSourceText } from '../migrations/source-text';
 import { scanSql, type SqlComment } from '../migrations/split-sql';
 import { ISOLATIONS, testId, type CsvFixture, type Expectation, type Isolation, type TestCase, type TestStatement } from './model';
 
@@ -75,8 +76,9 @@ const newBlock = (name: string | undefined, line: number): Block => ({
  * `relFile` (project-relative) names the suite and appears in messages.
  */
 export async function parseSqlTestFile(absFile: string, relFile: string): Promise<TestCase[]> {
-  const text = await readFile(absFile, 'utf8');
-  return parseSqlTests(text, absFile, relFile);
+  // The migrations' reader: synchronous (several times faster for hundreds of small files), and it
+  // refuses invalid UTF-8 and NUL bytes naming the file and line, as for a migration.
+  return parseSqlTests(readSourceText(absFile), absFile, relFile);
 }
 
 export async function parseSqlTests(text: string, absFile: string, relFile: string): Promise<TestCase[]> {

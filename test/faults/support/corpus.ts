@@ -420,6 +420,26 @@ const encodings: CorpusCase[] = [
     code: 2,
     where: /latin\.sql:2\b/,
   },
+  {
+    id: 'enc-nul-test-run',
+    category: 'encodings',
+    title: 'a NUL byte in a test file, run by `rsrun test` (no lint before it)',
+    files: { 'tests/nul.sql': Buffer.concat([Buffer.from('-- rsrun:test x\nselect 1 where '), NUL, Buffer.from('false;\n')]) },
+    args: ['test'],
+    code: 2,
+    where: /nul\.sql:2\b/,
+  },
+  {
+    id: 'enc-nul-test-ini',
+    category: 'encodings',
+    title: 'a NUL byte in an INI test file, run by `rsrun test`',
+    files: {
+      'tests/cases.ini': Buffer.concat([Buffer.from('[TESTSUITE_v01]\ntest1 = select 1'), NUL, Buffer.from('\n[RESULTS]\ntest1 = 1\n')]),
+    },
+    args: ['test'],
+    code: 2,
+    where: /cases\.ini:2\b/,
+  },
 ];
 
 const sizes: CorpusCase[] = [
