@@ -294,6 +294,21 @@ end $$ language plpgsql`);
       expect(await refused('alter table app_x append from app_b filltarget')).to.match(/column id is integer in app_x but bigint in app_b/);
     });
 
+    it('creates a Python UDF as a function that fails when called, naming it (r_CREATE_FUNCTION)', async () => {
+      // Before: PostgreSQL's 'language "plpythonu" does not exist' at CREATE FUNCTION.
+      notices.length = 0;
+      await run(`CREATE OR REPLACE FUNCTION f_py_sha (msg VARCHAR) returns varchar STABLE AS $$
+  import hashlib
+  return hashlib.sha256(msg).hexdigest()
+$$ LANGUAGE plpythonu`);
+      expect(notices).to.deep.equal([
+        'V1__x.sql:1: CREATE FUNCTION ... LANGUAGE plpythonu accepted locally: created as a local function that fails when called: the local warehouse runs no Python',
+      ]);
+      await run("create view v_py_sha as select f_py_sha('a') as h");
+      const error = String(await run('select * from v_py_sha').catch((e: unknown) => e));
+      expect(error).to.match(/Python UDF f_py_sha cannot run on the local warehouse/);
+    });
+
     it('creates schemas with AUTHORIZATION and QUOTA, dropping both with a notice; skips OWNER TO (r_CREATE_SCHEMA)', async () => {
       // Before: "role labuser does not exist" (CREATE USER is skipped) and a syntax error at QUOTA.
       notices.length = 0;
