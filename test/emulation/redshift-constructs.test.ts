@@ -94,13 +94,15 @@ describe('Redshift emulation: what Redshift refuses, the local warehouse refuses
     }
   });
 
-  it('names HyperLogLog and spatial functions, IS_FLOAT and case-insensitive databases instead of raw PostgreSQL errors', () => {
+  it('names HyperLogLog and spatial functions, IS_FLOAT, SHOW TABLE/COLUMNS and case-insensitive databases instead of raw PostgreSQL errors', () => {
     for (const [sql, construct] of [
       ['select hll_cardinality(hll_create_sketch(x)) from t', 'HLL_CARDINALITY()'],
       ['select hll(x) from t', 'HLL()'],
       ['select st_astext(st_point(5.0, 7.0))', 'ST_ASTEXT()'],
       ["select is_float(json_parse('2.22'))", 'IS_FLOAT()'],
       ['create database sales collate case_insensitive', 'CREATE DATABASE ... COLLATE CASE_INSENSITIVE'],
+      ['show table public.sales', 'SHOW TABLE'],
+      ['show columns from table dev.public.sales', 'SHOW COLUMNS'],
     ] as const) {
       expect(refusal(sql).message, sql).to.equal(`${construct} cannot be emulated on the PostgreSQL-based local engine`);
     }
