@@ -51,6 +51,7 @@ export const COMPAT_FUNCTIONS = new Set([
   'to_varbyte',
   'from_hex',
   'to_hex',
+  'crc32',
   ...SUPER_FUNCTIONS,
 ]);
 
