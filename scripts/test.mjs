@@ -17,6 +17,14 @@
  *
  *   node scripts/test.mjs                 # everything (what npm test runs)
  *   node scripts/test.mjs -- --grep lock  # extra mocha arguments go to every group
+ *
+ * Two environment variables narrow a run (the Jenkinsfile end to end's "Unit-test runner" stage
+ * runs `npm test` with them, test/infra/jenkinsfile-e2e.test.ts; the Jenkinsfile says so):
+ *   RSRUN_TEST_FILES="test/a.test.ts test/b.test.ts"  one mocha process on these files (or globs)
+ *       instead of the four groups, each of which loads every test file (~6 s of CPU apiece)
+ *       only to select a few tests with --grep.
+ *   RSRUN_TEST_CHECKS=off  no tsc, Prettier or ESLint (~2 minutes of CPU): for a caller that has
+ *       checked the same source already, and says so in the output.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -35,12 +43,21 @@ const FAULTS = ['test/faults/**/*.test.ts'];
 // npm and git in child processes (pack, install from a loopback registry, a fresh clone's npm ci):
 // about 340 s of the rest group's 981 s in .ci/run's last log, which made it the longest group.
 const INSTALLS = ['test/adoption/**/*.test.ts', 'test/cli/readme.test.ts'];
-const GROUPS = [
-  { name: 'docker', args: DOCKER_BOUND },
-  { name: 'faults', args: FAULTS },
-  { name: 'installs', args: INSTALLS },
-  { name: 'rest', args: ['test/**/*.test.ts', ...[...DOCKER_BOUND, ...FAULTS, ...INSTALLS].flatMap((g) => ['--ignore', g])] },
-];
+const SELECTED = (process.env.RSRUN_TEST_FILES ?? '').split(/\s+/).filter(Boolean);
+const GROUPS =
+  SELECTED.length > 0
+    ? [{ name: 'selected', args: SELECTED }]
+    : [
+        { name: 'docker', args: DOCKER_BOUND },
+        { name: 'faults', args: FAULTS },
+        { name: 'installs', args: INSTALLS },
+        { name: 'rest', args: ['test/**/*.test.ts', ...[...DOCKER_BOUND, ...FAULTS, ...INSTALLS].flatMap((g) => ['--ignore', g])] },
+      ];
+const CHECKS_OFF = process.env.RSRUN_TEST_CHECKS === 'off';
+if (process.env.RSRUN_TEST_CHECKS !== undefined && !CHECKS_OFF) {
+  process.stderr.write(`RSRUN_TEST_CHECKS=${process.env.RSRUN_TEST_CHECKS}: the only value is "off" (unset runs the checks)\n`);
+  process.exit(2);
+}
 const CHECKS = ['typecheck', 'format:check', 'lint'];
 const TIMINGS = path.join(root, 'test-artifacts', 'timings');
 
@@ -76,7 +93,12 @@ function run(name, file, args, env = process.env) {
 async function runGroup(group) {
   const timings = path.join(TIMINGS, `${group.name}.json`);
   rmSync(timings, { force: true });
-  const r = await run(group.name, process.execPath, [mocha, ...group.args, ...extra], { ...process.env, RSRUN_TEST_TIMINGS: timings });
+  const env = { ...process.env, RSRUN_TEST_TIMINGS: timings };
+  // Tells a suite that this run checks the working tree at `root` beside it and fails if the checks
+  // do: the Jenkinsfile end to end then skips the same checks of the same commit in its workspace.
+  if (CHECKS_OFF) delete env.RSRUN_TEST_CHECKED_BESIDE;
+  else env.RSRUN_TEST_CHECKED_BESIDE = root;
+  const r = await run(group.name, process.execPath, [mocha, ...group.args, ...extra], env);
   if (!r.summary) process.stdout.write(`[${group.name}] ended (${r.signal ?? `exit ${r.code}`}) without mocha's summary\n`);
   const files = existsSync(timings) ? Object.entries(JSON.parse(readFileSync(timings, 'utf8'))) : [];
   const slowest = files
@@ -92,6 +114,7 @@ async function runGroup(group) {
  * (which then select a few tests) are done. Every check runs even if another fails.
  */
 async function runChecks() {
+  if (CHECKS_OFF) return { ok: true, line: `checks SKIPPED (RSRUN_TEST_CHECKS=off: ${CHECKS.join(', ')} not run)` };
   const started = Date.now();
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   const runs = await Promise.all(CHECKS.map((script) => run(`checks ${script}`, npm, ['run', '--silent', script])));
@@ -105,6 +128,7 @@ const results = await Promise.all([runChecks(), ...GROUPS.map(runGroup)]);
 const totals = [0, 0, 0];
 for (const r of results) r.summary?.forEach((n, i) => (totals[i] += n));
 process.stdout.write(`\n${results.map((r) => `  ${r.line}`).join('\n')}\n`);
-process.stdout.write(`suite wall time ${((Date.now() - started) / 1000).toFixed(0)} s (checks and ${GROUPS.length} groups side by side)\n`);
+const scope = SELECTED.length > 0 ? `one mocha process on RSRUN_TEST_FILES` : `${GROUPS.length} groups`;
+process.stdout.write(`suite wall time ${((Date.now() - started) / 1000).toFixed(0)} s (checks and ${scope} side by side)\n`);
 process.stdout.write(`\n${totals[0]} passed, ${totals[1]} failed, ${totals[2]} skipped\n`);
 process.exitCode = results.every((r) => r.ok) ? 0 : 1;

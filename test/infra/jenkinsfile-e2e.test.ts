@@ -7,9 +7,15 @@
  *
  * What is not Jenkins here is said in the output: the Jenkins-only steps are emulated
  * (./e2e-jenkins.ts), and one stage runs a documented substitution:
- *   `npm test` (the whole suite, which contains this test) runs as
- *   `npm test -- --grep "^infra: Jenkinsfile stages "`: the same typecheck and build, then mocha
- *   on the suite selected to the Jenkinsfile checks instead of every suite.
+ *   `npm test` (the whole suite, which contains this test) runs with the parameters
+ *   scripts/test.mjs documents: `RSRUN_TEST_FILES=test/infra/jenkinsfile.test.ts npm test`, the
+ *   same build and checks (tsc, Prettier, ESLint), then one mocha process on the Jenkinsfile's own
+ *   test file instead of four loading every suite to select it with --grep. A later build whose
+ *   commit differs from an earlier passed build's in sql/ only (asserted) adds
+ *   `RSRUN_TEST_CHECKS=off`: the same runner source was checked there (about 2 minutes of the
+ *   2 cores per build). So does the first build when this test runs inside `npm test` of a clean
+ *   checkout at the commit built (RSRUN_TEST_CHECKED_BESIDE, set by scripts/test.mjs): that run
+ *   checks the same tree beside this test and fails if the checks do (.ci/run on a fresh clone).
  */
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { execFile } from 'node:child_process';
@@ -42,15 +48,14 @@ const BUCKET = 'rsrun-jenkins-e2e';
 const S3_PREFIX = 'ci';
 const IMAGE_REPOSITORY = 'rsrun-jenkins-e2e';
 const JENKINS_URL = 'http://jenkins.e2e.invalid/';
-const UNIT_TEST_GREP = '^infra: Jenkinsfile stages ';
+const UNIT_TEST_FILES = 'test/infra/jenkinsfile.test.ts';
 const CONSOLE_DIR = path.join(tmpdir(), 'rsrun-jenkins-e2e-consoles');
 /** The repository Jenkins checks out: this one at HEAD, or another (e.g. a branch with a fix to try). */
 const SOURCE = process.env.RSRUN_TEST_JENKINS_SOURCE ?? REPO;
 
-/** The one stage that does not run as written, and what runs instead. */
-function substitute(stage: string, script: string): string | undefined {
-  if (stage === 'Unit-test runner' && script === 'npm test') return `npm test -- --grep "${UNIT_TEST_GREP}"`;
-  return undefined;
+/** What the Unit-test runner stage's `npm test` runs as: checks unless the same source was checked already. */
+function unitTestCommand(checks: boolean): string {
+  return `RSRUN_TEST_FILES=${UNIT_TEST_FILES} ${checks ? '' : 'RSRUN_TEST_CHECKS=off '}npm test`;
 }
 
 describe('infra: the Jenkinsfile executed end to end (Docker engine, registry, PostgreSQL, S3 stand-in)', function () {
@@ -66,6 +71,7 @@ describe('infra: the Jenkinsfile executed end to end (Docker engine, registry, P
     number: string;
     commit: string;
     pipeline: Pipeline;
+    unitTest: string;
     result: BuildResult;
     imageRef: string | undefined;
     records: Record<string, unknown>;
@@ -86,6 +92,26 @@ describe('infra: the Jenkinsfile executed end to end (Docker engine, registry, P
     await dbs?.drop();
     if (work) await rm(work, { recursive: true, force: true });
   });
+
+  /**
+   * Who checks `commit`'s source already: an earlier build whose unit tests passed on the same
+   * runner source (its commit differs from `commit` in sql/ only), or the `npm test` this test
+   * runs in, when it checks a clean checkout at `commit` (scripts/test.mjs).
+   */
+  async function checkedBy(commit: string): Promise<string | undefined> {
+    const beside = process.env.RSRUN_TEST_CHECKED_BESIDE;
+    if (beside && path.resolve(beside) === path.resolve(SOURCE)) {
+      const head = (await exec('git', ['rev-parse', 'HEAD'], { cwd: beside })).stdout.trim();
+      const dirty = (await exec('git', ['status', '--porcelain', '--untracked-files=no'], { cwd: beside })).stdout.trim();
+      if (head === commit && dirty === '') return `the npm test running this test (clean checkout at ${commit.slice(0, 12)})`;
+    }
+    for (const b of builds) {
+      if (b.result.stages.find((st) => st.name === 'Unit-test runner')?.status !== 'passed') continue;
+      const changed = (await exec('git', ['diff', '--name-only', b.commit, commit], { cwd: remote.path })).stdout.split('\n');
+      if (changed.filter(Boolean).every((f) => f.startsWith('sql/'))) return `build #${b.number} (differs in sql/ only)`;
+    }
+    return undefined;
+  }
 
   /**
    * Runs build `number` of the multibranch job for `branch` (main unless said) at `commit`, as the
@@ -152,12 +178,15 @@ describe('infra: the Jenkinsfile executed end to end (Docker engine, registry, P
       AWS_ACCESS_KEY_ID: S3_KEY,
       AWS_SECRET_ACCESS_KEY: S3_KEY,
     };
+    const checked = await checkedBy(commit);
+    const unitTest = unitTestCommand(checked === undefined);
     let inspected: { imageRef: string | undefined; records: Record<string, unknown> } = { imageRef: undefined, records: {} };
     // Kept after the run for whoever reads a failure (small; one per build and mocha process).
     const consoleFile = path.join(CONSOLE_DIR, `${process.pid}-build-${number}.log`);
     await mkdir(CONSOLE_DIR, { recursive: true });
     await rm(consoleFile, { force: true });
     process.stdout.write(`      build #${number} of ${job} at ${commit.slice(0, 12)}; console: ${consoleFile}\n`);
+    if (checked) process.stdout.write(`      checked by ${checked}: the unit-test stage skips the checks\n`);
     const result = await runBuild({
       pipeline,
       remote: remote.path,
@@ -166,7 +195,7 @@ describe('infra: the Jenkinsfile executed end to end (Docker engine, registry, P
       archiveDir: path.join(work, 'builds', number, 'archive'),
       env,
       credentials: { dockerhub: { RSRUN_REGISTRY_USER: REGISTRY_USER, RSRUN_REGISTRY_PASSWORD: REGISTRY_PASSWORD } },
-      substitute,
+      substitute: (stage, script) => (stage === 'Unit-test runner' && script === 'npm test' ? unitTest : undefined),
       afterCheckout: async (ws) => {
         // The landing bucket the example project's COPY reads exists in the test/prod accounts;
         // here the stand-in gets the same objects the project keeps for local runs.
@@ -188,7 +217,7 @@ describe('infra: the Jenkinsfile executed end to end (Docker engine, registry, P
       stepTimeoutMs: 10 * 60_000,
       consoleFile,
     });
-    builds.push({ number, commit, pipeline, result, imageRef: inspected.imageRef, records: inspected.records });
+    builds.push({ number, commit, pipeline, unitTest, result, imageRef: inspected.imageRef, records: inspected.records });
     const table = result.stages.map(
       (st) =>
         `        ${st.name.padEnd(22)} ${st.status.toUpperCase().padEnd(8)} ${(st.durationMs / 1000).toFixed(1).padStart(6)} s${st.reason ? `  (${st.reason})` : ''}`,
@@ -204,10 +233,11 @@ describe('infra: the Jenkinsfile executed end to end (Docker engine, registry, P
   it('runs every stage of the Jenkinsfile on main in order, each exiting 0', async function () {
     process.stdout.write(`      emulated Jenkins steps: ${EMULATED_STEPS.join(', ')}\n`);
     process.stdout.write(
-      `      substitution: Unit-test runner's \`npm test\` runs as \`npm test -- --grep "${UNIT_TEST_GREP}"\` (the whole suite contains this test)\n`,
+      `      substitution: Unit-test runner's \`npm test\` runs as \`${unitTestCommand(true)}\` (the whole suite contains this test), plus RSRUN_TEST_CHECKS=off where the same source is checked already\n`,
     );
     const r = await build('1', await remote.head());
-    const pipeline = builds.find((b) => b.number === '1')?.pipeline as Pipeline;
+    const b1 = builds.find((b) => b.number === '1');
+    const pipeline = b1?.pipeline as Pipeline;
     const expected = pipeline.stages.map((st) => st.name);
     expect(expected).to.include.members([
       'Checkout',
@@ -233,10 +263,14 @@ describe('infra: the Jenkinsfile executed end to end (Docker engine, registry, P
     const scripts = (steps: Step[]): string[] =>
       steps.flatMap((st) => (st.kind === 'sh' ? [st.script] : st.kind === 'credentials' ? scripts(st.steps) : []));
     const fileCommands = [...onMain.flatMap((st) => scripts([...st.steps, ...st.always])), ...scripts(pipeline.always)];
-    const ran = r.commands.map((c) =>
-      c.stage === 'Unit-test runner' && c.script === substitute(c.stage, 'npm test') ? 'npm test' : c.script,
-    );
+    const ran = r.commands.map((c) => (c.stage === 'Unit-test runner' && c.script === b1?.unitTest ? 'npm test' : c.script));
     expect(ran).to.deep.equal(fileCommands);
+    // The unit-test stage ran the checks (unless the npm test running this one checks the same
+    // commit) and the Jenkinsfile's tests, all green.
+    const checksLine =
+      b1?.unitTest === unitTestCommand(true) ? /^ {2}checks \d+ s \(typecheck, format:check, lint\)$/m : /^ {2}checks SKIPPED /m;
+    expect(r.console, failureDetail(r)).to.match(checksLine);
+    expect(Number(/^(\d+) passed, 0 failed, 0 skipped$/m.exec(r.console)?.[1] ?? 0), failureDetail(r)).to.be.greaterThan(0);
     // Published: lint JUnit and both deployments' reports; the prod plan and the reports archived.
     const published = r.junit.map((j) => j.file);
     expect(published).to.include('lint-junit.xml');
