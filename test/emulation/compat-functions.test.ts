@@ -40,6 +40,9 @@ describeEachEngine('Redshift functions on the emulation', (db) => {
     ['r_DECODE_expression (NULL matches NULL)', "select decode(null::int, 1, 'one', null, 'none', 'other') as v", 'none'],
     ['r_NVL_function', 'select nvl(null, null, 3) as v', 3],
     ['r_NVL2', "select nvl2(null::int, 'not null', 'null') as v", 'null'],
+    // Literal first arguments: PostgreSQL could not resolve anyelement from them ("could not determine polymorphic type").
+    ['r_NVL2', 'select nvl2(null, 1, 2) as v', 2],
+    ['r_NVL2', "select nvl2('x', 1, 2) as v", 1],
     ['r_LEN', "select len('français') as v", 8],
     ['r_LISTAGG', "select listagg(x, ',') within group (order by x desc) as v from (select 'a' as x union all select 'b') t", 'b,a'],
     ['r_MEDIAN', 'select median(x) as v from (select 1 as x union all select 2 union all select 10) t', '2.0'],

@@ -184,6 +184,8 @@ const CASES: Case[] = [
   ['r_TO_VARBYTE (base64 round trip)', "SELECT from_varbyte(to_varbyte('YWJj', 'base64'), 'utf-8') as v", 'abc'],
   ['r_TO_HEX', 'select to_hex(2147676847) as v', '8002f2af'],
   ['SHA2 (invalid bits: an empty string)', "select sha2('Amazon Redshift', 100) as v", ''],
+  // CRC-32C, not PostgreSQL 18's crc32(bytea) (853472317 for this string on the embedded engine).
+  ['crc32-function', "SELECT CRC32('Amazon Redshift') as v", 'f2726906'],
   // SUPER (jsonb locally); array results through JSON_SERIALIZE, which prints them as the pages do.
   ['r_json_typeof', 'SELECT JSON_TYPEOF(ARRAY(1,2)) as v', 'array'],
   ['r_json_typeof', 'SELECT JSON_TYPEOF(JSON_PARSE(\'{"name":"Joe"}\')) as v', 'object'],
@@ -197,6 +199,11 @@ const CASES: Case[] = [
   ],
   ['get_array_length', 'SELECT GET_ARRAY_LENGTH(ARRAY(1,2,3,4,5,6,7,8,9,10)) as v', '10'],
   ['r_subarray', "SELECT JSON_SERIALIZE(SUBARRAY(ARRAY('a', 'b', 'c', 'd', 'e', 'f'), 2, 3)) as v", '["c","d","e"]'],
+  ['r_object_function', "select json_serialize(object('a', 1, 'b', true, 'c', 3.14)) as v", '{"a":1,"b":true,"c":3.14}'],
+  ['r_object_function', 'select json_serialize(object()) as v', '{}'],
+  ['CAN_JSON_PARSE', 'SELECT CAN_JSON_PARSE(\'[10001,10002,"abc"]\') as v', 'true'],
+  ['CAN_JSON_PARSE', "SELECT CAN_JSON_PARSE('This is a string.') as v", 'false'],
+  ['CAN_JSON_PARSE (empty string: false)', "SELECT CAN_JSON_PARSE('') as v", 'false'],
   ['split_to_array', "SELECT JSON_SERIALIZE(SPLIT_TO_ARRAY('12|345|6789', '|')) as v", '["12","345","6789"]'],
   ['r_is_bigint', "SELECT IS_BIGINT(JSON_PARSE('5')) as v", 'true'],
   ['r_is_integer', "SELECT IS_INTEGER(JSON_PARSE('5')) as v", 'true'],

@@ -94,13 +94,15 @@ describe('Redshift emulation: what Redshift refuses, the local warehouse refuses
     }
   });
 
-  it('names HyperLogLog and spatial functions, IS_FLOAT and case-insensitive databases instead of raw PostgreSQL errors', () => {
+  it('names HyperLogLog and spatial functions, IS_FLOAT, SHOW TABLE/COLUMNS and case-insensitive databases instead of raw PostgreSQL errors', () => {
     for (const [sql, construct] of [
       ['select hll_cardinality(hll_create_sketch(x)) from t', 'HLL_CARDINALITY()'],
       ['select hll(x) from t', 'HLL()'],
       ['select st_astext(st_point(5.0, 7.0))', 'ST_ASTEXT()'],
       ["select is_float(json_parse('2.22'))", 'IS_FLOAT()'],
       ['create database sales collate case_insensitive', 'CREATE DATABASE ... COLLATE CASE_INSENSITIVE'],
+      ['show table public.sales', 'SHOW TABLE'],
+      ['show columns from table dev.public.sales', 'SHOW COLUMNS'],
     ] as const) {
       expect(refusal(sql).message, sql).to.equal(`${construct} cannot be emulated on the PostgreSQL-based local engine`);
     }
@@ -292,6 +294,21 @@ end $$ language plpgsql`);
       expect(await run('select count(*) as n, count(extra) as e from app_x')).to.deep.equal([{ n: '3', e: '0' }]);
       await run('create table app_b (id bigint, name varchar(10))');
       expect(await refused('alter table app_x append from app_b filltarget')).to.match(/column id is integer in app_x but bigint in app_b/);
+    });
+
+    it('creates a Python UDF as a function that fails when called, naming it (r_CREATE_FUNCTION)', async () => {
+      // Before: PostgreSQL's 'language "plpythonu" does not exist' at CREATE FUNCTION.
+      notices.length = 0;
+      await run(`CREATE OR REPLACE FUNCTION f_py_sha (msg VARCHAR) returns varchar STABLE AS $$
+  import hashlib
+  return hashlib.sha256(msg).hexdigest()
+$$ LANGUAGE plpythonu`);
+      expect(notices).to.deep.equal([
+        'V1__x.sql:1: CREATE FUNCTION ... LANGUAGE plpythonu accepted locally: created as a local function that fails when called: the local warehouse runs no Python',
+      ]);
+      await run("create view v_py_sha as select f_py_sha('a') as h");
+      const error = String(await run('select * from v_py_sha').catch((e: unknown) => e));
+      expect(error).to.match(/Python UDF f_py_sha cannot run on the local warehouse/);
     });
 
     it('creates schemas with AUTHORIZATION and QUOTA, dropping both with a notice; skips OWNER TO (r_CREATE_SCHEMA)', async () => {

@@ -42,7 +42,38 @@ const REDSHIFT_CATALOG_FUNCTIONS = new Set([
 ]);
 
 /** Throws for a reference only a cluster can answer; qualifies references to emulated relations. */
+/**
+ * Redshift's SHOW commands list objects from the cluster's catalog (r_SHOW_TABLE, r_SHOW_VIEW,
+ * r_SHOW_COLUMNS, r_SHOW_TABLES, r_SHOW_SCHEMAS, r_SHOW_DATABASES, r_SHOW_GRANTS,
+ * r_SHOW_PROCEDURE, r_SHOW_EXTERNAL_TABLE, r_SHOW_MODEL, r_SHOW_DATASHARES): PostgreSQL's SHOW only
+ * reads a setting and fails with "syntax error at or near ...". `SHOW setting` still runs.
+ */
+const SHOW_OBJECTS = new Set([
+  'TABLE',
+  'TABLES',
+  'VIEW',
+  'COLUMNS',
+  'SCHEMAS',
+  'DATABASES',
+  'GRANTS',
+  'PROCEDURE',
+  'PROCEDURES',
+  'FUNCTIONS',
+  'EXTERNAL',
+  'MODEL',
+  'DATASHARES',
+  'CONSTRAINTS',
+]);
+
 export function checkCatalogReferences(ctx: RewriteContext): void {
+  const shown = ctx.tok(1);
+  if (ctx.isWord(0, 'SHOW') && shown?.kind === 'word' && SHOW_OBJECTS.has(shown.upper) && ctx.tokens.length > 2) {
+    throw ctx.unsupported(
+      0,
+      `SHOW ${shown.upper}`,
+      'the listing comes from the cluster catalog: query information_schema (or SVV_TABLES, SVV_COLUMNS) locally, or run it on a cluster',
+    );
+  }
   for (const rel of relationReferences(ctx)) {
     const schema = rel.parts.length === 2 ? rel.parts[0] : undefined;
     if (rel.parts.length > 2 || (schema !== undefined && schema !== 'pg_catalog')) continue;

@@ -51,6 +51,7 @@ export const COMPAT_FUNCTIONS = new Set([
   'to_varbyte',
   'from_hex',
   'to_hex',
+  'crc32',
   ...SUPER_FUNCTIONS,
 ]);
 
@@ -112,6 +113,9 @@ $f$ SELECT now()::timestamp $f$;
 
 -- NVL2(expression, not_null_return_value, null_return_value) (r_NVL2).
 CREATE OR REPLACE FUNCTION ${S}.nvl2(e anyelement, a anycompatible, b anycompatible) RETURNS anycompatible LANGUAGE sql IMMUTABLE AS
+$f$ SELECT CASE WHEN e IS NOT NULL THEN a ELSE b END $f$;
+-- A literal first argument (NVL2(NULL, 1, 2), NVL2('x', ...)) has no type to resolve anyelement from.
+CREATE OR REPLACE FUNCTION ${S}.nvl2(e text, a anycompatible, b anycompatible) RETURNS anycompatible LANGUAGE sql IMMUTABLE AS
 $f$ SELECT CASE WHEN e IS NOT NULL THEN a ELSE b END $f$;
 
 CREATE OR REPLACE FUNCTION ${S}.add_years(ts timestamp, n bigint) RETURNS timestamp LANGUAGE sql IMMUTABLE AS

@@ -155,5 +155,28 @@ CREATE TABLE IF NOT EXISTS ${S}.stl_load_errors (
 GRANT SELECT, INSERT ON ${S}.stl_load_errors TO PUBLIC;
 `;
 
+/**
+ * CRC32(string) "is based on the CRC-32C polynomial" and returns 8 hexadecimal characters:
+ * CRC32('Amazon Redshift') = 'f2726906' (crc32-function). PostgreSQL 18, the embedded engine's
+ * version, has a crc32(bytea) of its own that uses the other polynomial and returns a bigint
+ * (853472317 for that string); older servers have none. Bitwise CRC-32C (reflected polynomial
+ * 0x82F63B78) over the UTF-8 bytes, so both engines answer the same.
+ */
+const CRC32 = `
+CREATE OR REPLACE FUNCTION ${S}.crc32(s text) RETURNS varchar LANGUAGE plpgsql IMMUTABLE STRICT AS $f$
+DECLARE
+  bytes bytea := convert_to(s, 'UTF8');
+  crc bigint := 4294967295;
+BEGIN
+  FOR i IN 0 .. length(bytes) - 1 LOOP
+    crc := crc # get_byte(bytes, i);
+    FOR k IN 1 .. 8 LOOP
+      crc := CASE WHEN crc & 1 = 1 THEN (crc >> 1) # 2197175160 ELSE crc >> 1 END;
+    END LOOP;
+  END LOOP;
+  RETURN lpad(to_hex(crc # 4294967295), 8, '0');
+END $f$;
+`;
+
 /** SQL run after the compat schema exists (it refers to its functions). */
-export const SEMANTICS_SQL = `${characterOperators()}\n${AVERAGES}\n${EXTRACT_PART}\n${WINDOW_REDUCTIONS}\n${TEXT_FIRST}\n${STL_LOAD_ERRORS}`;
+export const SEMANTICS_SQL = `${characterOperators()}\n${AVERAGES}\n${EXTRACT_PART}\n${WINDOW_REDUCTIONS}\n${TEXT_FIRST}\n${STL_LOAD_ERRORS}\n${CRC32}`;

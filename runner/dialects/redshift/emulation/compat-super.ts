@@ -13,6 +13,8 @@
  *   FLOAT8 stored in SUPER.
  * - JSON_TYPEOF (r_json_typeof): boolean, number, string, object, array or null — jsonb_typeof's
  *   own words. JSON_SIZE (r_json_size): "functionally identical to OCTET_LENGTH(JSON_SERIALIZE)".
+ * - OBJECT(k1, v1, ...) (r_object_function) is rewritten to jsonb_build_object (expressions.ts);
+ *   CAN_JSON_PARSE (CAN_JSON_PARSE) is true when JSON_PARSE would succeed.
  * - Arrays: ARRAY(a, b, ...) (r_array) is rewritten to jsonb_build_array (expressions.ts);
  *   ARRAY_CONCAT (r_array_concat), ARRAY_FLATTEN (array_flatten: "merges multiple arrays into a
  *   single array", one level), GET_ARRAY_LENGTH (get_array_length), SUBARRAY (r_subarray: 0-based
@@ -40,6 +42,7 @@ export const SUPER_FUNCTIONS = [
   'get_array_length',
   'subarray',
   'split_to_array',
+  'can_json_parse',
 ];
 
 const typeTest = (name: string, test: string): string =>
@@ -76,6 +79,9 @@ $f$ SELECT CASE WHEN jsonb_typeof(v) = 'array' THEN (
       SELECT coalesce(jsonb_agg(e ORDER BY k), '[]'::jsonb) FROM jsonb_array_elements(v) WITH ORDINALITY AS a(e, k),
         LATERAL (SELECT CASE WHEN start_position < 0 THEN jsonb_array_length(v) + start_position ELSE start_position END AS first) AS s
       WHERE k - 1 >= s.first AND (len IS NULL OR k - 1 < s.first + len)) END $f$;`,
+  // CAN_JSON_PARSE: false for an empty string, NULL for NULL (CAN_JSON_PARSE).
+  `CREATE OR REPLACE FUNCTION ${S}.can_json_parse(s text) RETURNS boolean LANGUAGE sql IMMUTABLE STRICT AS
+$f$ SELECT ${S}.json_or_null(s, true) IS NOT NULL $f$;`,
   `CREATE OR REPLACE FUNCTION ${S}.split_to_array(s text, delimiter text DEFAULT ',') RETURNS jsonb LANGUAGE sql IMMUTABLE STRICT AS
 $f$ SELECT to_jsonb(string_to_array(s, delimiter)) $f$;`,
 ].join('\n');

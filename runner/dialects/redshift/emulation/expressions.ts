@@ -112,6 +112,9 @@ export function rewriteExpressions(ctx: RewriteContext, from = 0, to = ctx.token
     if (w === 'ARRAY' && !ctx.isWord(i + 2, 'SELECT', 'WITH')) {
       // ARRAY(a, b, ...) builds a SUPER array (r_array); ARRAY(SELECT ...) is PostgreSQL's, left alone.
       ctx.replace(i, i, 'jsonb_build_array');
+    } else if (w === 'OBJECT') {
+      // OBJECT(key1, value1, ...) builds a SUPER object (r_object_function).
+      ctx.replace(i, i, 'jsonb_build_object');
     } else if (RENAMES[w] !== undefined) {
       ctx.replace(i, i, RENAMES[w]);
     } else if (w === 'DECODE' && ctx.args(i + 1).length >= 3) {

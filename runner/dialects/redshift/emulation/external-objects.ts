@@ -13,7 +13,8 @@
  *   (r_ALTER_TABLE_external-table) are skipped.
  * - CREATE EXTERNAL FUNCTION f(types) RETURNS type ... LAMBDA|SAGEMAKER '...'
  *   (r_CREATE_EXTERNAL_FUNCTION) → a function with the same signature that fails when called,
- *   naming the Lambda function: creating views and procedures that call it still works.
+ *   naming the Lambda function: creating views and procedures that call it still works. Python
+ *   UDFs (LANGUAGE plpythonu) become the same kind of stub (see pythonFunction).
  */
 import { rewriteType } from './data-types';
 import { RewriteContext } from './rewrite-context';
@@ -34,6 +35,7 @@ export function rewriteExternalObject(ctx: RewriteContext): ExternalRewrite | un
       throw ctx.unsupported(k, 'CREATE EXTERNAL VIEW', 'external views live in a Data Catalog; create a regular view for local runs');
     }
   }
+  if (ctx.isWord(0, 'CREATE') && ctx.isWord(k, 'FUNCTION') && isPython(ctx)) return pythonFunction(ctx, k + 1);
   if (ctx.isWord(0, 'DROP') && ctx.isWord(1, 'EXTERNAL') && ctx.isWord(2, 'TABLE')) {
     return {
       sql: `DROP TABLE ${ctx.text(3, ctx.tokens.length - 1)}`,
@@ -111,39 +113,82 @@ function alterExternalTable(ctx: RewriteContext): ExternalRewrite | undefined {
   };
 }
 
-function externalFunction(ctx: RewriteContext, at: number): ExternalRewrite {
+/** Name, local argument types and return type of `name (args) RETURNS type` at `at`. */
+function stubSignature(
+  ctx: RewriteContext,
+  at: number,
+  construct: string,
+  page: string,
+): { name: string; args: string[]; returns: string } {
   const nameEnd = ctx.skipName(at);
   const name = ctx.text(at, nameEnd - 1);
-  if (!ctx.isSymbol(nameEnd, '('))
-    throw ctx.invalid(nameEnd, 'CREATE EXTERNAL FUNCTION needs (argument types)', 'see r_CREATE_EXTERNAL_FUNCTION');
+  if (!ctx.isSymbol(nameEnd, '(')) throw ctx.invalid(nameEnd, `${construct} needs (argument types)`, `see ${page}`);
   const close = ctx.close(nameEnd);
-  // Argument names are dropped: a Lambda UDF receives its arguments by position only.
+  // Argument names are dropped: the stub never reads its arguments.
   const args = ctx.args(nameEnd).map(([a, b]) => {
     const named = a < b && ctx.tok(a + 1)?.kind === 'word' && !ctx.isWord(a, ...MULTI_WORD_TYPE_STARTS);
     return localType(ctx.text(named ? a + 1 : a, b), ctx);
   });
   const returnsAt = close + 1;
-  if (!ctx.isWord(returnsAt, 'RETURNS'))
-    throw ctx.invalid(returnsAt, 'CREATE EXTERNAL FUNCTION needs RETURNS type', 'see r_CREATE_EXTERNAL_FUNCTION');
+  if (!ctx.isWord(returnsAt, 'RETURNS')) throw ctx.invalid(returnsAt, `${construct} needs RETURNS type`, `see ${page}`);
   let typeEnd = returnsAt + 2;
   if (ctx.isSymbol(typeEnd, '(')) typeEnd = ctx.close(typeEnd) + 1;
   else if (ctx.isWord(returnsAt + 1, 'DOUBLE', 'CHARACTER')) typeEnd++;
-  const returns = localType(ctx.text(returnsAt + 1, typeEnd - 1), ctx);
+  return { name, args, returns: localType(ctx.text(returnsAt + 1, typeEnd - 1), ctx) };
+}
+
+/** A function with the signature that fails when called, with `message` and `hint`. */
+function failingFunction(signature: { name: string; args: string[]; returns: string }, message: string, hint: string): string {
+  return (
+    `CREATE OR REPLACE FUNCTION ${signature.name}(${signature.args.join(', ')}) RETURNS ${signature.returns} LANGUAGE plpgsql VOLATILE AS $rsrun$ ` +
+    `BEGIN RAISE EXCEPTION ${sqlString(message)} USING HINT = ${sqlString(hint)}; END $rsrun$`
+  );
+}
+
+function externalFunction(ctx: RewriteContext, at: number): ExternalRewrite {
+  const signature = stubSignature(ctx, at, 'CREATE EXTERNAL FUNCTION', 'r_CREATE_EXTERNAL_FUNCTION');
   const target = ctx.tokens.findIndex((t) => t.kind === 'word' && (t.upper === 'LAMBDA' || t.upper === 'SAGEMAKER'));
   const service =
     target >= 0
       ? `${ctx.tok(target)?.upper === 'LAMBDA' ? 'AWS Lambda function' : 'SageMaker endpoint'} ${stringValue(ctx.tok(target + 1)) ?? ''}`
       : 'its AWS service';
-  const message = sqlString(`external function ${name} calls ${service.trim()}, which the local warehouse cannot reach`);
   return {
-    sql:
-      `CREATE OR REPLACE FUNCTION ${name}(${args.join(', ')}) RETURNS ${returns} LANGUAGE plpgsql VOLATILE AS $rsrun$ ` +
-      `BEGIN RAISE EXCEPTION ${message} USING HINT = 'stub the function with a SQL UDF of the same name for local runs'; END $rsrun$`,
+    sql: failingFunction(
+      signature,
+      `external function ${signature.name} calls ${service.trim()}, which the local warehouse cannot reach`,
+      'stub the function with a SQL UDF of the same name for local runs',
+    ),
     notice: {
       construct: 'CREATE EXTERNAL FUNCTION',
       reason: `created as a local function that fails when called: ${service.trim()} is not reachable`,
     },
   };
+}
+
+/**
+ * CREATE FUNCTION ... LANGUAGE plpythonu (r_CREATE_FUNCTION, udf-creating-a-scalar-udf): neither
+ * local engine runs Python, and Redshift itself ends Python UDFs (the pages' notice: no new ones
+ * from Patch 198, existing ones stop working after June 30, 2026). Locally the function is created
+ * with its signature and fails when called, naming itself, so views and procedures over it still
+ * deploy.
+ */
+function pythonFunction(ctx: RewriteContext, at: number): ExternalRewrite {
+  const signature = stubSignature(ctx, at, 'CREATE FUNCTION', 'r_CREATE_FUNCTION');
+  return {
+    sql: failingFunction(
+      signature,
+      `Python UDF ${signature.name} cannot run on the local warehouse (no Python), and Redshift ends Python UDF support`,
+      'rewrite it as a SQL UDF (LANGUAGE sql) or a Lambda UDF (CREATE EXTERNAL FUNCTION)',
+    ),
+    notice: {
+      construct: 'CREATE FUNCTION ... LANGUAGE plpythonu',
+      reason: 'created as a local function that fails when called: the local warehouse runs no Python',
+    },
+  };
+}
+
+function isPython(ctx: RewriteContext): boolean {
+  return ctx.tokens.some((t, i) => t.upper === 'LANGUAGE' && ctx.isWord(i + 1, 'PLPYTHONU'));
 }
 
 /** Types spelled with more than one word: their first word is not an argument name. */
