@@ -31,7 +31,7 @@ export async function applyChunked(
   await withRetry(
     async () => {
       // Regenerated on a retry: the cuts are built as they are sent, not kept.
-      for (const chunk of chunkedText(ctx.history.inTransaction, steps, maxBytes)) {
+      for await (const chunk of rollingBackOnThrow(session, chunkedText(ctx.history.inTransaction, steps, maxBytes))) {
         try {
           await session.batch(chunk.pieces);
         } catch (err) {
@@ -56,6 +56,26 @@ export async function applyChunked(
     },
   );
   return (await ctx.history.executionTimes(session, row.installedRank, 1))[0] ?? 0;
+}
+
+/**
+ * The cuts of a chunked migration, rolling its open transaction back when building the next one
+ * fails (a large migration's file edited while it is applied: FileStatements refuses to read it).
+ */
+async function* rollingBackOnThrow<T>(session: Session, cuts: Generator<T>): AsyncGenerator<T> {
+  let sent = false;
+  for (;;) {
+    let next: IteratorResult<T>;
+    try {
+      next = cuts.next();
+    } catch (err) {
+      if (sent) await session.batch('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+    if (next.done) return;
+    yield next.value;
+    sent = true;
+  }
 }
 
 /** A transaction with one round trip per statement: for statements that need client work (COPY from S3 locally). */

@@ -149,6 +149,9 @@ export function transactionality(
   m: Migration,
   dialect: DialectAdapter,
 ): Pick<ExecutionPlanItem, 'transactional' | 'nonTransactionalBecause'> {
+  // One pass: a large migration's statements are read from its file (FileStatements).
+  const declared = m.directives.has('no-transaction');
+  let because: string | undefined;
   for (const s of m.statements) {
     const head = statementHead(s.sql, 40).replace(/;$/, '');
     if (TRANSACTION_CONTROL.test(head)) {
@@ -158,19 +161,16 @@ export function transactionality(
         hint: 'remove it: rsrun runs each migration in its own transaction; for statements that must run outside one, add -- rsrun:no-transaction',
       });
     }
-  }
-  if (m.directives.has('no-transaction')) return { transactional: false, nonTransactionalBecause: 'declared with -- rsrun:no-transaction' };
-  for (const s of m.statements) {
+    if (declared || because !== undefined) continue;
     const nt = dialect.nonTransactional(s.sql);
-    const ic = nt ? undefined : dialect.commitsImplicitly(s.sql);
-    const match = nt ?? ic;
+    const match = nt ?? dialect.commitsImplicitly(s.sql);
     if (match) {
       const why = nt ? 'cannot run inside a transaction block' : 'commits the transaction it runs in';
-      return {
-        transactional: false,
-        nonTransactionalBecause: `statement ${s.index + 1} (line ${s.line}) is ${match.command}, which ${why} (${match.source})`,
-      };
+      because = `statement ${s.index + 1} (line ${s.line}) is ${match.command}, which ${why} (${match.source})`;
     }
   }
-  return { transactional: true, nonTransactionalBecause: undefined };
+  if (declared) return { transactional: false, nonTransactionalBecause: 'declared with -- rsrun:no-transaction' };
+  return because === undefined
+    ? { transactional: true, nonTransactionalBecause: undefined }
+    : { transactional: false, nonTransactionalBecause: because };
 }

@@ -7,7 +7,7 @@
  *   -- rsrun:no-transaction                     the migration runs outside a transaction (the engine's directive)
  */
 import { readDirective } from '../migrations/directives';
-import type { SqlComment, SqlStatement } from '../migrations/split-sql';
+import { statementAfterLine, type SqlComment, type StatementList } from '../migrations/split-sql';
 import { RULE_BY_ID } from './rules';
 
 export interface FileDirectives {
@@ -22,7 +22,7 @@ export interface FileDirectives {
 
 export function readDirectives(
   comments: readonly SqlComment[],
-  statements: readonly SqlStatement[],
+  statements: StatementList,
   known: ReadonlySet<string> = new Set(),
 ): FileDirectives {
   const out: FileDirectives = { disabled: new Set(), disabledFor: new Map(), names: new Set(known), unknown: [] };
@@ -42,7 +42,7 @@ export function readDirectives(
       for (const id of valid) out.disabled.add(id);
       continue;
     }
-    const next = statements.find((s) => s.line > c.line);
+    const next = statementAfterLine(statements, c.line);
     if (!next) continue;
     const set = out.disabledFor.get(next.index) ?? new Set<string>();
     for (const id of valid) set.add(id);

@@ -48,20 +48,26 @@ export async function lintProjectFiles(config: ResolvedConfig, migrations?: Migr
   }
   // SQL files carry their comments (directives, lint-disable-next-statement lines); INI
   // changesets only the directives discovery found.
-  const fromMigration = (m: Migration): LintSource => ({
-    file: m.source === 'ini' ? `${rel(m.file)}#[${m.version ?? ''}]` : rel(m.file),
-    kind: m.kind === 'repeatable' ? 'repeatable' : m.kind === 'undo' ? 'undo' : 'versioned',
-    statements: [...m.statements],
-    comments: m.comments,
-    directives: m.directives,
-  });
+  // The migration's own statement list: a large file's statements are read from it as the lint goes.
+  const fingerprints = new Map<LintSource, string>();
+  const fromMigration = (m: Migration): LintSource => {
+    const source: LintSource = {
+      file: m.source === 'ini' ? `${rel(m.file)}#[${m.version ?? ''}]` : rel(m.file),
+      kind: m.kind === 'repeatable' ? 'repeatable' : m.kind === 'undo' ? 'undo' : 'versioned',
+      statements: m.statements,
+      comments: m.comments,
+      directives: m.directives,
+    };
+    fingerprints.set(source, migrationFingerprint(m));
+    return source;
+  };
   for (const m of [...set.versioned, ...set.repeatable, ...set.undo.values()]) sources.push(fromMigration(m));
   for (const file of await sqlFilesUnder(project.testsDir)) {
     sources.push(sourceFromText(rel(file), 'test', await readText(file)));
   }
   const files = [...new Set(sources.map((s) => s.file))];
   const cacheFile = path.join(project.stateDir, 'lint-cache.json');
-  const key = cacheKey(sources, settings);
+  const key = cacheKey(sources, settings, fingerprints);
   const cached = await readCache(cacheFile, key);
   if (cached) return { findings: cached, files };
   const findings = await lintFiles(sources, settings);
@@ -75,7 +81,7 @@ export async function lintProjectFiles(config: ResolvedConfig, migrations?: Migr
  * Some rules look across files (a view over a table another migration drops), so the whole
  * project is one entry.
  */
-function cacheKey(sources: readonly LintSource[], settings: LintSettings): string {
+function cacheKey(sources: readonly LintSource[], settings: LintSettings, fingerprints: ReadonlyMap<LintSource, string>): string {
   const hash = createHash('sha256');
   hash.update(VERSION);
   for (const f of [__filename, ...['./lint', './rules'].flatMap(resolveOwn)]) {
@@ -89,7 +95,24 @@ function cacheKey(sources: readonly LintSource[], settings: LintSettings): strin
   // Piece by piece: a 50 MB migration must not become another 50 MB string just to be hashed.
   for (const s of sources) {
     hash.update(JSON.stringify([s.file, s.kind, [...(s.directives ?? [])].sort(), s.comments.map((c) => [c.line, c.kind, c.text])]));
-    for (const x of s.statements) hash.update(`\u0000${x.line}\u0000`).update(x.sql);
+    const fingerprint = fingerprints.get(s);
+    if (fingerprint !== undefined) hash.update(fingerprint);
+    else for (const x of s.statements) hash.update(`\u0000${x.line}\u0000`).update(x.sql);
+  }
+  return hash.digest('hex');
+}
+
+/**
+ * A migration's text as the lint sees it, without reading it again: its checksum (text with line
+ * endings normalised) plus where its statements start, which is what line endings change.
+ */
+function migrationFingerprint(m: Migration): string {
+  const hash = createHash('sha256').update(m.checksum);
+  const lines = new Uint32Array(Math.min(m.statements.length, 1 << 16));
+  for (let i = 0; i < m.statements.length; i += lines.length) {
+    const n = Math.min(lines.length, m.statements.length - i);
+    for (let k = 0; k < n; k++) lines[k] = m.statements.lineAt?.(i + k) ?? (m.statements.at(i + k)?.line as number);
+    hash.update(lines.subarray(0, n));
   }
   return hash.digest('hex');
 }

@@ -126,6 +126,13 @@ export const RULES: readonly RuleInfo[] = [
     tests: true,
   },
   {
+    id: 'RS027',
+    severity: 'error',
+    title: 'a psql/RSQL client command or variable (\\set, \\i, \\echo, :VAR) in a SQL file',
+    source: 'https://docs.aws.amazon.com/redshift/latest/mgmt/rsql-query-tool-variables.html',
+    tests: true,
+  },
+  {
     id: 'RS030',
     severity: 'error',
     title: 'a leader-node-only function (NOW(), CURRENT_SCHEMA(), catalog functions, ...) in a statement that reads a user or system table',

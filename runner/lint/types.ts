@@ -2,7 +2,7 @@
  * The lint's public shapes. A finding matches `LintFindingRecord` in runner/run/run-report.ts so
  * it can go into report.json unchanged.
  */
-import type { SqlComment, SqlStatement } from '../migrations/split-sql';
+import type { SqlComment, SqlStatement, StatementList } from '../migrations/split-sql';
 import type { SqlToken } from '../dialects/sql-tokens';
 
 export type LintSeverity = 'error' | 'warning';
@@ -25,7 +25,8 @@ export type LintSourceKind = 'versioned' | 'repeatable' | 'undo' | 'test';
 export interface LintSource {
   file: string;
   kind: LintSourceKind;
-  statements: SqlStatement[];
+  /** A migration's own list: a large file's statements are read from it as the lint goes. */
+  statements: StatementList;
   /** Comments of the file, where `-- rsrun:` directives live. */
   comments: SqlComment[];
   /** Directive names the migration discovery already found (e.g. `no-transaction` of an INI changeset). */

@@ -6,6 +6,7 @@
  * encodings, NUL bytes, lengths that must fit the history table, and versions used twice across
  * all sources.
  */
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import { parseIni, type IniSection } from '../config/ini-file';
 import { ConfigError, InputError } from '../errors';
@@ -14,7 +15,8 @@ import { checkHistoryLengths } from './history-limits';
 import { listMigrationFiles } from './list-files';
 import type { Migration } from './migration';
 import { checksumOf, readSourceText } from './source-text';
-import { indexSql, type SqlStatement } from './split-sql';
+import { indexSql, type SqlComment, type SqlStatement, type StatementList } from './split-sql';
+import { scanSqlFile } from './stream-scan';
 import { compareVersions, normalizeVersion, parseVersion, versionIdentity } from './version';
 
 export { checksumOf } from './source-text';
@@ -143,8 +145,21 @@ export async function readText(file: string): Promise<string> {
   return readSourceText(file);
 }
 
+/**
+ * Files above this size are scanned in chunks and their statements read back from the file when
+ * applied (stream-scan.ts): memory then stays bounded whatever a migration's size. Smaller files
+ * are read whole, which is faster for the many small files of a project.
+ */
+export const STREAM_THRESHOLD_BYTES = 8 * 1024 * 1024;
+
+function scanSqlMigration(file: string): { statements: StatementList; comments: SqlComment[]; checksum: string } {
+  if (statSync(file).size > STREAM_THRESHOLD_BYTES) return scanSqlFile(file);
+  const indexed = indexSql(readSourceText(file), file);
+  return { statements: indexed.statements, comments: indexed.comments, checksum: checksumOf(indexed.text) };
+}
+
 function readSqlMigration(file: string, script: string, kind: Migration['kind'], version: string | null, description: string): Migration {
-  const scanned = indexSql(readSourceText(file), file);
+  const scanned = scanSqlMigration(file);
   if (scanned.statements.length === 0) {
     throw new InputError('migration has no SQL statements', { file, hint: 'add its statements, or delete the file if it is not needed' });
   }
@@ -160,7 +175,7 @@ function readSqlMigration(file: string, script: string, kind: Migration['kind'],
     script,
     file,
     line: 1,
-    checksum: checksumOf(scanned.text),
+    checksum: scanned.checksum,
     statements: scanned.statements,
     comments: scanned.comments,
     directives,

@@ -24,20 +24,22 @@ export function checkSourceBytes(bytes: Buffer, file: string): void {
   if (!isUtf8(bytes)) {
     // Error path only: decode leniently to find the line of the first bad byte.
     const good = new TextDecoder('utf-8').decode(bytes).split('\ufffd')[0] ?? '';
-    throw new InputError('file is not valid UTF-8', {
-      file,
-      line: good.split('\n').length,
-      hint: 'save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8)',
-    });
+    throw badUtf8Error(file, good.split('\n').length);
   }
   const nul = bytes.indexOf(0);
-  if (nul !== -1) {
-    throw new InputError('file contains a NUL byte (\\0), which no SQL server accepts in a statement', {
-      file,
-      line: lineAt(bytes, nul),
-      hint: 'remove it (a binary file saved as .sql, or a UTF-16 file: save it as UTF-8)',
-    });
-  }
+  if (nul !== -1) throw nulByteError(file, lineAt(bytes, nul));
+}
+
+export function badUtf8Error(file: string, line: number): InputError {
+  return new InputError('file is not valid UTF-8', { file, line, hint: 'save the file as UTF-8 (e.g. iconv -f latin1 -t utf-8)' });
+}
+
+export function nulByteError(file: string, line: number): InputError {
+  return new InputError('file contains a NUL byte (\\0), which no SQL server accepts in a statement', {
+    file,
+    line,
+    hint: 'remove it (a binary file saved as .sql, or a UTF-16 file: save it as UTF-8)',
+  });
 }
 
 /** The file's text without a UTF-8 byte order mark, after `checkSourceBytes`. */

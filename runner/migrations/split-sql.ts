@@ -39,6 +39,9 @@ export interface SqlComment {
 export interface StatementList extends Iterable<SqlStatement> {
   readonly length: number;
   at(index: number): SqlStatement | undefined;
+  /** Statement `index`'s text or line without building its object (compact and file-backed lists). */
+  sqlAt?(index: number): string;
+  lineAt?(index: number): number;
 }
 
 /**
@@ -82,6 +85,11 @@ export class CompactStatements implements StatementList {
     return this.text.slice(this.starts[index], this.ends[index]);
   }
 
+  lineAt(index: number): number {
+    if (!this.has(index)) throw new RangeError(`internal: no statement ${index + 1} of ${this.count}`);
+    return this.lines[index] as number;
+  }
+
   private has(index: number): boolean {
     return Number.isInteger(index) && index >= 0 && index < this.count;
   }
@@ -99,10 +107,26 @@ export class CompactStatements implements StatementList {
 
 /** The text of statement `index` of `list`, without building its object where the list is compact. */
 export function sqlAt(list: StatementList, index: number): string {
-  if (list instanceof CompactStatements) return list.sqlAt(index);
+  if (list.sqlAt) return list.sqlAt(index);
   const s = list.at(index);
   if (!s) throw new RangeError(`internal: no statement ${index + 1} of ${list.length}`);
   return s.sql;
+}
+
+/**
+ * The first statement starting on a line after `line` (lines never decrease along a list): a
+ * binary search, so a file-backed list reads one statement, not the file up to it.
+ */
+export function statementAfterLine(list: StatementList, line: number): SqlStatement | undefined {
+  const lineOf = (i: number) => (list.lineAt ? list.lineAt(i) : (list.at(i) as SqlStatement).line);
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (lineOf(mid) > line) hi = mid;
+    else lo = mid + 1;
+  }
+  return list.at(lo);
 }
 
 export interface IndexedSql {

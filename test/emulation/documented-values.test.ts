@@ -184,6 +184,33 @@ const CASES: Case[] = [
   ['r_TO_VARBYTE (base64 round trip)', "SELECT from_varbyte(to_varbyte('YWJj', 'base64'), 'utf-8') as v", 'abc'],
   ['r_TO_HEX', 'select to_hex(2147676847) as v', '8002f2af'],
   ['SHA2 (invalid bits: an empty string)', "select sha2('Amazon Redshift', 100) as v", ''],
+  // SUPER (jsonb locally); array results through JSON_SERIALIZE, which prints them as the pages do.
+  ['r_json_typeof', 'SELECT JSON_TYPEOF(ARRAY(1,2)) as v', 'array'],
+  ['r_json_typeof', 'SELECT JSON_TYPEOF(JSON_PARSE(\'{"name":"Joe"}\')) as v', 'object'],
+  ['r_json_size', 'SELECT JSON_SIZE(JSON_PARSE(\'[10001,10002,"⬤"]\')) as v', '19'],
+  ['r_array_concat', 'SELECT JSON_SERIALIZE(ARRAY_CONCAT(ARRAY(10001,10002),ARRAY(10003,10004))) as v', '[10001,10002,10003,10004]'],
+  ['r_array_concat', "SELECT JSON_SERIALIZE(ARRAY_CONCAT(ARRAY(10001,10002),ARRAY('ab','cd'))) as v", '[10001,10002,"ab","cd"]'],
+  [
+    'array_flatten',
+    'SELECT JSON_SERIALIZE(ARRAY_FLATTEN(ARRAY(ARRAY(1,2,3,4),ARRAY(5,6,7,8),ARRAY(9,10)))) as v',
+    '[1,2,3,4,5,6,7,8,9,10]',
+  ],
+  ['get_array_length', 'SELECT GET_ARRAY_LENGTH(ARRAY(1,2,3,4,5,6,7,8,9,10)) as v', '10'],
+  ['r_subarray', "SELECT JSON_SERIALIZE(SUBARRAY(ARRAY('a', 'b', 'c', 'd', 'e', 'f'), 2, 3)) as v", '["c","d","e"]'],
+  ['split_to_array', "SELECT JSON_SERIALIZE(SPLIT_TO_ARRAY('12|345|6789', '|')) as v", '["12","345","6789"]'],
+  ['r_is_bigint', "SELECT IS_BIGINT(JSON_PARSE('5')) as v", 'true'],
+  ['r_is_integer', "SELECT IS_INTEGER(JSON_PARSE('5')) as v", 'true'],
+  ['r_is_decimal', "SELECT IS_DECIMAL(JSON_PARSE('1.22')) as v", 'true'],
+  ['r_is_scalar', 'SELECT IS_SCALAR(JSON_PARSE(\'"Joe"\')) as v', 'true'],
+  ['r_is_char', 'SELECT IS_CHAR(JSON_PARSE(\'"t"\')) as v', 'true'],
+  ['r_is_varchar', 'SELECT IS_VARCHAR(JSON_PARSE(\'"abc"\')) as v', 'true'],
+  // The pages' rules rather than their examples: null is none of the types (r_is_bigint, r_is_scalar,
+  // r_is_decimal: "false ... including null"), scale 0 only (r_is_integer), 32-bit range (r_is_integer).
+  [
+    'c_Type_Info_Functions (null, scale, range)',
+    "SELECT IS_SCALAR(JSON_PARSE('null'))::text || IS_INTEGER(JSON_PARSE('5.0'))::text || IS_INTEGER(JSON_PARSE('2147483648'))::text || IS_BIGINT(JSON_PARSE('2147483648'))::text as v",
+    'falsefalsefalsetrue',
+  ],
 ];
 
 describeEachEngine('documented Redshift values through the emulation', (db) =>

@@ -73,6 +73,49 @@ describe('Redshift emulation: what Redshift refuses, the local warehouse refuses
     ).not.to.throw();
   });
 
+  it('names PartiQL navigation by dot and unnesting in FROM instead of "missing FROM-clause entry" (query-super)', () => {
+    const nav = refusal('select c.id,\n  c.address.city from customers c');
+    expect(nav.message).to.equal(
+      'PartiQL navigation into a SUPER value (c.address.city) cannot be emulated on the PostgreSQL-based local engine',
+    );
+    expect(nav.line).to.equal(4);
+    expect(refusal('select o.id from customers c, c.orders o').message).to.equal(
+      'PartiQL unnesting of a SUPER array in FROM (c.orders) cannot be emulated on the PostgreSQL-based local engine',
+    );
+    expect(refusal('select count(*) from public.customers, customers.orders[0] o').message).to.match(/^PartiQL unnesting/);
+    // Schema-qualified names are not navigation: the first part is no range variable of the query.
+    const rewriter = createRedshiftEmulation({ s3Store: new LocalDirectoryStore('/nonexistent') });
+    for (const sql of [
+      'select public.t.id from public.t',
+      'select t.id from s.t t join s.u u on t.id = u.id, s.v',
+      'select extract(year from d) from t',
+    ]) {
+      expect(() => rewriter.rewrite(sql, { file: 'a.sql', line: 1 }), sql).not.to.throw();
+    }
+  });
+
+  it('names HyperLogLog and spatial functions, IS_FLOAT and case-insensitive databases instead of raw PostgreSQL errors', () => {
+    for (const [sql, construct] of [
+      ['select hll_cardinality(hll_create_sketch(x)) from t', 'HLL_CARDINALITY()'],
+      ['select hll(x) from t', 'HLL()'],
+      ['select st_astext(st_point(5.0, 7.0))', 'ST_ASTEXT()'],
+      ["select is_float(json_parse('2.22'))", 'IS_FLOAT()'],
+      ['create database sales collate case_insensitive', 'CREATE DATABASE ... COLLATE CASE_INSENSITIVE'],
+    ] as const) {
+      expect(refusal(sql).message, sql).to.equal(`${construct} cannot be emulated on the PostgreSQL-based local engine`);
+    }
+  });
+
+  it('names psql/RSQL commands and variables, with the line they are on (RS027)', () => {
+    const err = refusal('\\set v 1\nselect :v');
+    expect(err.message).to.match(/^\\set is a psql\/RSQL client command, not SQL: .*\(RS027\)$/);
+    expect(err.line).to.equal(3);
+    expect(refusal('select 1;\nselect a from t where d = :run_date').line).to.equal(4);
+    // Casts and array slices are not variables.
+    const rewriter = createRedshiftEmulation({ s3Store: new LocalDirectoryStore('/nonexistent') });
+    expect(() => rewriter.rewrite("select '1'::int, x[1:2] from t", { file: 'a.sql', line: 1 })).not.to.throw();
+  });
+
   it('refuses a statement over 16 MB counted in bytes, not characters', () => {
     const text = `select '${'é'.repeat(8 * 1024 * 1024 + 1)}'`;
     expect(text.length).to.be.below(16 * 1024 * 1024);
@@ -224,6 +267,48 @@ end $$ language plpgsql`);
       await run('alter table bytes_t add column w varchar(2)');
       expect(await refused("update bytes_t set w = 'éé'")).to.match(/"w over its VARCHAR length in bytes"/);
       expect(await run('select count(*) as n from bytes_t where w is null')).to.deep.equal([{ n: '6' }]);
+    });
+
+    it('emulates ALTER TABLE APPEND with the column rules of r_ALTER_TABLE_APPEND', async () => {
+      const refused = async (sql: string) => String(await run(sql).catch((e: unknown) => e));
+      await run('create table app_t (id int, name varchar(10))');
+      await run("insert into app_t values (1, 'a')");
+      await run('create table app_s (name varchar(10), id int)');
+      await run("insert into app_s values ('b', 2)");
+      // Column order does not matter; the source is empty afterwards.
+      await run('alter table app_t append from app_s');
+      expect(await run('select id, name from app_t order by id')).to.deep.equal([
+        { id: 1, name: 'a' },
+        { id: 2, name: 'b' },
+      ]);
+      expect(await run('select count(*) as n from app_s')).to.deep.equal([{ n: '0' }]);
+      await run('create table app_x (id int, name varchar(10), extra int)');
+      await run("insert into app_x values (3, 'c', 9)");
+      expect(await refused('alter table app_t append from app_x')).to.match(/source app_x has columns target app_t lacks \(extra\)/);
+      await run('alter table app_t append from app_x ignoreextra');
+      expect(await run('select count(*) as n from app_t')).to.deep.equal([{ n: '3' }]);
+      expect(await refused('alter table app_x append from app_t')).to.match(/target app_x has columns source app_t lacks \(extra\)/);
+      await run('alter table app_x append from app_t filltarget');
+      expect(await run('select count(*) as n, count(extra) as e from app_x')).to.deep.equal([{ n: '3', e: '0' }]);
+      await run('create table app_b (id bigint, name varchar(10))');
+      expect(await refused('alter table app_x append from app_b filltarget')).to.match(/column id is integer in app_x but bigint in app_b/);
+    });
+
+    it('creates schemas with AUTHORIZATION and QUOTA, dropping both with a notice; skips OWNER TO (r_CREATE_SCHEMA)', async () => {
+      // Before: "role labuser does not exist" (CREATE USER is skipped) and a syntax error at QUOTA.
+      notices.length = 0;
+      await run('create schema own_a authorization labuser');
+      await run('create schema if not exists own_b authorization labuser quota 50 gb');
+      await run('create schema authorization own_user');
+      await run('create schema own_c quota unlimited');
+      await run('alter schema own_b owner to labuser');
+      await run('alter schema own_c quota 10 gb');
+      expect(await run("select nspname from pg_namespace where nspname like 'own\\_%' order by 1")).to.deep.equal(
+        ['own_a', 'own_b', 'own_c', 'own_user'].map((nspname) => ({ nspname })),
+      );
+      expect(notices).to.have.length(6);
+      expect(notices[1]).to.match(/^V1__x\.sql:1: CREATE SCHEMA \.\.\. AUTHORIZATION \.\.\. QUOTA dropped locally: /);
+      expect(notices[4]).to.match(/ALTER \.\.\. OWNER TO skipped locally/);
     });
 
     it('skips GRANT with a notice naming it, and accepts an external function that fails only when called', async () => {

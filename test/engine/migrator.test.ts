@@ -1,7 +1,9 @@
 import { expect } from 'chai';
+import { appendFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { ExitCode, InputError, LockTimeoutError, MigrationError, ValidationError } from '../../runner/errors';
 import { Migrator } from '../../runner/engine/migrator';
+import { STREAM_THRESHOLD_BYTES } from '../../runner/migrations/discover';
 import { silentLogger } from '../../runner/logging/logger';
 import { describeEachEngine } from '../support/engines';
 import { TempProject } from '../support/project';
@@ -13,15 +15,18 @@ import { joinedSql } from '../support/sql-pieces';
 const DEAD_PID = 4_194_305;
 
 let runSeq = 0;
-function migratorOn(warehouse: Warehouse, project: TempProject, schema: string, lockTimeoutMs = 20_000): Migrator {
+function migratorOptions(project: TempProject, schema: string, lockTimeoutMs = 20_000) {
   runSeq++;
-  return new Migrator({
-    warehouse,
+  return {
     project: { migrationsDir: project.migrationsDir, historySchema: schema, historyTable: 'rsrun_history', lockTable: 'rsrun_lock' },
     env: { lockTimeoutMs, name: 'test' },
     runId: `run-${process.pid}-${runSeq}-${Date.now()}`,
     logger: silentLogger,
-  });
+  };
+}
+
+function migratorOn(warehouse: Warehouse, project: TempProject, schema: string, lockTimeoutMs = 20_000): Migrator {
+  return new Migrator({ ...migratorOptions(project, schema, lockTimeoutMs), warehouse });
 }
 
 async function caught(p: Promise<unknown>): Promise<unknown> {
@@ -175,6 +180,66 @@ describeEachEngine('migration engine', (db) => {
     const versions = (await c.query(`select version from ${hist}.rsrun_history order by installed_rank`)).rows.map((r) => r.version);
     expect(versions).to.deep.equal(['1', '2']);
     expect((await c.query(`select count(*)::int as n from ${app}.t`)).rows[0].n).to.equal(0);
+  });
+
+  // Above STREAM_THRESHOLD_BYTES, a migration's statements are read back from its file (FileStatements).
+  const filler = (bytes: number) =>
+    `${'-- filler line of a migration larger than the streaming threshold\n'.repeat(Math.ceil(bytes / 66))}`;
+
+  it('blames a failing statement deep in a migration read from its file on its line and column', async () => {
+    const { app, hist } = fresh();
+    const p = new TempProject();
+    const head = `create schema ${app};\ncreate table ${app}.t (a int);\n${filler(STREAM_THRESHOLD_BYTES + 1024)}`;
+    const line = head.split('\n').length + 2;
+    p.migration('V1__big.sql', `${head}insert into ${app}.t values (1);\ninsert into ${app}.t\n  values (1 2);\n`);
+    const e = (await caught(migratorOn(wh(), p, hist).migrate())) as MigrationError;
+    expect(e).to.be.instanceOf(MigrationError);
+    expect([e.file, e.line, e.column, e.statementIndex]).to.deep.equal([p.migrationsDir + '/V1__big.sql', line, 13, 3]);
+    expect(e.message)
+      .to.contain('V1__big.sql: statement 4 of 4 failed: syntax error at or near "2"')
+      .and.to.contain(`${line} |   values (1 2)`);
+    const c = await db.client();
+    expect((await c.query(`select count(*)::int as n from information_schema.schemata where schema_name = $1`, [app])).rows[0].n).to.equal(
+      0,
+    );
+  });
+
+  it('rolls back a migration read from its file when the file is edited while it is applied', async () => {
+    const { app, hist } = fresh();
+    const p = new TempProject();
+    const half = filler(STREAM_THRESHOLD_BYTES / 2 + 1024);
+    p.migration('V1__schema.sql', `create schema ${app};`);
+    const file = p.migration(
+      'V2__big.sql',
+      `create table ${app}.t0 (a int);\n${half}create table ${app}.t1 (a int);\n${half}insert into ${app}.t0 values (1);\n`,
+    );
+    // Edits the file once the first cut (BEGIN, create table t0) has gone: the next cut must not be read from it.
+    const inner = wh();
+    const editing: Warehouse = Object.create(inner) as Warehouse;
+    editing.acquire = async () => {
+      const s = await inner.acquire();
+      const batch = s.batch.bind(s);
+      return Object.assign(Object.create(s) as typeof s, {
+        batch: async (sql: SqlPieces) => {
+          const r = await batch(sql);
+          if (joinedSql(sql).includes(`create table ${app}.t0`)) appendFileSync(file, '-- edited\n');
+          return r;
+        },
+      });
+    };
+    const m = new Migrator({ ...migratorOptions(p, hist), warehouse: editing, maxBatchBytes: 1 });
+    const e = await caught(m.migrate());
+    expect(e).to.be.instanceOf(InputError);
+    expect((e as InputError).message).to.contain('changed after rsrun read and checksummed it');
+    const c = await db.client();
+    expect((await c.query(`select count(*)::int as n from information_schema.tables where table_schema = $1`, [app])).rows[0].n).to.equal(
+      0,
+    );
+    const versions = (await c.query(`select version from ${hist}.rsrun_history where success order by installed_rank`)).rows.map(
+      (r) => r.version,
+    );
+    expect(versions).to.deep.equal(['1']);
+    p.remove();
   });
 
   it('applies a statement whose last line is a -- comment before the closing ; (AdminViews v_view_dependency)', async () => {

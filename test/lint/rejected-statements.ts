@@ -34,4 +34,8 @@ export const REJECTED_BY_REDSHIFT: string[] = [
   "COPY t FROM '/tmp/t.csv' WITH (FORMAT csv)",
   'SELECT t.a, g FROM t, LATERAL generate_series(1, t.a) g',
   'SELECT listagg(a) WITHIN GROUP (ORDER BY a), listagg(b) WITHIN GROUP (ORDER BY b) FROM t',
+  '\\set schema_name analytics',
+  'SELECT * FROM :schema_name.t',
+  "SELECT :'run_date'::date",
+  '\\i common/setup.sql',
 ];

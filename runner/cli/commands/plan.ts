@@ -1,5 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { discoverMigrations } from '../../migrations/discover';
+import { sqlAt } from '../../migrations/split-sql';
 import { newRunId } from '../../run/run-context';
 import { migratorFor } from '../../operations/migrator-for';
 import { READ_ONLY, withWarehouse } from '../../operations/runtime';
@@ -7,6 +8,8 @@ import { formatTable, printJson, printLine } from '../output';
 import { planOptions } from '../options';
 import type { CommandInput } from '../command-input';
 import { withConfig } from '../runtime';
+
+const PLAN_PIECE_CHARS = 1 << 20;
 
 /** `rsrun plan`: pending migrations and their SQL, in apply order; changes nothing. */
 export async function run(input: CommandInput): Promise<number> {
@@ -66,13 +69,23 @@ export async function run(input: CommandInput): Promise<number> {
             ]),
           ),
         );
-        // One write: a plan of thousands of statements should not cost thousands of syscalls.
+        // Written in pieces of about a megabyte: a plan of thousands of statements should not cost
+        // thousands of syscalls, nor a 200 MB migration (read from its file) a 200 MB string.
         const sql: string[] = [];
+        let size = 0;
+        const add = (line: string) => {
+          sql.push(line);
+          size += line.length;
+          if (size < PLAN_PIECE_CHARS) return;
+          printLine(sql.join('\n'));
+          sql.length = 0;
+          size = 0;
+        };
         for (const i of items) {
-          sql.push(`\n-- ${i.migration.script}${i.transactional ? '' : `  [outside a transaction: ${i.nonTransactionalBecause}]`}`);
-          for (const s of i.migration.statements) if (s.index >= i.resumeFrom) sql.push(`${s.sql};`);
+          add(`\n-- ${i.migration.script}${i.transactional ? '' : `  [outside a transaction: ${i.nonTransactionalBecause}]`}`);
+          for (let k = i.resumeFrom; k < i.migration.statements.length; k++) add(`${sqlAt(i.migration.statements, k)};`);
         }
-        printLine(sql.join('\n'));
+        if (sql.length > 0) printLine(sql.join('\n'));
         return 0;
       },
       READ_ONLY,

@@ -1,5 +1,5 @@
 /**
- * RS001–RS026: PostgreSQL features Redshift rejects, one rule set for the lint and the emulation.
+ * RS001–RS027: PostgreSQL features Redshift rejects (RS027, client commands: refused-client-commands.ts), one rule set for the lint and the emulation.
  * Sources, quoted:
  * - c_unsupported-postgresql-datatypes: "These PostgreSQL data types are not supported in Amazon
  *   Redshift: Arrays; BIT, BIT VARYING; BYTEA; Composite Types; Enumerated Types; Geometric Types
@@ -17,6 +17,7 @@
  * cannot tell a SUPER column from an array without the catalog.
  */
 import { isSymbol, isWord, matchWords, type SqlToken } from '../sql-tokens';
+import { findClientCommands } from './refused-client-commands';
 import { findPostgresOnly } from './refused-postgres-only';
 import { parseCreateTable, readType, referencedRelations, type TypeRef } from '../sql-shape';
 /** Receives each finding: rule id (docs/redshift-rules.md), the token it is at, the message. */
@@ -155,6 +156,7 @@ export function findRefusedSql(ts: readonly SqlToken[], report: RefusalReport): 
     }
   }
   findPostgresOnly(ts, report);
+  findClientCommands(ts, report);
   if (generateSeries) {
     const userTables = referencedRelations(ts).filter((n) => !n.parts.some((p) => CATALOG.test(p)));
     const writes =

@@ -1,5 +1,5 @@
 /**
- * RS001–RS026: what Redshift refuses. The rule set lives with the dialect
+ * RS001–RS027: what Redshift refuses. The rule set lives with the dialect
  * (runner/dialects/redshift/refused-sql.ts), so the emulation refuses exactly what the lint flags.
  */
 import { findRefusedSql } from '../../dialects/redshift/refused-sql';

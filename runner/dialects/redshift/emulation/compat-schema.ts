@@ -17,6 +17,7 @@ import { createHash } from 'node:crypto';
 import type { Session } from '../../../warehouse/warehouse';
 import { redshiftRulesSql } from './redshift-rules-sql';
 import { SEMANTICS_SQL } from './compat-semantics';
+import { SUPER_FUNCTIONS, SUPER_SQL } from './compat-super';
 import { INFORMATIONAL_CONSTRAINTS_SQL } from './informational-constraints';
 
 import { COMPAT_SCHEMA } from './compat-schema-name';
@@ -50,6 +51,7 @@ export const COMPAT_FUNCTIONS = new Set([
   'to_varbyte',
   'from_hex',
   'to_hex',
+  ...SUPER_FUNCTIONS,
 ]);
 
 const S = COMPAT_SCHEMA;
@@ -399,6 +401,7 @@ CREATE OR REPLACE FUNCTION ${S}.sha2(s text, bits integer) RETURNS text LANGUAGE
     WHEN 512 THEN encode(sha512(convert_to(s, 'UTF8')), 'hex') ELSE '' END
 $f$;
 ${SEMANTICS_SQL}
+${SUPER_SQL}
 ${INFORMATIONAL_CONSTRAINTS_SQL}
 ${redshiftRulesSql(S)}`;
 

@@ -48,7 +48,21 @@ const NOT_EMULATED: Record<string, string> = {
   // r_SHA1: PostgreSQL has no SHA-1 without the pgcrypto extension, which neither local engine loads.
   SHA1: 'use SHA2(x, 256) or MD5(x), which the local warehouse computes as Redshift does',
   FUNC_SHA1: 'use SHA2(x, 256) or MD5(x), which the local warehouse computes as Redshift does',
+  // r_is_float: SUPER is jsonb locally, which keeps every number as numeric (compat-super.ts).
+  IS_FLOAT: 'the local SUPER (jsonb) stores every number as a decimal; test with IS_DECIMAL, which is true for both locally',
 };
+
+/**
+ * HyperLogLog (hyperloglog-functions: HLL, HLL_CREATE_SKETCH, HLL_CARDINALITY, HLL_COMBINE, ...)
+ * and spatial functions (ST_Point-function, ST_AsText-function, ... over GEOMETRY and GEOGRAPHY):
+ * whole families without a local engine behind them (no HLLSKETCH type, no PostGIS in either
+ * local engine), refused by name rather than left to "function does not exist".
+ */
+function notEmulatedFamily(name: string): string {
+  return name.startsWith('ST_')
+    ? 'spatial functions need GEOMETRY/GEOGRAPHY, which the local warehouse does not have: keep spatial SQL in a project deployed to Redshift only, or test it on a cluster'
+    : 'HyperLogLog sketches (HLLSKETCH) exist only on a cluster: count exactly with COUNT(DISTINCT x) in local runs (APPROXIMATE COUNT(DISTINCT x) is emulated exactly)';
+}
 
 export function rewriteExpressions(ctx: RewriteContext, from = 0, to = ctx.tokens.length - 1): void {
   const chained = new Set<number>();
@@ -95,7 +109,10 @@ export function rewriteExpressions(ctx: RewriteContext, from = 0, to = ctx.token
       continue;
     }
     if (DATEPART_FIRST.has(w)) literalDatePart(ctx, i + 1);
-    if (RENAMES[w] !== undefined) {
+    if (w === 'ARRAY' && !ctx.isWord(i + 2, 'SELECT', 'WITH')) {
+      // ARRAY(a, b, ...) builds a SUPER array (r_array); ARRAY(SELECT ...) is PostgreSQL's, left alone.
+      ctx.replace(i, i, 'jsonb_build_array');
+    } else if (RENAMES[w] !== undefined) {
       ctx.replace(i, i, RENAMES[w]);
     } else if (w === 'DECODE' && ctx.args(i + 1).length >= 3) {
       i = decode(ctx, i);
@@ -119,6 +136,8 @@ export function rewriteExpressions(ctx: RewriteContext, from = 0, to = ctx.token
       i = ratioToReport(ctx, i);
     } else if ((w === 'PERCENTILE_CONT' || w === 'PERCENTILE_DISC') && isWindowed(ctx, ctx.close(i + 1))) {
       throw ctx.unsupported(i, `${w} ... OVER (...)`, 'compute the percentile per partition with GROUP BY in a subquery and join it');
+    } else if (w === 'HLL' || w.startsWith('HLL_') || w.startsWith('ST_')) {
+      throw ctx.unsupported(i, `${w}()`, notEmulatedFamily(w));
     } else if (NOT_EMULATED[w] !== undefined) {
       throw ctx.unsupported(i, `${w}()`, NOT_EMULATED[w]);
     } else if (COMPAT_FUNCTIONS.has(t.text.toLowerCase()) || Object.hasOwn(TEXT_FIRST_FUNCTIONS, t.text.toLowerCase())) {

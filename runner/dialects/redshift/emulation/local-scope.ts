@@ -65,6 +65,15 @@ export function withoutLocalMeaning(ctx: RewriteContext): Skip | undefined {
       return { construct: 'ALTER TABLE ... ROW LEVEL SECURITY', reason: OBJECT_WORDS[5]?.[1] as string };
     }
   }
+  // ALTER SCHEMA / TABLE / VIEW / PROCEDURE ... OWNER TO user (r_ALTER_SCHEMA, r_ALTER_TABLE, ...):
+  // the new owner is a user, which the local warehouse does not have. ALTER SCHEMA ... QUOTA limits
+  // disk space (r_ALTER_SCHEMA), which never changes results.
+  if (first === 'ALTER' && ts.some((t, i) => t.upper === 'OWNER' && ctx.isWord(i + 1, 'TO'))) {
+    return { construct: 'ALTER ... OWNER TO', reason: ACCESS };
+  }
+  if (matchWords(ts, 0, 'ALTER', 'SCHEMA') && ctx.isWord(ctx.skipName(2), 'QUOTA')) {
+    return { construct: 'ALTER SCHEMA ... QUOTA', reason: 'a schema quota limits disk space, which never changes results' };
+  }
   if (first === 'VACUUM') return { construct: 'VACUUM', reason: 'VACUUM sorts and reclaims storage, which never changes results' };
   if (
     first === 'ANALYZE' &&

@@ -20,7 +20,7 @@
 import type { RewriteContext } from './rewrite-context';
 
 /** Keywords that end a FROM clause at its nesting level. */
-const FROM_ENDS = new Set([
+export const FROM_ENDS = new Set([
   'WHERE',
   'GROUP',
   'HAVING',
@@ -43,7 +43,20 @@ const FROM_ENDS = new Set([
 ]);
 const JOIN_WORDS = new Set(['JOIN', 'FROM']);
 /** Words after a FROM item that are not its alias. */
-const NOT_ALIAS = new Set([...FROM_ENDS, 'JOIN', 'INNER', 'LEFT', 'RIGHT', 'FULL', 'CROSS', 'NATURAL', 'OUTER', 'AS', 'PIVOT', 'UNPIVOT']);
+export const NOT_ALIAS = new Set([
+  ...FROM_ENDS,
+  'JOIN',
+  'INNER',
+  'LEFT',
+  'RIGHT',
+  'FULL',
+  'CROSS',
+  'NATURAL',
+  'OUTER',
+  'AS',
+  'PIVOT',
+  'UNPIVOT',
+]);
 
 export function rewriteQueryShapes(ctx: RewriteContext): void {
   aliasFromSubqueries(ctx);

@@ -16,6 +16,7 @@ import { InputError } from '../../../errors';
 import type { RewrittenStatement, StatementLocation } from '../../rewriter';
 import { codeTokens, tokenizeSql } from '../../sql-tokens';
 import { findRefusedSql } from '../refused-sql';
+import { appendTableStep } from './append-table';
 import { checkCatalogReferences } from './catalog-references';
 import { copyFromS3, isS3Copy, type LoadMethod } from './copy-from-s3';
 import { rewriteExpressions } from './expressions';
@@ -24,7 +25,9 @@ import { leaderNodeRefusal } from './leader-node';
 import { needsNoRewrite } from './plain-statements';
 import { withoutLocalMeaning, type Skip } from './local-scope';
 import type { ObjectStore } from './object-store';
+import { refusePartiqlNavigation } from './partiql';
 import { rewriteQueryShapes } from './query-shapes';
+import { dropSchemaOwnership } from './schema-ownership';
 import { RewriteContext } from './rewrite-context';
 import type { SessionSettings } from './session-settings';
 import { rewriteSystemRelations } from './system-views';
@@ -81,14 +84,19 @@ export function rewriteInFull(statement: string, where: StatementLocation, env: 
     return external.sql ? rewriteStatement(external.sql, where, env) : [];
   }
 
+  const ownership = dropSchemaOwnership(ctx);
+  if (ownership) notify(ownership, 'dropped');
   refuseWhatRedshiftRefuses(ctx);
   const leaderNode = leaderNodeRefusal(ctx.tokens);
   if (leaderNode) return [leaderNode];
   checkCatalogReferences(ctx);
+  refusePartiqlNavigation(ctx);
   rewriteQueryShapes(ctx);
   if (ctx.changed) ctx = contextOf(ctx.apply(), where);
 
   if (isS3Copy(ctx)) return [copyFromS3(ctx, env.store, env.loadWith)];
+  const append = appendTableStep(ctx);
+  if (append) return [append];
   if (ctx.isWord(0, 'UNLOAD')) return [unloadToS3(ctx, env.store, (query) => rewriteQuery(query, where))];
   // Read before the DDL rewrite drops DISTSTYLE/SORTKEY/ENCODE, recorded after the DDL (system-views.ts).
   const design = tableDesignStep(ctx);
@@ -102,7 +110,7 @@ export function rewriteInFull(statement: string, where: StatementLocation, env: 
 }
 
 /**
- * The lint's rules for what Redshift rejects (RS001–RS026, ../refused-sql.ts), applied to the
+ * The lint's rules for what Redshift rejects (RS001–RS027, ../refused-sql.ts), applied to the
  * statement: PostgreSQL would run it, the cluster would not, so neither does the local warehouse.
  * RS016 is a lint warning (leader-node functions) and stays one.
  */
@@ -133,6 +141,7 @@ function contextOf(sql: string, where: StatementLocation): RewriteContext {
 function rewriteQuery(sql: string, where: StatementLocation): string {
   let ctx = contextOf(sql, where);
   checkCatalogReferences(ctx);
+  refusePartiqlNavigation(ctx);
   rewriteQueryShapes(ctx);
   if (ctx.changed) ctx = contextOf(ctx.apply(), where);
   rewriteExpressions(ctx);
@@ -192,6 +201,7 @@ function rewriteRoutine(ctx: RewriteContext, env: RewriteEnvironment): void {
     let inner: RewriteContext;
     try {
       inner = contextOf(env.settings.foldIdentifiers(body, ctx.where.file), ctx.where);
+      refusePartiqlNavigation(inner);
       rewriteQueryShapes(inner);
       if (inner.changed) inner = contextOf(inner.apply(), ctx.where);
     } catch (err) {

@@ -60,10 +60,28 @@ export function rewriteTableDdl(ctx: RewriteContext): typeof NOTHING_TO_RUN | vo
     if (ctx.isWord(i, 'TABLE')) createTable(ctx, i + 1);
     else if (ctx.isWord(i, 'VIEW')) createView(ctx);
     else if (ctx.isWord(i, 'MATERIALIZED') && ctx.isWord(i + 1, 'VIEW')) createMaterializedView(ctx, i + 2);
+    else if (ctx.isWord(i, 'DATABASE')) databaseCollation(ctx);
     return;
   }
   if (ctx.isWord(0, 'ALTER') && ctx.isWord(1, 'TABLE')) return alterTable(ctx, 2);
 }
+
+/**
+ * CREATE DATABASE ... COLLATE CASE_SENSITIVE | CASE_INSENSITIVE (r_CREATE_DATABASE): case-sensitive
+ * is PostgreSQL's own behaviour and is dropped; case-insensitive cannot be emulated alike on both
+ * local engines (the embedded engine's ICU has no collation strengths, and PostgreSQL's
+ * nondeterministic collations refuse LIKE), so it is refused by name, as on columns.
+ */
+function databaseCollation(ctx: RewriteContext): void {
+  ctx.tokens.forEach((_, i) => {
+    if (!ctx.isWord(i, 'COLLATE')) return;
+    if (ctx.isWord(i + 1, 'CASE_SENSITIVE')) ctx.remove(i, i + 1);
+    else if (ctx.isWord(i + 1, 'CASE_INSENSITIVE'))
+      throw ctx.unsupported(i, 'CREATE DATABASE ... COLLATE CASE_INSENSITIVE', CASE_INSENSITIVE_HINT);
+  });
+}
+
+const CASE_INSENSITIVE_HINT = 'compare with LOWER()/ILIKE instead, or keep the data case-sensitive';
 
 function createTable(ctx: RewriteContext, at: number): void {
   let i = at;
@@ -165,7 +183,7 @@ function columnDefinition(ctx: RewriteContext, from: number, to: number): void {
     } else if (w === 'COLLATE') {
       if (ctx.isWord(i + 1, 'CASE_SENSITIVE')) ctx.remove(i, i + 1);
       else if (ctx.isWord(i + 1, 'CASE_INSENSITIVE')) {
-        throw ctx.unsupported(i, 'COLLATE CASE_INSENSITIVE', 'compare with LOWER()/ILIKE instead, or keep the column case-sensitive');
+        throw ctx.unsupported(i, 'COLLATE CASE_INSENSITIVE', CASE_INSENSITIVE_HINT);
       }
       i += 2;
     } else if (w === 'PRIMARY' && ctx.isWord(i + 1, 'KEY')) {
@@ -306,9 +324,6 @@ function alterTable(ctx: RewriteContext, at: number): typeof NOTHING_TO_RUN | vo
     return;
   }
   if (ctx.isWord(i, 'SET') && ctx.isWord(i + 1, 'BACKUP')) return NOTHING_TO_RUN;
-  if (ctx.isWord(i, 'APPEND')) {
-    throw ctx.unsupported(i, 'ALTER TABLE APPEND', 'use INSERT INTO target SELECT * FROM source followed by TRUNCATE source');
-  }
   if (ctx.isWord(i, 'ADD')) {
     let c = i + 1;
     if (ctx.isWord(c, 'COLUMN')) c++;
