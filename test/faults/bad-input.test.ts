@@ -40,6 +40,8 @@ async function appliedVersions(database: string): Promise<string[]> {
 
 /** A stack frame as Node prints it: `    at fn (file.js:12:34)`. */
 const STACK_FRAME = /^\s+at .+:\d+:\d+\)?$/m;
+/** Cases run three at a time, each on its own copy of the template database. */
+const WORKERS = 3;
 
 describe('fault campaign: bad-input corpus', function () {
   this.timeout(240_000);
@@ -70,6 +72,9 @@ describe('fault campaign: bad-input corpus', function () {
   const queue = [...runnable];
 
   before(async function () {
+    // Every case is bounded by its CLI run's own 90 s limit; the hook's bound is that, per worker's
+    // share of the cases (on a loaded 2-core machine ~80 CLI runs outlast any fixed 4 minutes).
+    this.timeout(90_000 * (Math.ceil(runnable.length / WORKERS) + 1));
     await requirePostgres(this);
     dbs = await CampaignDatabases.open();
     // The template: V1 applied by rsrun itself, so the history and lock tables exist as a user's would.
@@ -83,7 +88,7 @@ describe('fault campaign: bad-input corpus', function () {
     // Each worker keeps one copy of the template while it stays untouched: a refused run changes
     // nothing, so the next case can use it; a case that changed it (accepted input, or a defect)
     // hands the next case a fresh copy.
-    await mapLimit([0, 1, 2], 3, async () => {
+    await mapLimit([...Array(WORKERS).keys()], WORKERS, async () => {
       let database = await dbs.create('rsrun_fc', template);
       for (let c = queue.shift(); c !== undefined; c = queue.shift()) {
         const p = new TempProject('rsrun-fc-');
