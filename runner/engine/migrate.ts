@@ -22,6 +22,13 @@ import { computeState, disagreement, planItem, type ExecutionPlanItem } from './
 import { batchable, prepareSteps, type PreparedMigration } from './steps';
 
 export const DEFAULT_MAX_BATCH_BYTES = 8 * 1024 * 1024;
+/**
+ * Round trips to an engine inside this process (the embedded warehouse, `singleBackend`): it parses
+ * a whole round trip's statements at once, in WebAssembly memory that never shrinks, and a round
+ * trip costs no network time there. Measured with `rsrun migrate` of a 27 MB migration of 300,000
+ * one-row INSERTs: peak RSS 395 MiB with 8 MB round trips, 238 MiB with 1 MB (and 20 % faster).
+ */
+export const IN_PROCESS_MAX_BATCH_BYTES = 1024 * 1024;
 // Bounds what one failure or retry can involve, and keeps progress visible in the logs.
 const MAX_MIGRATIONS_PER_ROUND_TRIP = 100;
 
@@ -62,7 +69,7 @@ function prepareWork(ctx: EngineContext, items: ExecutionPlanItem[], history: Hi
 }
 
 async function applyAll(ctx: EngineContext, session: Session, keeper: LeaseKeeper, work: Work[], recorder: OutcomeRecorder) {
-  const maxBytes = ctx.options.maxBatchBytes ?? DEFAULT_MAX_BATCH_BYTES;
+  const maxBytes = ctx.options.maxBatchBytes ?? (ctx.dialect.singleBackend ? IN_PROCESS_MAX_BATCH_BYTES : DEFAULT_MAX_BATCH_BYTES);
   const rest = (from: number) => work.slice(from).map((w) => w.item);
   for (let i = 0; i < work.length;) {
     if (keeper.lost) throw recorder.stopped(rest(i), leaseLost(ctx));

@@ -6,6 +6,7 @@
 import { expect } from 'chai';
 import { ConnectionError, ExitCode, MigrationError } from '../../runner/errors';
 import { Migrator, partialResultOf } from '../../runner/engine/migrator';
+import { PostgresDialect } from '../../runner/dialects/postgres/postgres-dialect';
 import { RunEventBus, type MigrationOutcome } from '../../runner/events';
 import { silentLogger } from '../../runner/logging/logger';
 import { discoverMigrations } from '../../runner/migrations/discover';
@@ -155,6 +156,19 @@ describe('migration engine on the in-memory history', () => {
     await (await r.migrator({ maxBatchBytes: 1400 })).migrate();
     const sent = r.warehouse.batches.filter((b) => b.includes('insert ')).map((b) => b.match(/^insert /gm)?.length);
     expect(sent).to.deep.equal([2, 1, 1]);
+  });
+
+  it('keeps round trips to an engine in this process (the embedded warehouse) to 1 MB, not 8 MB', async () => {
+    // Three migrations of ~600 KB each: one 8 MB round trip to a server, one each in-process.
+    for (const v of [1, 2, 3])
+      p.migration(`V${v}__rows.sql`, Array.from({ length: 6000 }, (_, i) => `insert ${v} ${'x'.repeat(90)} ${i}`).join(';\n'));
+    const count = async (embedded: boolean) => {
+      const r = rig(p, { dialect: new PostgresDialect(true, embedded) });
+      await (await r.migrator()).migrate();
+      return r.warehouse.batches.filter((b) => b.includes('insert ')).length;
+    };
+    expect(await count(false)).to.equal(1);
+    expect(await count(true)).to.equal(3);
   });
 
   it('sends a migration larger than a round trip in several, and repeats them all from the first after a 1023', async () => {
