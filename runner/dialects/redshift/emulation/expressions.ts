@@ -15,7 +15,7 @@ import { TEXT_FIRST_FUNCTIONS } from './compat-semantics';
 import { rewriteType } from './data-types';
 import { RewriteContext } from './rewrite-context';
 import { concatenationChain } from './string-concatenation';
-import { codeTokens, tokenizeSql } from '../../sql-tokens';
+import { codeTokens, tokenizeSql, type SqlToken } from '../../sql-tokens';
 
 /** Functions whose Redshift form takes a bare date part as first argument (r_Dateparts_for_datetime_functions). */
 const DATEPART_FIRST = new Set(['DATEADD', 'DATEDIFF', 'DATE_PART', 'PGDATE_PART', 'DATE_TRUNC']);
@@ -111,7 +111,9 @@ export function rewriteExpressions(ctx: RewriteContext, from = 0, to = ctx.token
     if (DATEPART_FIRST.has(w)) literalDatePart(ctx, i + 1);
     if (w === 'ARRAY' && !ctx.isWord(i + 2, 'SELECT', 'WITH')) {
       // ARRAY(a, b, ...) builds a SUPER array (r_array); ARRAY(SELECT ...) is PostgreSQL's, left alone.
+      // Its result column is named "array" there, as a bare select item's name comes from the function.
       ctx.replace(i, i, 'jsonb_build_array');
+      if (isBareSelectItem(ctx, i, ctx.close(i + 1))) ctx.insertAfter(ctx.close(i + 1), ' AS "array"');
     } else if (w === 'OBJECT') {
       // OBJECT(key1, value1, ...) builds a SUPER object (r_object_function).
       ctx.replace(i, i, 'jsonb_build_object');
@@ -403,4 +405,24 @@ function replaceWhole(ctx: RewriteContext, from: number, to: number, text: strin
   rewriteExpressions(inner);
   ctx.replace(from, to, inner.apply());
   return to;
+}
+
+const ITEM_FOLLOWERS = new Set(['FROM', 'INTO', 'UNION', 'INTERSECT', 'EXCEPT', 'WHERE', 'GROUP', 'ORDER', 'LIMIT', 'HAVING']);
+const CLAUSE_WORDS = new Set([...ITEM_FOLLOWERS, 'BY', 'ON', 'SET', 'VALUES', 'RETURNING', 'USING', 'WHEN', 'THEN', 'ELSE']);
+
+/** Whether tokens first..last are a whole item of a SELECT list without an alias. */
+function isBareSelectItem(ctx: RewriteContext, first: number, last: number): boolean {
+  const next = ctx.tok(last + 1);
+  const ends =
+    !next || (next.kind === 'punct' && [',', ')', ';'].includes(next.text)) || (next.kind === 'word' && ITEM_FOLLOWERS.has(next.upper));
+  if (!ends || !(ctx.isSymbol(first - 1, ',') || ctx.isWord(first - 1, 'SELECT', 'DISTINCT', 'ALL'))) return false;
+  let depth = 0;
+  for (let j = first - 1; j >= 0; j--) {
+    const t = ctx.tok(j) as SqlToken;
+    if (t.kind === 'punct' && t.text === ')') depth++;
+    else if (t.kind === 'punct' && t.text === '(' && depth-- === 0) return false;
+    else if (depth === 0 && t.kind === 'word' && t.upper === 'SELECT') return true;
+    else if (depth === 0 && t.kind === 'word' && CLAUSE_WORDS.has(t.upper)) return false;
+  }
+  return false;
 }
