@@ -187,7 +187,7 @@ describe('fault campaign: endpoint faults', function () {
           for (const runDir of lane.spooled) {
             expect(existsSync(path.join(runDir, PENDING_METRICS)), `${runDir}: metrics sent`).to.equal(false);
             expect(existsSync(path.join(runDir, PENDING_MARKER)), `${runDir}: no longer pending`).to.equal(false);
-            await verifyObjects(client, runDir);
+            await verifyObjects(client, lane.database, runDir);
           }
         });
       } finally {
@@ -222,6 +222,10 @@ function ini(lane: Lane, s3Url: string, cwUrl: string, extra = ''): string {
     '',
     '[s3]',
     `bucket = ${BUCKET}`,
+    // Each lane its own prefix, as separate projects have: the lanes ship side by side, and s3rver
+    // (unlike S3) can serve a GET of an object another lane is overwriting with the old length, so
+    // a shared index.json/tests.json stalled a lane's ship on the body until its 30 s timeout.
+    `prefix = ${lane.database}`,
     `endpoint = ${s3Url}`,
     'region = us-east-1',
     '',
@@ -265,15 +269,15 @@ function runDirOf(r: CliResult): string {
 }
 
 /** Every file of the run directory is in the bucket with the bytes the shipper sent (masked text). */
-async function verifyObjects(client: S3Client, runDir: string): Promise<void> {
+async function verifyObjects(client: S3Client, prefix: string, runDir: string): Promise<void> {
   const runId = path.basename(runDir);
-  const listed = await client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `rsrun/pg/${runId}/` }));
+  const listed = await client.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: `${prefix}/pg/${runId}/` }));
   const keys = new Set((listed.Contents ?? []).map((o) => o.Key as string));
   const files = (await readdir(runDir, { recursive: true, withFileTypes: true })).filter((e) => e.isFile() && !isSpoolFile(e.name));
   expect(files.length).to.be.greaterThan(2);
   for (const f of files) {
     const rel = path.relative(runDir, path.join(f.parentPath, f.name)).split(path.sep).join('/');
-    const key = `rsrun/pg/${runId}/${rel}`;
+    const key = `${prefix}/pg/${runId}/${rel}`;
     expect(keys.has(key), `${key} uploaded`).to.equal(true);
     const object = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }));
     const stored = Buffer.from(await (object.Body as { transformToByteArray(): Promise<Uint8Array> }).transformToByteArray());
