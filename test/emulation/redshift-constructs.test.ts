@@ -228,8 +228,9 @@ end $$ language plpgsql`);
       expect(await run('select count(*) as n from (select 1 as a union all select 2)')).to.deep.equal([{ n: '2' }]);
     });
 
-    it('names a bare ARRAY(...) select item "array", as r_array shows; keeps given aliases and nested calls', async () => {
+    it('names bare ARRAY(...)/OBJECT(...) select items "array"/"object" (r_array, r_object_function); keeps given aliases and nested calls', async () => {
       expect((await run('select array(1,50,null,100)')).map(Object.keys)).to.deep.equal([['array']]);
+      expect(await run("select object('a', object('aa', 1), 'b', array(2,3))")).to.deep.equal([{ object: { a: { aa: 1 }, b: [2, 3] } }]);
       expect((await run("select 1 as k, array(1,'abc',true,3.14) from (select 1) t")).map(Object.keys)).to.deep.equal([['k', 'array']]);
       expect(await run('select json_serialize(array(1,50,null,100)) as v, array(2) as a')).to.deep.equal([
         { v: '[1,50,null,100]', a: [2] },

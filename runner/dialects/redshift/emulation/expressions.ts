@@ -115,8 +115,9 @@ export function rewriteExpressions(ctx: RewriteContext, from = 0, to = ctx.token
       ctx.replace(i, i, 'jsonb_build_array');
       if (isBareSelectItem(ctx, i, ctx.close(i + 1))) ctx.insertAfter(ctx.close(i + 1), ' AS "array"');
     } else if (w === 'OBJECT') {
-      // OBJECT(key1, value1, ...) builds a SUPER object (r_object_function).
+      // OBJECT(key1, value1, ...) builds a SUPER object (r_object_function), a column named "object".
       ctx.replace(i, i, 'jsonb_build_object');
+      if (isBareSelectItem(ctx, i, ctx.close(i + 1))) ctx.insertAfter(ctx.close(i + 1), ' AS "object"');
     } else if (RENAMES[w] !== undefined) {
       ctx.replace(i, i, RENAMES[w]);
     } else if (w === 'DECODE' && ctx.args(i + 1).length >= 3) {
