@@ -9,7 +9,8 @@ import { readFile, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ResolvedConfig } from '../config/types';
 import { ConfigError, InputError } from '../errors';
-import { discoverMigrations, readText, type MigrationSet } from '../migrations/discover';
+import { discoverMigrations, type MigrationSet } from '../migrations/discover';
+import { readSourceText } from '../migrations/source-text';
 import type { Migration } from '../migrations/migration';
 import { lintFiles, lintSettingsFrom, sourceFromText } from './lint';
 import type { LintFinding, LintSettings, LintSource } from './types';
@@ -63,7 +64,7 @@ export async function lintProjectFiles(config: ResolvedConfig, migrations?: Migr
   };
   for (const m of [...set.versioned, ...set.repeatable, ...set.undo.values()]) sources.push(fromMigration(m));
   for (const file of await sqlFilesUnder(project.testsDir)) {
-    sources.push(sourceFromText(rel(file), 'test', await readText(file)));
+    sources.push(sourceFromText(rel(file), 'test', readSourceText(file)));
   }
   const files = [...new Set(sources.map((s) => s.file))];
   const cacheFile = path.join(project.stateDir, 'lint-cache.json');
@@ -161,7 +162,7 @@ async function lintUnlexableProject(config: ResolvedConfig, settings: LintSettin
   for (const { file, kind } of tagged) {
     if (!kind) continue;
     try {
-      sources.push(sourceFromText(rel(file), kind, await readText(file)));
+      sources.push(sourceFromText(rel(file), kind, readSourceText(file)));
     } catch (err) {
       if (!(err instanceof InputError)) throw err;
       broken.push({

@@ -140,11 +140,6 @@ function classify(file: string, rel: string): Job | undefined {
   return () => readSqlMigration(file, rel, prefix === 'U' ? 'undo' : 'versioned', normalizeVersion(rawVersion), description);
 }
 
-/** The text of a project file (UTF-8, no NUL byte; BOM removed), or an InputError naming file and line. */
-export async function readText(file: string): Promise<string> {
-  return readSourceText(file);
-}
-
 /**
  * Files above this size are scanned in chunks and their statements read back from the file when
  * applied (stream-scan.ts): memory then stays bounded whatever a migration's size. Smaller files

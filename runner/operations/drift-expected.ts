@@ -12,7 +12,7 @@ import { silentLogger, type Logger } from '../logging/logger';
 import { leadingKeyword } from '../dialects/leading-keyword';
 import type { MigrationSet } from '../migrations/discover';
 import type { Migration } from '../migrations/migration';
-import type { SqlStatement } from '../migrations/split-sql';
+import { sqlAt, type SqlStatement } from '../migrations/split-sql';
 import { dialectFor } from '../warehouse/open-warehouse';
 import { PgWarehouse } from '../warehouse/pg-warehouse';
 
@@ -45,8 +45,13 @@ const ROW_STATEMENTS = new Set(['INSERT', 'UPDATE', 'DELETE', 'MERGE', 'COPY', '
 /** `m` with only the statements that can create, change or drop objects (numbered anew). */
 export function schemaStatementsOf(m: Migration): Migration {
   const kept: SqlStatement[] = [];
-  // One statement at a time: a large migration's list reads them back from its file (file-statements.ts).
-  for (const s of m.statements) if (!ROW_STATEMENTS.has(leadingKeyword(s.sql))) kept.push({ ...s, index: kept.length });
+  // By text first: a large migration's list reads statements back from its file (file-statements.ts),
+  // and only the kept ones need an object.
+  for (let i = 0; i < m.statements.length; i++) {
+    if (ROW_STATEMENTS.has(leadingKeyword(sqlAt(m.statements, i)))) continue;
+    const s = m.statements.at(i) as SqlStatement;
+    kept.push({ ...s, index: kept.length });
+  }
   return kept.length === m.statements.length ? m : { ...m, statements: kept };
 }
 
