@@ -256,6 +256,24 @@ end $$ language plpgsql`);
       expect(await run('SELECT 1 AS "Total"')).to.deep.equal([{ total: 1 }]);
     });
 
+    it("searches '$user', public by default: a schema named as the user comes first (r_search_path)", async () => {
+      expect(await run("SELECT current_setting('search_path') AS p")).to.deep.equal([{ p: '"$user", public' }]);
+      const [{ u }] = (await run('SELECT current_user AS u')) as [{ u: string }];
+      await run('CREATE TABLE sp_frontier (c1 int)');
+      await run(`CREATE SCHEMA "${u}"`);
+      try {
+        expect(await run("SELECT array_to_string(current_schemas(false), ',') AS s")).to.deep.equal([{ s: `${u},public` }]);
+        // Unqualified names are created in, and found first in, the user's schema.
+        await run('CREATE TABLE sp_frontier (c1 int, c2 int)');
+        await run('INSERT INTO sp_frontier VALUES (1, 2)');
+        const counts = `SELECT (SELECT count(*) FROM "${u}".sp_frontier) AS mine, (SELECT count(*) FROM public.sp_frontier) AS pub`;
+        expect(await run(counts)).to.deep.equal([{ mine: '1', pub: '0' }]);
+      } finally {
+        await run(`DROP SCHEMA "${u}" CASCADE`);
+        await run('DROP TABLE public.sp_frontier');
+      }
+    });
+
     it("folds quoted identifiers in a procedure's dynamic SQL too, as the cluster parses it when it runs (r_QUOTE_IDENT)", async () => {
       await run(`CREATE PROCEDURE dyn_ident(name varchar) AS $$
 DECLARE n int;
