@@ -103,6 +103,23 @@ describe('Redshift emulation: what Redshift refuses, the local warehouse refuses
       ['create database sales collate case_insensitive', 'CREATE DATABASE ... COLLATE CASE_INSENSITIVE'],
       ['show table public.sales', 'SHOW TABLE'],
       ['show columns from table dev.public.sales', 'SHOW COLUMNS'],
+      ['SHOW DATASHARES', 'SHOW DATASHARES'],
+      ['create database db2 collate ci', 'CREATE DATABASE ... COLLATE CASE_INSENSITIVE'],
+      // Found in sqlfluff's Redshift fixtures (test/fixtures/real-world/sqlfluff-redshift).
+      [
+        "CREATE MODEL m FROM t TARGET y FUNCTION f IAM_ROLE default SETTINGS (S3_BUCKET 'b')",
+        'CREATE MODEL (Redshift ML trains the model in Amazon SageMaker)',
+      ],
+      ["CREATE DATABASE db FROM DATASHARE s OF ACCOUNT '123456789012' NAMESPACE 'n'", 'CREATE DATABASE ... FROM DATASHARE'],
+      ['CREATE DATABASE db WITH ISOLATION LEVEL SNAPSHOT', 'CREATE DATABASE ... ISOLATION'],
+      ['MERGE INTO target USING source ON target.id = source.id REMOVE DUPLICATES', 'MERGE ... REMOVE DUPLICATES'],
+      ['SELECT * EXCLUDE col1, col2 FROM table1', 'SELECT ... EXCLUDE'],
+      ['SELECT a.col1, b.* EXCLUDE (col2, col3) FROM table1 AS a, table2 AS b', 'SELECT ... EXCLUDE'],
+      ['SELECT * FROM t UNPIVOT INCLUDE NULLS (cnt FOR color IN (red, green))', 'UNPIVOT'],
+      [
+        'SELECT shop_id, key, value FROM example_data ed, UNPIVOT ed.inventory AS value AT key',
+        'PartiQL UNPIVOT of a SUPER object (UNPIVOT ... AS value AT key)',
+      ],
     ] as const) {
       expect(refusal(sql).message, sql).to.equal(`${construct} cannot be emulated on the PostgreSQL-based local engine`);
     }
@@ -254,6 +271,44 @@ end $$ language plpgsql`);
       expect(await run('SELECT "MixedCasedColumn" FROM "MixedCasedTable"')).to.deep.equal([]);
       await run('RESET enable_case_sensitive_identifier');
       expect(await run('SELECT 1 AS "Total"')).to.deep.equal([{ total: 1 }]);
+    });
+
+    it('stores a string or number written into a SUPER column as that scalar, not a parse of it (parse_json)', async () => {
+      await run('CREATE TABLE super_scalars (id int, s SUPER)');
+      await run(`INSERT INTO super_scalars VALUES (1, 'abc'), (2, '{"a":1}'), (3, 5), (4, -1.5), (5, NULL), (6, JSON_PARSE('{"a":1}'))`);
+      await run(`INSERT INTO super_scalars (s, id) VALUES ('[1,2]', 7)`);
+      await run(`UPDATE super_scalars SET s = 'x''y', id = 8 WHERE id = 7`);
+      const read = 'SELECT id, json_typeof(s) AS t, json_serialize(s) AS v FROM super_scalars ORDER BY id';
+      const expected = [
+        { id: 1, t: 'string', v: '"abc"' },
+        { id: 2, t: 'string', v: '"{\\"a\\":1}"' },
+        { id: 3, t: 'number', v: '5' },
+        { id: 4, t: 'number', v: '-1.5' },
+        { id: 5, t: null, v: 'null' },
+        { id: 6, t: 'object', v: '{"a":1}' },
+        { id: 8, t: 'string', v: `"x'y"` },
+      ];
+      expect(await run(read)).to.deep.equal(expected);
+      // A rewriter prepared later finds the SUPER column in the catalog.
+      const later = createRedshiftEmulation({ s3Store: new LocalDirectoryStore('/nonexistent') });
+      await later.prepare(session);
+      for (const step of later.rewrite(`INSERT INTO super_scalars VALUES (9, 'later')`, { file: 'V2__x.sql', line: 1 })) {
+        if (step.kind === 'sql') await session.query(step.sql);
+        else await step.run(session);
+      }
+      expect(await run('SELECT json_serialize(s) AS v FROM super_scalars WHERE id = 9')).to.deep.equal([{ v: '"later"' }]);
+    });
+
+    it('creates a table named #name as a temporary table, and finds it by that name (r_CREATE_TABLE_NEW)', async () => {
+      await run('create table #newtable (id int)');
+      await run('insert into #newtable values (1), (2)');
+      await run('CREATE TABLE IF NOT EXISTS #Other AS SELECT #newtable.id FROM #newtable, #newtable AS b WHERE b.id = #newtable.id');
+      expect(await run('select count(*) as n, sum(id # 3) as x from #other')).to.deep.equal([{ n: '2', x: '3' }]);
+      const temp = await run("select relname from pg_class where relpersistence = 't' and relname like '#%' order by 1");
+      expect(temp).to.deep.equal([{ relname: '#newtable' }, { relname: '#other' }]);
+      await run('drop table #newtable, #other');
+      // A column named exclude is not SELECT ... EXCLUDE.
+      expect(await run('select exclude from (select 1 as exclude) s')).to.deep.equal([{ exclude: 1 }]);
     });
 
     it("searches '$user', public by default: a schema named as the user comes first (r_search_path)", async () => {

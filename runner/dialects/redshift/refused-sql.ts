@@ -144,7 +144,11 @@ export function findRefusedSql(ts: readonly SqlToken[], report: RefusalReport): 
       } else if (t.upper === 'CAST' && isSymbol(ts[i + 1], '(')) {
         const as = findCastAs(ts, i + 1);
         if (as !== undefined) checkType(readType(ts, as + 1), report, 'cast');
-      } else if (t.upper === 'COLLATE' && !isSymbol(ts[i + 1], '(') && !isWord(ts[i + 1], 'CASE_SENSITIVE', 'CASE_INSENSITIVE')) {
+      } else if (
+        t.upper === 'COLLATE' &&
+        !isSymbol(ts[i + 1], '(') &&
+        !isWord(ts[i + 1], 'CASE_SENSITIVE', 'CASE_INSENSITIVE', 'CS', 'CI')
+      ) {
         report('RS015', t, 'only COLLATE CASE_SENSITIVE / CASE_INSENSITIVE exist on Redshift');
       } else if (t.upper === 'GENERATE_SERIES' && isSymbol(ts[i + 1], '(')) {
         generateSeries ??= t;

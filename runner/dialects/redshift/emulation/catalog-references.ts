@@ -65,9 +65,17 @@ const SHOW_OBJECTS = new Set([
   'CONSTRAINTS',
 ]);
 
+/** SHOW commands complete without an argument (r_SHOW_DATABASES, r_SHOW_DATASHARES). */
+const STANDALONE_SHOW = new Set(['DATABASES', 'DATASHARES']);
+
 export function checkCatalogReferences(ctx: RewriteContext): void {
   const shown = ctx.tok(1);
-  if (ctx.isWord(0, 'SHOW') && shown?.kind === 'word' && SHOW_OBJECTS.has(shown.upper) && ctx.tokens.length > 2) {
+  if (
+    ctx.isWord(0, 'SHOW') &&
+    shown?.kind === 'word' &&
+    SHOW_OBJECTS.has(shown.upper) &&
+    (ctx.tokens.length > 2 || STANDALONE_SHOW.has(shown.upper))
+  ) {
     throw ctx.unsupported(
       0,
       `SHOW ${shown.upper}`,

@@ -18,6 +18,7 @@ import type { LoadMethod } from './copy-from-s3';
 import { LocalDirectoryStore, type ObjectStore } from './object-store';
 import { rewriteStatement } from './rewrite-statement';
 import { SessionSettings } from './session-settings';
+import { SuperColumns } from './super-values';
 import { guardTransactionRules } from './transaction-guard';
 
 export type { ObjectStore } from './object-store';
@@ -41,15 +42,18 @@ export function createRedshiftEmulation(options: RedshiftEmulationOptions): Stat
     store: options.s3Store,
     loadWith: options.loadWith ?? 'copy',
     settings: new SessionSettings(),
+    superColumns: new SuperColumns(),
     notice: options.onNotice ?? ((message: string) => process.stderr.write(`rsrun: notice: ${message}\n`)),
   };
   return {
     async prepare(session: Session): Promise<void> {
       await loadSqlTokenizer();
       await installCompatSchema(session);
+      await env.superColumns.load(session);
     },
     rewrite(statement: string, where: StatementLocation): RewrittenStatement[] {
-      return guardTransactionRules(statement, rewriteStatement(statement, where, env));
+      env.superColumns.noteDdl(statement);
+      return guardTransactionRules(statement, env.superColumns.wrap(rewriteStatement(statement, where, env), where));
     },
   };
 }

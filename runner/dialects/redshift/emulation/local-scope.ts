@@ -76,7 +76,7 @@ export function withoutLocalMeaning(ctx: RewriteContext): Skip | undefined {
   }
   if (first === 'VACUUM') return { construct: 'VACUUM', reason: 'VACUUM sorts and reclaims storage, which never changes results' };
   if (
-    first === 'ANALYZE' &&
+    (first === 'ANALYZE' || first === 'ANALYSE') &&
     (ctx.isWord(1, 'COMPRESSION') || ts.some((t, i) => t.upper === 'COLUMNS' && ctx.isWord(i - 1, 'PREDICATE', 'ALL')))
   ) {
     return { construct: 'ANALYZE', reason: 'compression analysis and column statistics change storage and plans, never results' };

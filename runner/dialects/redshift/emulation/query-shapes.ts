@@ -10,6 +10,9 @@
  *   subquery is given `AS rsrun_subquery_<n>`.
  * - PIVOT and UNPIVOT (r_FROM_clause-pivot-unpivot-examples) need the source's columns, which the
  *   rewriter does not know: an error names them and shows the CASE / UNION ALL form.
+ * - `SELECT * EXCLUDE col, ...` (r_SELECT_list) needs the columns `*` stands for: an error names it.
+ * - PartiQL `FROM t, UNPIVOT t.obj AS value AT key` (query-super) unpivots a SUPER object: an error
+ *   names it, as for the other PartiQL navigation below.
  * - QUALIFY filters on window functions (r_QUALIFY_clause); PostgreSQL has no equivalent clause and
  *   the rewrite would need the select list's aliases resolved: an error says so.
  * - PartiQL navigation into a SUPER value, `c_orders[0].o_orderkey` (query-super): SUPER is JSONB
@@ -70,7 +73,19 @@ export function rewriteQueryShapes(ctx: RewriteContext): void {
     }
     if (t.kind !== 'word') return;
     if (t.upper === 'MINUS' && i > 0) ctx.replace(i, i, 'EXCEPT');
-    else if ((t.upper === 'PIVOT' || t.upper === 'UNPIVOT') && ctx.isSymbol(i + 1, '(') && i > 0) {
+    else if (t.upper === 'UNPIVOT' && i > 0 && !ctx.isSymbol(i + 1, '(') && !ctx.isWord(i + 1, 'INCLUDE', 'EXCLUDE')) {
+      throw ctx.unsupported(
+        i,
+        'PartiQL UNPIVOT of a SUPER object (UNPIVOT ... AS value AT key)',
+        'SUPER is JSONB on the local warehouse: keep queries that unpivot SUPER objects in a project deployed to Redshift only, or test them on a cluster',
+      );
+    } else if (t.upper === 'EXCLUDE' && isSelectListExclude(ctx, i)) {
+      throw ctx.unsupported(i, 'SELECT ... EXCLUDE', 'list the columns to keep instead of the ones to exclude');
+    } else if (
+      (t.upper === 'PIVOT' || t.upper === 'UNPIVOT') &&
+      (ctx.isSymbol(i + 1, '(') || ctx.isWord(i + 1, 'INCLUDE', 'EXCLUDE')) &&
+      i > 0
+    ) {
       throw ctx.unsupported(
         i,
         t.upper,
@@ -86,6 +101,16 @@ export function rewriteQueryShapes(ctx: RewriteContext): void {
       );
     } else if (t.upper === 'TOP' && ctx.isWord(i - 1, 'SELECT') && ctx.tok(i + 1)?.kind === 'number') top(ctx, i);
   });
+}
+
+/** EXCLUDE after a select list, not a column named exclude nor a window frame's or UNPIVOT's. */
+function isSelectListExclude(ctx: RewriteContext, i: number): boolean {
+  const prev = ctx.tok(i - 1);
+  const next = ctx.tok(i + 1);
+  if (!prev || !next || ctx.isWord(i - 1, 'SELECT', 'DISTINCT', 'ALL', 'AS', 'UNPIVOT')) return false;
+  if (prev.kind === 'punct' && prev.text !== ')') return false;
+  if (next.kind === 'punct' || ctx.isWord(i + 1, 'FROM', 'NULLS', 'CURRENT', 'GROUP', 'TIES', 'NO')) return next.text === '(';
+  return next.kind === 'word' || next.kind === 'quoted-ident';
 }
 
 function top(ctx: RewriteContext, i: number): void {

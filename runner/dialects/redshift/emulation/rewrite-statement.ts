@@ -18,6 +18,7 @@ import { codeTokens, tokenizeSql } from '../../sql-tokens';
 import { findRefusedSql } from '../refused-sql';
 import { appendTableStep } from './append-table';
 import { checkCatalogReferences } from './catalog-references';
+import { refuseClusterOnly } from './cluster-only';
 import { copyFromS3, isS3Copy, type LoadMethod } from './copy-from-s3';
 import { rewriteExpressions } from './expressions';
 import { rewriteExternalObject } from './external-objects';
@@ -29,6 +30,7 @@ import { refusePartiqlNavigation } from './partiql';
 import { rewriteQueryShapes } from './query-shapes';
 import { dropSchemaOwnership } from './schema-ownership';
 import { foldDynamicSql } from './dynamic-sql';
+import { hashTempTables } from './temp-tables';
 import { RewriteContext } from './rewrite-context';
 import type { SessionSettings } from './session-settings';
 import { rewriteSystemRelations } from './system-views';
@@ -66,6 +68,7 @@ export function rewriteInFull(statement: string, where: StatementLocation, env: 
   const sql = env.settings.foldIdentifiers(statement, where.file);
   let ctx = contextOf(sql, where);
   if (ctx.tokens.length === 0) return [{ kind: 'sql', sql }];
+  if (sql.includes('#') && hashTempTables(ctx)) ctx = contextOf(ctx.apply(), where);
   const notify = (skip: Skip, what = 'accepted') =>
     env.notice(`${where.file}:${where.line}: ${skip.construct} ${what} locally: ${skip.reason}`);
 
@@ -91,6 +94,7 @@ export function rewriteInFull(statement: string, where: StatementLocation, env: 
   const leaderNode = leaderNodeRefusal(ctx.tokens);
   if (leaderNode) return [leaderNode];
   checkCatalogReferences(ctx);
+  refuseClusterOnly(ctx);
   refusePartiqlNavigation(ctx);
   rewriteQueryShapes(ctx);
   if (ctx.changed) ctx = contextOf(ctx.apply(), where);

@@ -67,7 +67,8 @@ export function rewriteTableDdl(ctx: RewriteContext): typeof NOTHING_TO_RUN | vo
 }
 
 /**
- * CREATE DATABASE ... COLLATE CASE_SENSITIVE | CASE_INSENSITIVE (r_CREATE_DATABASE): case-sensitive
+ * CREATE DATABASE ... COLLATE CASE_SENSITIVE | CASE_INSENSITIVE (r_CREATE_DATABASE; CS and CI are
+ * their short forms, r_CREATE_TABLE_NEW): case-sensitive
  * is PostgreSQL's own behaviour and is dropped; case-insensitive cannot be emulated alike on both
  * local engines (the embedded engine's ICU has no collation strengths, and PostgreSQL's
  * nondeterministic collations refuse LIKE), so it is refused by name, as on columns.
@@ -75,8 +76,8 @@ export function rewriteTableDdl(ctx: RewriteContext): typeof NOTHING_TO_RUN | vo
 function databaseCollation(ctx: RewriteContext): void {
   ctx.tokens.forEach((_, i) => {
     if (!ctx.isWord(i, 'COLLATE')) return;
-    if (ctx.isWord(i + 1, 'CASE_SENSITIVE')) ctx.remove(i, i + 1);
-    else if (ctx.isWord(i + 1, 'CASE_INSENSITIVE'))
+    if (ctx.isWord(i + 1, 'CASE_SENSITIVE', 'CS')) ctx.remove(i, i + 1);
+    else if (ctx.isWord(i + 1, 'CASE_INSENSITIVE', 'CI'))
       throw ctx.unsupported(i, 'CREATE DATABASE ... COLLATE CASE_INSENSITIVE', CASE_INSENSITIVE_HINT);
   });
 }
@@ -181,8 +182,8 @@ function columnDefinition(ctx: RewriteContext, from: number, to: number): void {
     ) {
       i = identity(ctx, i, i + 5, 'BY DEFAULT');
     } else if (w === 'COLLATE') {
-      if (ctx.isWord(i + 1, 'CASE_SENSITIVE')) ctx.remove(i, i + 1);
-      else if (ctx.isWord(i + 1, 'CASE_INSENSITIVE')) {
+      if (ctx.isWord(i + 1, 'CASE_SENSITIVE', 'CS')) ctx.remove(i, i + 1);
+      else if (ctx.isWord(i + 1, 'CASE_INSENSITIVE', 'CI')) {
         throw ctx.unsupported(i, 'COLLATE CASE_INSENSITIVE', CASE_INSENSITIVE_HINT);
       }
       i += 2;
