@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
- * `npm test` after the build: the static checks and four mocha processes side by side (Docker-bound
- * suites, suites that spend their time in npm and git child processes, the fault campaign, the
- * rest), then one closing line for all.
+ * `npm test` after the build: the static checks and five mocha processes side by side (Docker-bound
+ * suites, suites that spend their time in npm and git child processes, the fault campaign, suites
+ * of CLI child processes, the rest), then one closing line for all.
  *
  * The container and infrastructure suites spend their time waiting on the Docker engine (image
  * builds, containers, the Jenkinsfile end to end); the others on PostgreSQL, PGlite and child
@@ -21,7 +21,7 @@
  * Two environment variables narrow a run (the Jenkinsfile end to end's "Unit-test runner" stage
  * runs `npm test` with them, test/infra/jenkinsfile-e2e.test.ts; the Jenkinsfile says so):
  *   RSRUN_TEST_FILES="test/a.test.ts test/b.test.ts"  one mocha process on these files (or globs)
- *       instead of the four groups, each of which loads every test file (~6 s of CPU apiece)
+ *       instead of the groups, each of which loads all its test files (~6 s of CPU for all)
  *       only to select a few tests with --grep.
  *   RSRUN_TEST_CHECKS=off  no tsc, Prettier or ESLint (~2 minutes of CPU): for a caller that has
  *       checked the same source already, and says so in the output.
@@ -35,23 +35,36 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const mocha = path.join(root, 'node_modules', 'mocha', 'bin', 'mocha.js');
 const extra = process.argv.slice(2).filter((a) => a !== '--');
 
-const DOCKER_BOUND = ['test/container/**/*.test.ts', 'test/infra/**/*.test.ts'];
-// The fault campaign (crash loops of runner processes, endpoint faults) is long and mostly waits on
-// child processes and deadlines: in a group of its own it overlaps the others instead of adding
-// to the longest.
-const FAULTS = ['test/faults/**/*.test.ts'];
-// npm and git in child processes (pack, install from a loopback registry, a fresh clone's npm ci):
-// about 340 s of the rest group's 981 s in .ci/run's last log, which made it the longest group.
-const INSTALLS = ['test/adoption/**/*.test.ts', 'test/cli/readme.test.ts'];
+// Five mocha processes side by side, balanced on the per-file times of the last fresh-clone
+// .ci/run (1eacf10, test-artifacts/timings/): on 2 cores the groups compete for CPU, so the suite
+// ends when the longest group does, and a group left running alone at the end leaves a core idle.
+// In that run, with four groups, "rest" ran 865 s while "faults" ended at 377 s.
+const GROUP_FILES = {
+  // Docker-bound: image builds, containers, the Jenkinsfile end to end (332 + 127 + 102 + 24 s). In
+  // one process so that the container harness builds the image once for all container suites.
+  docker: { files: ['test/container/**/*.test.ts', 'test/infra/**/*.test.ts'], except: ['test/infra/linters.test.ts'] },
+  // The fault campaign (crash loops of runner processes, endpoint faults: 363 s) waits mostly on
+  // child processes and deadlines; the infrastructure linters (npm-groovy-lint's JVM, cfn-lint,
+  // shellcheck: 69 s) need no Docker engine, only its compose binary.
+  faults: { files: ['test/faults/**/*.test.ts', 'test/infra/linters.test.ts'] },
+  // npm and git in child processes (pack, install from a loopback registry, a fresh clone's npm
+  // install): adoption/distribution 394 s, the README suite 178 s.
+  installs: { files: ['test/adoption/**/*.test.ts', 'test/cli/readme.test.ts'] },
+  // Suites that spend their time in bin/rsrun.js child processes (cli 158 s, branch environments
+  // 123 s, drift 129 s): a third of the former "rest" group's 838 s.
+  cli: {
+    files: ['test/cli/**/*.test.ts', 'test/branches/**/*.test.ts', 'test/drift/**/*.test.ts'],
+    except: ['test/cli/readme.test.ts'],
+  },
+};
 const SELECTED = (process.env.RSRUN_TEST_FILES ?? '').split(/\s+/).filter(Boolean);
+const ignoring = (globs) => globs.flatMap((g) => ['--ignore', g]);
 const GROUPS =
   SELECTED.length > 0
     ? [{ name: 'selected', args: SELECTED }]
     : [
-        { name: 'docker', args: DOCKER_BOUND },
-        { name: 'faults', args: FAULTS },
-        { name: 'installs', args: INSTALLS },
-        { name: 'rest', args: ['test/**/*.test.ts', ...[...DOCKER_BOUND, ...FAULTS, ...INSTALLS].flatMap((g) => ['--ignore', g])] },
+        ...Object.entries(GROUP_FILES).map(([name, g]) => ({ name, args: [...g.files, ...ignoring(g.except ?? [])] })),
+        { name: 'rest', args: ['test/**/*.test.ts', ...ignoring(Object.values(GROUP_FILES).flatMap((g) => g.files))] },
       ];
 const CHECKS_OFF = process.env.RSRUN_TEST_CHECKS === 'off';
 if (process.env.RSRUN_TEST_CHECKS !== undefined && !CHECKS_OFF) {
