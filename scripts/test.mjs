@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
- * `npm test` after the build: the static checks and five mocha processes side by side (Docker-bound
- * suites, suites that spend their time in npm and git child processes, the fault campaign, suites
- * of CLI child processes, the rest), then one closing line for all.
+ * `npm test` after the build: the static checks and six mocha processes side by side (Docker-bound
+ * suites, the Jenkinsfile end to end, suites that spend their time in npm and git child processes,
+ * the fault campaign, suites of CLI child processes, the rest), then one closing line for all.
  *
  * The container and infrastructure suites spend their time waiting on the Docker engine (image
  * builds, containers, the Jenkinsfile end to end); the others on PostgreSQL, PGlite and child
@@ -35,18 +35,23 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const mocha = path.join(root, 'node_modules', 'mocha', 'bin', 'mocha.js');
 const extra = process.argv.slice(2).filter((a) => a !== '--');
 
-// Five mocha processes side by side, balanced on the per-file times of the last fresh-clone
+const JENKINS_E2E = 'test/infra/jenkinsfile-e2e.test.ts';
+// Six mocha processes side by side, balanced on the per-file times of the last fresh-clone
 // .ci/run (1eacf10, test-artifacts/timings/): on 2 cores the groups compete for CPU, so the suite
 // ends when the longest group does, and a group left running alone at the end leaves a core idle.
 // In that run, with four groups, "rest" ran 865 s while "faults" ended at 377 s.
 const GROUP_FILES = {
-  // Docker-bound: image builds, containers, the Jenkinsfile end to end (332 + 127 + 102 + 24 s). In
-  // one process so that the container harness builds the image once for all container suites.
-  docker: { files: ['test/container/**/*.test.ts', 'test/infra/**/*.test.ts'], except: ['test/infra/linters.test.ts'] },
+  // Docker-bound: image builds and containers (127 + 102 + 24 s), in one process so that the
+  // container harness builds the image once for all container suites; the infrastructure linters
+  // (npm-groovy-lint's JVM, cfn-lint, shellcheck: 69 s).
+  docker: { files: ['test/container/**/*.test.ts', 'test/infra/**/*.test.ts'], except: [JENKINS_E2E] },
+  // The Jenkinsfile end to end (332 s): three builds, each with its own npm ci and image build
+  // (repository rsrun-jenkins-e2e, not the container suites' rsrun-e2e; the layers both reuse come
+  // from the same staged npm cache), so it shares nothing with the container suites but dockerd.
+  jenkins: { files: [JENKINS_E2E] },
   // The fault campaign (crash loops of runner processes, endpoint faults: 363 s) waits mostly on
-  // child processes and deadlines; the infrastructure linters (npm-groovy-lint's JVM, cfn-lint,
-  // shellcheck: 69 s) need no Docker engine, only its compose binary.
-  faults: { files: ['test/faults/**/*.test.ts', 'test/infra/linters.test.ts'] },
+  // child processes and deadlines.
+  faults: { files: ['test/faults/**/*.test.ts'] },
   // npm and git in child processes (pack, install from a loopback registry, a fresh clone's npm
   // install): adoption/distribution 394 s, the README suite 178 s.
   installs: { files: ['test/adoption/**/*.test.ts', 'test/cli/readme.test.ts'] },
