@@ -28,6 +28,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -141,12 +142,41 @@ async function runChecks() {
   return { ok: failed.length === 0, line: `checks ${seconds.toFixed(0)} s (${CHECKS.join(', ')})${failed.length ? `; FAILED: ${failed.join(', ')}` : ''}` };
 }
 
+/** All cores' busy and total CPU milliseconds since boot (os.cpus()), to say how busy the machine was. */
+function cpuTimes() {
+  let busy = 0;
+  let total = 0;
+  for (const { times } of os.cpus()) {
+    const all = times.user + times.nice + times.sys + times.irq + times.idle;
+    busy += all - times.idle;
+    total += all;
+  }
+  return { busy, total };
+}
+
+/**
+ * The wall times above measure the machine as much as the suite (on 2 shared cores a file takes 3x
+ * longer at load 10 than alone): the closing lines say how busy it was, from every process on it,
+ * not only this suite's.
+ */
+function machineLine(cpuBefore, loads) {
+  const cpu = cpuTimes();
+  const busy = (100 * (cpu.busy - cpuBefore.busy)) / Math.max(1, cpu.total - cpuBefore.total);
+  const range = loads.length ? `${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)}` : '-';
+  return `machine: ${os.cpus().length} cores, ${busy.toFixed(0)}% busy during the suite, 1-minute load average ${range}`;
+}
+
 const started = Date.now();
+const cpuBefore = cpuTimes();
+const loads = [os.loadavg()[0]];
+const sampler = setInterval(() => loads.push(os.loadavg()[0]), 15_000).unref();
 const results = await Promise.all([runChecks(), ...GROUPS.map(runGroup)]);
+clearInterval(sampler);
 const totals = [0, 0, 0];
 for (const r of results) r.summary?.forEach((n, i) => (totals[i] += n));
 process.stdout.write(`\n${results.map((r) => `  ${r.line}`).join('\n')}\n`);
 const scope = SELECTED.length > 0 ? `one mocha process on RSRUN_TEST_FILES` : `${GROUPS.length} groups`;
 process.stdout.write(`suite wall time ${((Date.now() - started) / 1000).toFixed(0)} s (checks and ${scope} side by side)\n`);
+process.stdout.write(`${machineLine(cpuBefore, loads)}\n`);
 process.stdout.write(`\n${totals[0]} passed, ${totals[1]} failed, ${totals[2]} skipped\n`);
 process.exitCode = results.every((r) => r.ok) ? 0 : 1;
