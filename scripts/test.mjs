@@ -47,8 +47,11 @@ const GROUP_FILES = {
   // (npm-groovy-lint's JVM, cfn-lint, shellcheck: 69 s).
   docker: { files: ['test/container/**/*.test.ts', 'test/infra/**/*.test.ts'], except: [JENKINS_E2E] },
   // The Jenkinsfile end to end (332 s): three builds, each with its own npm ci and image build
-  // (repository rsrun-jenkins-e2e, not the container suites' rsrun-e2e; the layers both reuse come
-  // from the same staged npm cache), so it shares nothing with the container suites but dockerd.
+  // (repository rsrun-jenkins-e2e, not the container suites' rsrun-e2e), so it shares nothing with
+  // the container suites but dockerd and the npm cache staged per machine and lockfile, which both
+  // builds hard-link so that their npm layers come from Docker's cache. The first run after a
+  // lockfile change is the exception: the end to end's build #1 may start before the container
+  // harness has staged that cache, and then installs the dependencies in Docker once.
   jenkins: { files: [JENKINS_E2E] },
   // The fault campaign (crash loops of runner processes, endpoint faults: 363 s) waits mostly on
   // child processes and deadlines.
