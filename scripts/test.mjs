@@ -37,15 +37,23 @@ const mocha = path.join(root, 'node_modules', 'mocha', 'bin', 'mocha.js');
 const extra = process.argv.slice(2).filter((a) => a !== '--');
 
 const JENKINS_E2E = 'test/infra/jenkinsfile-e2e.test.ts';
-// Six mocha processes side by side, balanced on the per-file times of the last fresh-clone
-// .ci/run (1eacf10, test-artifacts/timings/): on 2 cores the groups compete for CPU, so the suite
-// ends when the longest group does, and a group left running alone at the end leaves a core idle.
-// In that run, with four groups, "rest" ran 865 s while "faults" ended at 377 s.
+const DISTRIBUTION = 'test/adoption/distribution.test.ts';
+// Six mocha processes side by side, balanced on the per-file times of fresh-clone .ci/runs
+// (test-artifacts/timings/): on 2 cores the groups compete for CPU, so the suite ends when the
+// longest group does, and a group left running alone at the end leaves a core idle. With four
+// groups (1eacf10, load ~1) "rest" ran 865 s while "faults" ended at 377 s; with six (a3d1e41, load
+// 4-25 from other sessions, every file 2-3x slower) the groups ended between 864 and 1,269 s, "rest"
+// last, so conformance and connections joined the fault campaign's group and the small adoption
+// suites the docker group. Figures below are from the first of those runs, [the second] where given.
 const GROUP_FILES = {
   // Docker-bound: image builds and containers (127 + 102 + 24 s), in one process so that the
   // container harness builds the image once for all container suites; the infrastructure linters
   // (npm-groovy-lint's JVM, cfn-lint, shellcheck: 69 s).
-  docker: { files: ['test/container/**/*.test.ts', 'test/infra/**/*.test.ts'], except: [JENKINS_E2E] },
+  // test/adoption except distribution (init, help, provenance: 44 s [64 s]) fill it up.
+  docker: {
+    files: ['test/container/**/*.test.ts', 'test/infra/**/*.test.ts', 'test/adoption/**/*.test.ts'],
+    except: [JENKINS_E2E, DISTRIBUTION],
+  },
   // The Jenkinsfile end to end (332 s): three builds, each with its own npm ci and image build
   // (repository rsrun-jenkins-e2e, not the container suites' rsrun-e2e), so it shares nothing with
   // the container suites but dockerd and the npm cache staged per machine and lockfile, which both
@@ -53,12 +61,13 @@ const GROUP_FILES = {
   // lockfile change is the exception: the end to end's build #1 may start before the container
   // harness has staged that cache, and then installs the dependencies in Docker once.
   jenkins: { files: [JENKINS_E2E] },
-  // The fault campaign (crash loops of runner processes, endpoint faults: 363 s) waits mostly on
-  // child processes and deadlines.
-  faults: { files: ['test/faults/**/*.test.ts'] },
+  // The fault campaign (crash loops of runner processes, endpoint faults: 363 s [834 s]) waits
+  // mostly on child processes and deadlines; the conformance and connection suites (34 s [228 s])
+  // fill it up.
+  faults: { files: ['test/faults/**/*.test.ts', 'test/conformance/**/*.test.ts', 'test/connections/**/*.test.ts'] },
   // npm and git in child processes (pack, install from a loopback registry, a fresh clone's npm
-  // install): adoption/distribution 394 s, the README suite 178 s.
-  installs: { files: ['test/adoption/**/*.test.ts', 'test/cli/readme.test.ts'] },
+  // install): adoption/distribution 394 s [902 s], the README suite 178 s [159 s].
+  installs: { files: [DISTRIBUTION, 'test/cli/readme.test.ts'] },
   // Suites that spend their time in bin/rsrun.js child processes (cli 158 s, branch environments
   // 123 s, drift 129 s): a third of the former "rest" group's 838 s.
   cli: {
