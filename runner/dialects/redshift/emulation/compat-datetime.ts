@@ -11,11 +11,28 @@
  *   refused with PostgreSQL's message or, worse, read as another date.
  * - TO_TIMESTAMP of a TIMESTAMP (`to_timestamp(sysdate, 'YYYY-MM-DD HH24:MI:SS')`, r_TO_TIMESTAMP):
  *   the timestamp converts implicitly to its text, which PostgreSQL does not do.
+ * - TO_CHAR (r_TO_CHAR): the currency pattern L prints '$' (`to_char(618.80, 'l99999D99')` is
+ *   '$   618.80'), where PostgreSQL prints the locale's symbol, none under the C locale both local
+ *   engines run; TZ of a TIMESTAMP prints UTC (`to_char(starttime, 'HH12:MI:SS TZ')` is
+ *   '02:30:00 UTC'), where PostgreSQL prints nothing for a timestamp without time zone.
  */
 const S = 'rsrun_compat';
 
 /** Called as `rsrun_compat.name(...)` after rewriting (expressions.ts). */
-export const DATETIME_FUNCTIONS = ['date_part_year', 'to_date', 'to_timestamp'];
+export const DATETIME_FUNCTIONS = ['date_part_year', 'to_date', 'to_timestamp', 'to_char'];
+
+const NUMBER_TYPES = ['numeric', 'integer', 'bigint', 'real', 'double precision'];
+
+/** L (not the L of PL, the plus sign) is the dollar sign: quoted, so PostgreSQL prints it as text. */
+const TO_CHAR_SQL = [
+  ...NUMBER_TYPES.map(
+    (type) =>
+      `CREATE OR REPLACE FUNCTION ${S}.to_char(n ${type}, fmt text) RETURNS text LANGUAGE sql IMMUTABLE AS $f$ SELECT pg_catalog.to_char(n, regexp_replace(fmt, '(?<![Pp])[Ll]', '"$"', 'g')) $f$;`,
+  ),
+  `CREATE OR REPLACE FUNCTION ${S}.to_char(ts timestamp, fmt text) RETURNS text LANGUAGE sql IMMUTABLE AS $f$ SELECT pg_catalog.to_char(ts, regexp_replace(regexp_replace(fmt, 'TZ(?![HM])', '"UTC"', 'g'), 'tz(?![hm])', '"utc"', 'g')) $f$;`,
+  `CREATE OR REPLACE FUNCTION ${S}.to_char(ts timestamptz, fmt text) RETURNS text LANGUAGE sql STABLE AS $f$ SELECT pg_catalog.to_char(ts, fmt) $f$;`,
+  `CREATE OR REPLACE FUNCTION ${S}.to_char(i interval, fmt text) RETURNS text LANGUAGE sql IMMUTABLE AS $f$ SELECT pg_catalog.to_char(i, fmt) $f$;`,
+].join('\n');
 
 /** PostgreSQL's parse when it succeeds or is_strict is TRUE; otherwise the rollover refusal. */
 function lenientParse(name: string, type: string, page: string): string {
@@ -50,4 +67,5 @@ $f$ SELECT ${S}.to_timestamp(ts::text, fmt, is_strict) $f$;
 -- PostgreSQL's one-argument form (seconds since the epoch) stays reachable once calls are qualified.
 CREATE OR REPLACE FUNCTION ${S}.to_timestamp(seconds double precision) RETURNS timestamptz LANGUAGE sql IMMUTABLE AS
 $f$ SELECT pg_catalog.to_timestamp(seconds) $f$;
+${TO_CHAR_SQL}
 `;
