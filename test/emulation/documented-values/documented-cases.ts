@@ -50,7 +50,7 @@ export function describeDocumentedValues(title: string, spec: DocumentedValues):
       });
       after(async () => session?.release());
 
-      it(`covers at least ${spec.atLeast} documented values`, () => {
+      it(`covers at least ${spec.atLeast} documented values (${countValues(spec.cases)})`, () => {
         expect(countValues(spec.cases)).to.be.at.least(spec.atLeast);
       });
 

@@ -133,7 +133,14 @@ export function rewriteExpressions(ctx: RewriteContext, from = 0, to = ctx.token
       ctx.isWord(ctx.close(i + 1) + 1, 'IGNORE', 'RESPECT') &&
       ctx.isWord(ctx.close(i + 1) + 2, 'NULLS')
     ) {
-      i = nullsTreatment(ctx, i);
+      i = nullsTreatment(ctx, i, false);
+    } else if (
+      // FIRST_VALUE and LAST_VALUE take it inside the parentheses too: `first_value(venuename ignore nulls)` (r_WF_first_value).
+      (w === 'FIRST_VALUE' || w === 'LAST_VALUE') &&
+      ctx.isWord(ctx.close(i + 1) - 2, 'IGNORE', 'RESPECT') &&
+      ctx.isWord(ctx.close(i + 1) - 1, 'NULLS')
+    ) {
+      i = nullsTreatment(ctx, i, true);
     } else if (w === 'CONVERT' && ctx.args(i + 1).length === 2) {
       i = convert(ctx, i);
     } else if (w === 'RATIO_TO_REPORT') {
@@ -334,20 +341,24 @@ function ratioToReport(ctx: RewriteContext, i: number): number {
  * FIRST_VALUE/LAST_VALUE/NTH_VALUE keep their frame; LAG and LEAD, which take none, look at the rows
  * before or after the current one. `RESPECT NULLS` is the default and is dropped.
  */
-function nullsTreatment(ctx: RewriteContext, i: number): number {
+function nullsTreatment(ctx: RewriteContext, i: number, inside: boolean): number {
   const open = i + 1;
   const close = ctx.close(open);
-  if (ctx.isWord(close + 1, 'RESPECT')) {
-    ctx.replace(close + 1, close + 2, '');
+  // `treatment` is the IGNORE/RESPECT token, `last` the token before OVER.
+  const treatment = inside ? close - 2 : close + 1;
+  const last = inside ? close : close + 2;
+  if (ctx.isWord(treatment, 'RESPECT')) {
+    if (inside) ctx.remove(treatment, treatment + 1);
+    else ctx.replace(treatment, treatment + 1, '');
     return i;
   }
   const w = ctx.tok(i)?.upper ?? '';
-  const { end, over } = windowClause(ctx, close + 2);
-  if (!over || !ctx.isSymbol(close + 4, '('))
+  const { end, over } = windowClause(ctx, last);
+  if (!over || !ctx.isSymbol(last + 2, '('))
     throw ctx.invalid(i, `${w} ... IGNORE NULLS needs an OVER (...) clause`, 'see r_WF_first_value');
-  const [x, n] = ctx.args(open).map(([a, b]) => rewrittenText(ctx, a, b));
+  const [x, n] = ctx.args(open).map(([a, b]) => rewrittenText(ctx, a, inside && b === close - 1 ? b - 2 : b));
   const offset = n ?? '1';
-  const spec = rewrittenText(ctx, close + 5, end - 1);
+  const spec = rewrittenText(ctx, last + 3, end - 1);
   const values = `array_agg(${x ?? 'NULL'})`;
   const call: Record<string, string> = {
     FIRST_VALUE: `${COMPAT_SCHEMA}.nth_non_null(${values}${over}, 1)`,
