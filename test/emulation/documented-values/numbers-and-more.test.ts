@@ -4,9 +4,13 @@
  * Differences found and emulated: LOG/EXP/SQRT/POWER of a DECIMAL were NUMERIC (sqrt(round(16.4))
  * printed 4.000000000000000), DLOG1/DLOG10/DEXP did not exist (compat-math.ts); TO_CHAR printed no
  * currency symbol for L and no zone for TZ of a TIMESTAMP (compat-datetime.ts); FNV_HASH was refused
- * (compat-hash.ts).
+ * and SHA1/FUNC_SHA1 were refused (compat-hash.ts).
  */
+import { createHash } from 'node:crypto';
 import { describeDocumentedValues, type Case, type Refusal } from './documented-cases';
+
+/** SHA1 prints no value on its page: the algorithm it names (FIPS 180-4), as Node's crypto computes it. */
+const sha1 = (s: string) => createHash('sha1').update(s, 'utf8').digest('hex');
 
 const SETUP = `
 create table sales(salesid integer, pricepaid decimal(8,2), commission decimal(8,2));
@@ -188,6 +192,12 @@ const CASES: Case[] = [
   ['r_FNV_HASH (seeded: the hash of the concatenation)', "select fnv_hash('cd', fnv_hash('ab')) as v", '-281581062704388899'],
   ['r_FNV_HASH (SMALLINT: 2 bytes)', 'select fnv_hash(1::smallint) as v', '589727492704079044'],
   ['r_FNV_HASH (BIGINT: 8 bytes)', 'select fnv_hash(1::bigint) as v', '-8517097267634966620'],
+  // SHA1 and its synonyms FUNC_SHA1 and SHA: 40 hexadecimal digits; one block, none, two blocks, UTF-8.
+  ['SHA1', "select sha1('Amazon Redshift') as v", sha1('Amazon Redshift')],
+  ['FUNC_SHA1', "select func_sha1('') as v", sha1('')],
+  ['SHA1 (SHA, two 64-byte blocks)', "select sha(repeat('x', 100)) as v", sha1('x'.repeat(100))],
+  ['SHA1 (UTF-8)', "select sha1('français') as v", sha1('français')],
+  ['SHA1 (a number: its text)', 'select sha1(2008) as v', sha1('2008')],
 ];
 
 const REFUSALS: Refusal[] = [

@@ -1,5 +1,6 @@
 /**
- * Part of the compat schema (compat-values.ts gathers it): FNV_HASH(value [, seed]) (r_FNV_HASH).
+ * Part of the compat schema (compat-values.ts gathers it): FNV_HASH(value [, seed]) (r_FNV_HASH)
+ * and SHA1 / FUNC_SHA1 / SHA (SHA1, FUNC_SHA1).
  *
  * 64-bit FNV-1a over the value's bytes, the seed being the running hash (the offset basis without
  * one), returned as a signed BIGINT. The bytes are the integer's two's complement, little-endian, in
@@ -9,11 +10,17 @@
  * the seeded forms, and fnv_hash('cd', fnv_hash('ab')) = fnv_hash('abcd'). The bytes of other types
  * (DECIMAL, floating point, dates, timestamps, booleans) are not documented, so those are refused
  * naming the function rather than hashed some other way.
+ *
+ * SHA1(string) "uses the SHA1 cryptographic hash function" and returns the 40 hexadecimal digits of
+ * the 160-bit digest; SHA and FUNC_SHA1 are synonyms (SHA1). Core PostgreSQL has SHA-2 but no SHA-1
+ * (only the pgcrypto extension, which neither local engine loads), so it is computed here by the
+ * FIPS 180-4 algorithm over the string's UTF-8 bytes; the page prints no value, so the tests compare
+ * with Node's crypto.
  */
 const S = 'rsrun_compat';
 
 /** Called as `rsrun_compat.name(...)` after rewriting (expressions.ts). */
-export const HASH_FUNCTIONS = ['fnv_hash'];
+export const HASH_FUNCTIONS = ['fnv_hash', 'sha1', 'func_sha1', 'sha'];
 
 const TWO_64 = '18446744073709551616';
 const OFFSET_BASIS = '14695981039346656037';
@@ -21,7 +28,60 @@ const PRIME = '1099511628211';
 
 const UNDOCUMENTED_TYPES = ['numeric', 'real', 'double precision', 'date', 'timestamp', 'timestamptz', 'boolean', 'time', 'timetz'];
 
-export const HASH_SQL = `
+const SHA1_SQL = `
+CREATE OR REPLACE FUNCTION ${S}.sha1(s text) RETURNS varchar LANGUAGE plpgsql IMMUTABLE STRICT AS $f$
+DECLARE
+  msg bytea := convert_to(s, 'UTF8');
+  bits bigint := length(convert_to(s, 'UTF8'))::bigint * 8;
+  m constant bigint := 4294967295;
+  h bigint[] := ARRAY[1732584193, 4023233417, 2562383102, 271733878, 3285377520];
+  w bigint[];
+  a bigint; b bigint; c bigint; d bigint; e bigint; f bigint; k bigint; t bigint;
+  o integer;
+BEGIN
+  msg := msg || '\\x80'::bytea;
+  WHILE length(msg) % 64 <> 56 LOOP msg := msg || '\\x00'::bytea; END LOOP;
+  msg := msg || int8send(bits);
+  FOR chunk IN 0 .. length(msg) / 64 - 1 LOOP
+    w := array_fill(0::bigint, ARRAY[80]);
+    FOR i IN 0 .. 15 LOOP
+      o := chunk * 64 + i * 4;
+      w[i + 1] := (get_byte(msg, o)::bigint << 24) | (get_byte(msg, o + 1)::bigint << 16) | (get_byte(msg, o + 2)::bigint << 8) | get_byte(msg, o + 3);
+    END LOOP;
+    FOR i IN 16 .. 79 LOOP
+      t := w[i - 2] # w[i - 7] # w[i - 13] # w[i - 15];
+      w[i + 1] := ((t << 1) | (t >> 31)) & m;
+    END LOOP;
+    a := h[1]; b := h[2]; c := h[3]; d := h[4]; e := h[5];
+    FOR i IN 0 .. 79 LOOP
+      IF i < 20 THEN f := (b & c) | ((~b & m) & d); k := 1518500249;
+      ELSIF i < 40 THEN f := b # c # d; k := 1859775393;
+      ELSIF i < 60 THEN f := (b & c) | (b & d) | (c & d); k := 2400959708;
+      ELSE f := b # c # d; k := 3395469782;
+      END IF;
+      t := ((((a << 5) | (a >> 27)) & m) + f + e + k + w[i + 1]) & m;
+      e := d; d := c; c := ((b << 30) | (b >> 2)) & m; b := a; a := t;
+    END LOOP;
+    h := ARRAY[(h[1] + a) & m, (h[2] + b) & m, (h[3] + c) & m, (h[4] + d) & m, (h[5] + e) & m];
+  END LOOP;
+  RETURN (SELECT string_agg(lpad(to_hex(x), 8, '0'), '' ORDER BY i) FROM unnest(h) WITH ORDINALITY AS u(x, i));
+END $f$;
+-- Synonyms, and a number or date hashed as its text (implicit conversion, c_Supported_data_types).
+${['func_sha1', 'sha']
+  .map(
+    (name) =>
+      `CREATE OR REPLACE FUNCTION ${S}.${name}(s text) RETURNS varchar LANGUAGE sql IMMUTABLE STRICT AS $f$ SELECT ${S}.sha1(s) $f$;`,
+  )
+  .join('\n')}
+${['sha1', 'func_sha1', 'sha']
+  .map(
+    (name) =>
+      `CREATE OR REPLACE FUNCTION ${S}.${name}(v anynonarray) RETURNS varchar LANGUAGE sql IMMUTABLE STRICT AS $f$ SELECT ${S}.sha1(v::text) $f$;`,
+  )
+  .join('\n')}
+`;
+
+export const HASH_SQL = `${SHA1_SQL}
 -- The hash state is an unsigned 64-bit value held in NUMERIC, as PostgreSQL has no unsigned bigint.
 CREATE OR REPLACE FUNCTION ${S}.fnv1a(bytes bytea, seed bigint) RETURNS bigint LANGUAGE plpgsql IMMUTABLE AS $f$
 DECLARE

@@ -43,9 +43,6 @@ const NULLS_TREATMENT = new Set(['FIRST_VALUE', 'LAST_VALUE', 'NTH_VALUE', 'LAG'
 const NOT_EMULATED: Record<string, string> = {
   // r_CHECKSUM does not document its algorithm, so no local value could match the cluster's.
   CHECKSUM: 'compare with MD5() or SHA2() in local runs; CHECKSUM values exist only on a cluster',
-  // r_SHA1: PostgreSQL has no SHA-1 without the pgcrypto extension, which neither local engine loads.
-  SHA1: 'use SHA2(x, 256) or MD5(x), which the local warehouse computes as Redshift does',
-  FUNC_SHA1: 'use SHA2(x, 256) or MD5(x), which the local warehouse computes as Redshift does',
   // r_is_float: SUPER is jsonb locally, which keeps every number as numeric (compat-super.ts).
   IS_FLOAT: 'the local SUPER (jsonb) stores every number as a decimal; test with IS_DECIMAL, which is true for both locally',
 };
