@@ -5,12 +5,7 @@
  * tables are the pages' own sample tables (WINSALES from c_Window_functions, ADDRESS from
  * r_Examples_with_character_types), created and filled as the pages show.
  */
-import { expect } from 'chai';
-import { createRedshiftEmulation, LocalDirectoryStore } from '../../runner/dialects/redshift/emulation';
-import type { Session } from '../../runner/warehouse/warehouse';
-import { describeEachEngine } from '../support/engines';
-
-type Case = [page: string, sql: string, expected: string | null | Array<string | null>];
+import { describeDocumentedValues, type Case } from './documented-cases';
 
 const SETUP = `
 CREATE TABLE winsales(salesid int, dateid date, sellerid int, buyerid char(10), qty int, qty_shipped int);
@@ -220,37 +215,4 @@ const CASES: Case[] = [
   ],
 ];
 
-describeEachEngine('documented Redshift values through the emulation', (db) =>
-  // Nested, so this block's session is released before the engine block closes its pools.
-  describe("on the pages' sample tables", () => {
-    const rewriter = createRedshiftEmulation({ s3Store: new LocalDirectoryStore('/nonexistent') });
-    let session: Session;
-
-    const run = async (sql: string) => {
-      let rows: Array<Record<string, unknown>> = [];
-      for (const step of rewriter.rewrite(sql, { file: 'documented.sql', line: 1 })) {
-        if (step.kind !== 'sql') throw new Error(`expected SQL for ${sql}`);
-        rows = (await session.query<Record<string, unknown>>(step.sql)).rows;
-      }
-      return rows;
-    };
-
-    before(async () => {
-      session = await db.warehouse({ emulateRedshift: true }).acquire();
-      await rewriter.prepare(session);
-      for (const statement of SETUP.split(';')) await run(statement);
-    });
-    after(async () => session?.release());
-
-    it('covers at least 60 documented values', () => {
-      expect(CASES.flatMap(([, , e]) => (Array.isArray(e) ? e : [e])).length).to.be.at.least(60);
-    });
-
-    for (const [page, sql, expected] of CASES) {
-      it(`${page}: ${sql}`, async () => {
-        const values = (await run(sql)).map((r) => (r.v === null || r.v === undefined ? null : String(r.v)));
-        expect(Array.isArray(expected) ? values : values[0]).to.deep.equal(expected);
-      });
-    }
-  }),
-);
+describeDocumentedValues('functions checked first', { setup: SETUP, cases: CASES, atLeast: 60 });
