@@ -62,7 +62,9 @@ async function openEngine(dataDir: string | undefined) {
   setFlagsFromString('--liftoff-only');
   const { PGlite } = await import('@electric-sql/pglite');
   const template = dataDir === undefined || !hasCluster(dataDir) ? await ensureTemplate() : undefined;
-  const startParams = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
+  // PGlite starts with search_path=public; PostgreSQL's default and Redshift's is '$user, public'
+  // (r_search_path): a schema named as the user comes first. A later -c wins.
+  const startParams = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB', '-c', 'search_path="$user", public'];
   let db;
   if (dataDir === undefined) {
     db = new PGlite({ startParams, ...(template ? { loadDataDir: await templateBlob(template) } : {}) });

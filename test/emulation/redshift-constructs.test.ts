@@ -247,6 +247,44 @@ end $$ language plpgsql`);
       expect(await run('SELECT 1 AS "Total"')).to.deep.equal([{ total: 1 }]);
     });
 
+    it("searches '$user', public by default: a schema named as the user comes first (r_search_path)", async () => {
+      expect(await run("SELECT current_setting('search_path') AS p")).to.deep.equal([{ p: '"$user", public' }]);
+      const [{ u }] = (await run('SELECT current_user AS u')) as [{ u: string }];
+      await run('CREATE TABLE sp_frontier (c1 int)');
+      await run(`CREATE SCHEMA "${u}"`);
+      try {
+        expect(await run("SELECT array_to_string(current_schemas(false), ',') AS s")).to.deep.equal([{ s: `${u},public` }]);
+        // Unqualified names are created in, and found first in, the user's schema.
+        await run('CREATE TABLE sp_frontier (c1 int, c2 int)');
+        await run('INSERT INTO sp_frontier VALUES (1, 2)');
+        const counts = `SELECT (SELECT count(*) FROM "${u}".sp_frontier) AS mine, (SELECT count(*) FROM public.sp_frontier) AS pub`;
+        expect(await run(counts)).to.deep.equal([{ mine: '1', pub: '0' }]);
+      } finally {
+        await run(`DROP SCHEMA "${u}" CASCADE`);
+        await run('DROP TABLE public.sp_frontier');
+      }
+    });
+
+    it("folds quoted identifiers in a procedure's dynamic SQL too, as the cluster parses it when it runs (r_QUOTE_IDENT)", async () => {
+      await run(`CREATE PROCEDURE dyn_ident(name varchar) AS $$
+DECLARE n int;
+BEGIN
+  EXECUTE 'CREATE TABLE ' || quote_ident(name) || ' ("Col" int, note varchar) -- "Kept" in a comment';
+  EXECUTE 'INSERT INTO ' || quote_ident(name) || ' VALUES (1, ''"Kept" in a string'')';
+  EXECUTE 'SELECT count(*) FROM "' || name || '"' INTO n;
+  RAISE INFO 'rows: %', n;
+END $$ LANGUAGE plpgsql`);
+      await run("CALL dyn_ident('DynTable')");
+      expect(await run('SELECT col, note FROM dyntable')).to.deep.equal([{ col: 1, note: '"Kept" in a string' }]);
+      await run('SET enable_case_sensitive_identifier TO true');
+      try {
+        await run("CALL dyn_ident('DynTable')");
+        expect(await run('SELECT "Col" FROM "DynTable"')).to.deep.equal([{ Col: 1 }]);
+      } finally {
+        await run('RESET enable_case_sensitive_identifier');
+      }
+    });
+
     it('counts CHAR/VARCHAR lengths in bytes, also after ALTER COLUMN TYPE and in a LIKE copy (r_Character_types)', async () => {
       const refused = async (sql: string) => {
         let error: unknown;

@@ -18,6 +18,7 @@ import type { Session } from '../../../warehouse/warehouse';
 import { redshiftRulesSql } from './redshift-rules-sql';
 import { SEMANTICS_SQL } from './compat-semantics';
 import { SUPER_FUNCTIONS, SUPER_SQL } from './compat-super';
+import { DYNAMIC_SQL_SQL } from './dynamic-sql';
 import { VALUE_FUNCTIONS, VALUES_SQL } from './compat-values';
 import { INFORMATIONAL_CONSTRAINTS_SQL } from './informational-constraints';
 
@@ -412,6 +413,7 @@ CREATE OR REPLACE FUNCTION ${S}.sha2(s text, bits integer) RETURNS text LANGUAGE
 $f$;
 ${SEMANTICS_SQL}
 ${SUPER_SQL}
+${DYNAMIC_SQL_SQL}
 ${VALUES_SQL}
 ${INFORMATIONAL_CONSTRAINTS_SQL}
 ${redshiftRulesSql(S)}`;

@@ -28,6 +28,7 @@ import type { ObjectStore } from './object-store';
 import { refusePartiqlNavigation } from './partiql';
 import { rewriteQueryShapes } from './query-shapes';
 import { dropSchemaOwnership } from './schema-ownership';
+import { foldDynamicSql } from './dynamic-sql';
 import { RewriteContext } from './rewrite-context';
 import type { SessionSettings } from './session-settings';
 import { rewriteSystemRelations } from './system-views';
@@ -211,6 +212,7 @@ function rewriteRoutine(ctx: RewriteContext, env: RewriteEnvironment): void {
     rewriteExpressions(inner);
     rewriteSystemRelations(inner);
     guardProcedureBody(ctx, inner);
+    foldDynamicSql(inner);
     const rewritten = inner.apply();
     if (rewritten !== body) ctx.replace(i, i, `${tag}${rewritten}${tag}`);
   });
