@@ -11,6 +11,14 @@ import { createRedshiftEmulation, LocalDirectoryStore } from '../../../runner/di
 import type { Session } from '../../../runner/warehouse/warehouse';
 import { describeEachEngine } from '../../support/engines';
 
+/** WINSALES, the window function pages' sample table (c_Window_functions), as they create and fill it. */
+export const WINSALES = `CREATE TABLE winsales(salesid int, dateid date, sellerid int, buyerid char(10), qty int, qty_shipped int);
+INSERT INTO winsales VALUES
+  (30001, '8/2/2003', 3, 'b', 10, 10), (10001, '12/24/2003', 1, 'c', 10, 10), (10005, '12/24/2003', 1, 'a', 30, null),
+  (40001, '1/9/2004', 4, 'a', 40, null), (10006, '1/18/2004', 1, 'c', 10, null), (20001, '2/12/2004', 2, 'b', 20, 20),
+  (40005, '2/12/2004', 4, 'a', 10, 10), (20002, '2/16/2004', 2, 'c', 20, 20), (30003, '4/18/2004', 3, 'b', 15, null),
+  (30004, '4/18/2004', 3, 'b', 20, null), (30007, '9/7/2004', 3, 'c', 30, null)`;
+
 export type Case = [page: string, sql: string, expected: string | null | Array<string | null>];
 export type Refusal = [page: string, sql: string, message: RegExp];
 

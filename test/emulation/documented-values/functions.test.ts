@@ -5,15 +5,10 @@
  * tables are the pages' own sample tables (WINSALES from c_Window_functions, ADDRESS from
  * r_Examples_with_character_types), created and filled as the pages show.
  */
-import { describeDocumentedValues, type Case } from './documented-cases';
+import { describeDocumentedValues, WINSALES, type Case } from './documented-cases';
 
 const SETUP = `
-CREATE TABLE winsales(salesid int, dateid date, sellerid int, buyerid char(10), qty int, qty_shipped int);
-INSERT INTO winsales VALUES
-  (30001, '8/2/2003', 3, 'b', 10, 10), (10001, '12/24/2003', 1, 'c', 10, 10), (10005, '12/24/2003', 1, 'a', 30, null),
-  (40001, '1/9/2004', 4, 'a', 40, null), (10006, '1/18/2004', 1, 'c', 10, null), (20001, '2/12/2004', 2, 'b', 20, 20),
-  (40005, '2/12/2004', 4, 'a', 10, 10), (20002, '2/16/2004', 2, 'c', 20, 20), (30003, '4/18/2004', 3, 'b', 15, null),
-  (30004, '4/18/2004', 3, 'b', 20, null), (30007, '9/7/2004', 3, 'c', 30, null);
+${WINSALES};
 create table address(address_id integer, address1 varchar(100), address2 varchar(50), district varchar(20),
   city_name char(20), state char(2), postal_code char(5));
 insert into address(address1) values('9516 Magnolia Boulevard');

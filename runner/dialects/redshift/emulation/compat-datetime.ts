@@ -11,6 +11,10 @@
  *   refused with PostgreSQL's message or, worse, read as another date.
  * - TO_TIMESTAMP of a TIMESTAMP (`to_timestamp(sysdate, 'YYYY-MM-DD HH24:MI:SS')`, r_TO_TIMESTAMP):
  *   the timestamp converts implicitly to its text, which PostgreSQL does not do.
+ * - MONTHS_BETWEEN of two TIMESTAMPs (r_MONTHS_BETWEEN_function): the time of day counts in the
+ *   31-day fraction, months_between(max(starttime), min(starttime)) = 11.12 for 2008-12-25 15:00 and
+ *   2008-01-21 19:30 ((4 days - 4.5 hours) / 31); the same day of the month, or two month ends, is a
+ *   whole number. compat-schema.ts has the DATE forms only, so PostgreSQL answered "function does not exist".
  * - TO_CHAR (r_TO_CHAR): the currency pattern L prints '$' (`to_char(618.80, 'l99999D99')` is
  *   '$   618.80'), where PostgreSQL prints the locale's symbol, none under the C locale both local
  *   engines run; TZ of a TIMESTAMP prints UTC (`to_char(starttime, 'HH12:MI:SS TZ')` is
@@ -68,4 +72,10 @@ $f$ SELECT ${S}.to_timestamp(ts::text, fmt, is_strict) $f$;
 CREATE OR REPLACE FUNCTION ${S}.to_timestamp(seconds double precision) RETURNS timestamptz LANGUAGE sql IMMUTABLE AS
 $f$ SELECT pg_catalog.to_timestamp(seconds) $f$;
 ${TO_CHAR_SQL}
+CREATE OR REPLACE FUNCTION ${S}.months_between(a timestamp, b timestamp) RETURNS double precision LANGUAGE sql IMMUTABLE AS $f$
+  SELECT CASE WHEN extract(day FROM a) = extract(day FROM b) OR (a::date = ${S}.last_day(a) AND b::date = ${S}.last_day(b))
+    THEN ${S}.months_between(a::date, b::date)
+    ELSE (extract(year FROM a) - extract(year FROM b)) * 12 + (extract(month FROM a) - extract(month FROM b))
+      + (extract(day FROM a) - extract(day FROM b) + extract(epoch FROM (a::time - b::time)) / 86400) / 31 END
+$f$;
 `;

@@ -15,6 +15,7 @@ import { TEXT_FIRST_FUNCTIONS } from './compat-semantics';
 import { rewriteType } from './data-types';
 import { RewriteContext } from './rewrite-context';
 import { concatenationChain } from './string-concatenation';
+import { windowedPercentile } from './window-percentile';
 import { codeTokens, tokenizeSql, type SqlToken } from '../../sql-tokens';
 
 /** Functions whose Redshift form takes a bare date part as first argument (r_Dateparts_for_datetime_functions). */
@@ -143,7 +144,7 @@ export function rewriteExpressions(ctx: RewriteContext, from = 0, to = ctx.token
     } else if (w === 'RATIO_TO_REPORT') {
       i = ratioToReport(ctx, i);
     } else if ((w === 'PERCENTILE_CONT' || w === 'PERCENTILE_DISC') && isWindowed(ctx, ctx.close(i + 1))) {
-      throw ctx.unsupported(i, `${w} ... OVER (...)`, 'compute the percentile per partition with GROUP BY in a subquery and join it');
+      i = windowedPercentile(ctx, i, (from, to) => rewrittenText(ctx, from, to));
     } else if (w === 'HLL' || w.startsWith('HLL_') || w.startsWith('ST_')) {
       throw ctx.unsupported(i, `${w}()`, notEmulatedFamily(w));
     } else if (NOT_EMULATED[w] !== undefined) {
