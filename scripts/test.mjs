@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
- * `npm test` after the build: the static checks and four mocha processes side by side (Docker-bound
- * suites, suites that spend their time in npm and git child processes, the fault campaign, the
- * rest), then one closing line for all.
+ * `npm test` after the build: the static checks and six mocha processes side by side (Docker-bound
+ * suites, the Jenkinsfile end to end, suites that spend their time in npm and git child processes,
+ * the fault campaign, suites of CLI child processes, the rest), then one closing line for all.
  *
  * The container and infrastructure suites spend their time waiting on the Docker engine (image
  * builds, containers, the Jenkinsfile end to end); the others on PostgreSQL, PGlite and child
@@ -21,13 +21,14 @@
  * Two environment variables narrow a run (the Jenkinsfile end to end's "Unit-test runner" stage
  * runs `npm test` with them, test/infra/jenkinsfile-e2e.test.ts; the Jenkinsfile says so):
  *   RSRUN_TEST_FILES="test/a.test.ts test/b.test.ts"  one mocha process on these files (or globs)
- *       instead of the four groups, each of which loads every test file (~6 s of CPU apiece)
+ *       instead of the groups, each of which loads all its test files (~6 s of CPU for all)
  *       only to select a few tests with --grep.
  *   RSRUN_TEST_CHECKS=off  no tsc, Prettier or ESLint (~2 minutes of CPU): for a caller that has
  *       checked the same source already, and says so in the output.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -35,23 +36,53 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const mocha = path.join(root, 'node_modules', 'mocha', 'bin', 'mocha.js');
 const extra = process.argv.slice(2).filter((a) => a !== '--');
 
-const DOCKER_BOUND = ['test/container/**/*.test.ts', 'test/infra/**/*.test.ts'];
-// The fault campaign (crash loops of runner processes, endpoint faults) is long and mostly waits on
-// child processes and deadlines: in a group of its own it overlaps the others instead of adding
-// to the longest.
-const FAULTS = ['test/faults/**/*.test.ts'];
-// npm and git in child processes (pack, install from a loopback registry, a fresh clone's npm ci):
-// about 340 s of the rest group's 981 s in .ci/run's last log, which made it the longest group.
-const INSTALLS = ['test/adoption/**/*.test.ts', 'test/cli/readme.test.ts'];
+const JENKINS_E2E = 'test/infra/jenkinsfile-e2e.test.ts';
+const DISTRIBUTION = 'test/adoption/distribution.test.ts';
+// Six mocha processes side by side, balanced on the per-file times of fresh-clone .ci/runs
+// (test-artifacts/timings/): on 2 cores the groups compete for CPU, so the suite ends when the
+// longest group does, and a group left running alone at the end leaves a core idle. With four
+// groups (1eacf10, load ~1) "rest" ran 865 s while "faults" ended at 377 s; with six (a3d1e41, load
+// 4-25 from other sessions, every file 2-3x slower) the groups ended between 864 and 1,269 s, "rest"
+// last, so conformance and connections joined the fault campaign's group and the small adoption
+// suites the docker group. Figures below are from the first of those runs, [the second] where given.
+const GROUP_FILES = {
+  // Docker-bound: image builds and containers (127 + 102 + 24 s), in one process so that the
+  // container harness builds the image once for all container suites; the infrastructure linters
+  // (npm-groovy-lint's JVM, cfn-lint, shellcheck: 69 s).
+  // test/adoption except distribution (init, help, provenance: 44 s [64 s]) fill it up.
+  docker: {
+    files: ['test/container/**/*.test.ts', 'test/infra/**/*.test.ts', 'test/adoption/**/*.test.ts'],
+    except: [JENKINS_E2E, DISTRIBUTION],
+  },
+  // The Jenkinsfile end to end (332 s): three builds, each with its own npm ci and image build
+  // (repository rsrun-jenkins-e2e, not the container suites' rsrun-e2e), so it shares nothing with
+  // the container suites but dockerd and the npm cache staged per machine and lockfile, which both
+  // builds hard-link so that their npm layers come from Docker's cache. The first run after a
+  // lockfile change is the exception: the end to end's build #1 may start before the container
+  // harness has staged that cache, and then installs the dependencies in Docker once.
+  jenkins: { files: [JENKINS_E2E] },
+  // The fault campaign (crash loops of runner processes, endpoint faults: 363 s [834 s]) waits
+  // mostly on child processes and deadlines; the conformance and connection suites (34 s [228 s])
+  // fill it up.
+  faults: { files: ['test/faults/**/*.test.ts', 'test/conformance/**/*.test.ts', 'test/connections/**/*.test.ts'] },
+  // npm and git in child processes (pack, install from a loopback registry, a fresh clone's npm
+  // install): adoption/distribution 394 s [902 s], the README suite 178 s [159 s].
+  installs: { files: [DISTRIBUTION, 'test/cli/readme.test.ts'] },
+  // Suites that spend their time in bin/rsrun.js child processes (cli 158 s, branch environments
+  // 123 s, drift 129 s): a third of the former "rest" group's 838 s.
+  cli: {
+    files: ['test/cli/**/*.test.ts', 'test/branches/**/*.test.ts', 'test/drift/**/*.test.ts'],
+    except: ['test/cli/readme.test.ts'],
+  },
+};
 const SELECTED = (process.env.RSRUN_TEST_FILES ?? '').split(/\s+/).filter(Boolean);
+const ignoring = (globs) => globs.flatMap((g) => ['--ignore', g]);
 const GROUPS =
   SELECTED.length > 0
     ? [{ name: 'selected', args: SELECTED }]
     : [
-        { name: 'docker', args: DOCKER_BOUND },
-        { name: 'faults', args: FAULTS },
-        { name: 'installs', args: INSTALLS },
-        { name: 'rest', args: ['test/**/*.test.ts', ...[...DOCKER_BOUND, ...FAULTS, ...INSTALLS].flatMap((g) => ['--ignore', g])] },
+        ...Object.entries(GROUP_FILES).map(([name, g]) => ({ name, args: [...g.files, ...ignoring(g.except ?? [])] })),
+        { name: 'rest', args: ['test/**/*.test.ts', ...ignoring(Object.values(GROUP_FILES).flatMap((g) => g.files))] },
       ];
 const CHECKS_OFF = process.env.RSRUN_TEST_CHECKS === 'off';
 if (process.env.RSRUN_TEST_CHECKS !== undefined && !CHECKS_OFF) {
@@ -123,12 +154,41 @@ async function runChecks() {
   return { ok: failed.length === 0, line: `checks ${seconds.toFixed(0)} s (${CHECKS.join(', ')})${failed.length ? `; FAILED: ${failed.join(', ')}` : ''}` };
 }
 
+/** All cores' busy and total CPU milliseconds since boot (os.cpus()), to say how busy the machine was. */
+function cpuTimes() {
+  let busy = 0;
+  let total = 0;
+  for (const { times } of os.cpus()) {
+    const all = times.user + times.nice + times.sys + times.irq + times.idle;
+    busy += all - times.idle;
+    total += all;
+  }
+  return { busy, total };
+}
+
+/**
+ * The wall times above measure the machine as much as the suite (on 2 shared cores a file takes 3x
+ * longer at load 10 than alone): the closing lines say how busy it was, from every process on it,
+ * not only this suite's.
+ */
+function machineLine(cpuBefore, loads) {
+  const cpu = cpuTimes();
+  const busy = (100 * (cpu.busy - cpuBefore.busy)) / Math.max(1, cpu.total - cpuBefore.total);
+  const range = loads.length ? `${Math.min(...loads).toFixed(1)}-${Math.max(...loads).toFixed(1)}` : '-';
+  return `machine: ${os.cpus().length} cores, ${busy.toFixed(0)}% busy during the suite, 1-minute load average ${range}`;
+}
+
 const started = Date.now();
+const cpuBefore = cpuTimes();
+const loads = [os.loadavg()[0]];
+const sampler = setInterval(() => loads.push(os.loadavg()[0]), 15_000).unref();
 const results = await Promise.all([runChecks(), ...GROUPS.map(runGroup)]);
+clearInterval(sampler);
 const totals = [0, 0, 0];
 for (const r of results) r.summary?.forEach((n, i) => (totals[i] += n));
 process.stdout.write(`\n${results.map((r) => `  ${r.line}`).join('\n')}\n`);
 const scope = SELECTED.length > 0 ? `one mocha process on RSRUN_TEST_FILES` : `${GROUPS.length} groups`;
 process.stdout.write(`suite wall time ${((Date.now() - started) / 1000).toFixed(0)} s (checks and ${scope} side by side)\n`);
+process.stdout.write(`${machineLine(cpuBefore, loads)}\n`);
 process.stdout.write(`\n${totals[0]} passed, ${totals[1]} failed, ${totals[2]} skipped\n`);
 process.exitCode = results.every((r) => r.ok) ? 0 : 1;

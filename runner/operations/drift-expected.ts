@@ -14,6 +14,7 @@ import type { MigrationSet } from '../migrations/discover';
 import type { Migration } from '../migrations/migration';
 import { sqlAt, type SqlStatement } from '../migrations/split-sql';
 import { dialectFor } from '../warehouse/open-warehouse';
+import { expectedSnapshotKey, readCachedSnapshot, writeCachedSnapshot } from './drift-expected-cache';
 import { PgWarehouse } from '../warehouse/pg-warehouse';
 
 export interface ExpectedMigrations {
@@ -55,17 +56,39 @@ export function schemaStatementsOf(m: Migration): Migration {
   return kept.length === m.statements.length ? m : { ...m, statements: kept };
 }
 
-/** Replays the schema statements of `migrations` into a new in-memory embedded warehouse and reads its snapshot. */
+/**
+ * The schema `migrations` build: from the project's cache when the same migrations were replayed
+ * by the same code before (drift-expected-cache.ts), else replayed.
+ */
 export async function expectedSnapshot(
   config: ResolvedConfig,
   migrations: readonly Migration[],
   scope: SchemaScope,
   logger: Logger,
 ): Promise<Snapshot> {
-  const { startEmbedded } = await import('../warehouse/embedded.js');
-  const server = await startEmbedded({ dataDir: undefined, fresh: true, maxConnections: 4 });
   // Redshift SQL needs the emulation; a PostgreSQL environment without it has PostgreSQL SQL.
   const emulate = config.env.emulateRedshift || config.env.engine === 'redshift';
+  const key = expectedSnapshotKey(config, migrations, scope, emulate);
+  const cached = await readCachedSnapshot(config.project.stateDir, key);
+  if (cached) {
+    logger.debug(`drift: the expected schema of ${migrations.length} migration(s) read from ${config.project.stateDir}`);
+    return cached;
+  }
+  const snapshot = await replaySnapshot(config, migrations, scope, emulate, logger);
+  await writeCachedSnapshot(config.project.stateDir, key, snapshot);
+  return snapshot;
+}
+
+/** Replays the schema statements of `migrations` into a new in-memory embedded warehouse and reads its snapshot. */
+async function replaySnapshot(
+  config: ResolvedConfig,
+  migrations: readonly Migration[],
+  scope: SchemaScope,
+  emulate: boolean,
+  logger: Logger,
+): Promise<Snapshot> {
+  const { startEmbedded } = await import('../warehouse/embedded.js');
+  const server = await startEmbedded({ dataDir: undefined, fresh: true, maxConnections: 4 });
   const env = { ...config.env, name: 'drift-expected', engine: 'embedded' as const, emulateRedshift: emulate };
   const warehouse = new PgWarehouse(
     {

@@ -1,17 +1,18 @@
 /**
  * rsrun reaches a user's project three ways, each tried from a clean temp directory outside the
- * repository, with the commands a user types: the `npm pack` tarball (`npm i -D`, `npm i -g`) and
- * a git URL (npm builds it through `prepare`) here; the runner image used as a CLI in
- * test/container/image-as-cli.test.ts (with the other Docker-bound suites). npm talks to a
- * registry on loopback that serves this machine's npm cache (test/support/npm-registry.ts).
+ * repository, with the commands a user types: the `npm pack` tarball installed globally
+ * (`npm i -g`) and a git URL (npm builds it through `prepare`) here; the same tarball as a dev
+ * dependency (`npm i -D`, then init, deploy, a failing test, a PostgreSQL environment) in the
+ * README suite (test/cli/readme.test.ts), whose "Using rsrun on your project" commands are exactly
+ * that: one install of it instead of two saves ~25 s of npm's CPU per run; the runner image used as
+ * a CLI in test/container/image-as-cli.test.ts (with the other Docker-bound suites). npm talks to
+ * a registry on loopback that serves this machine's npm cache (test/support/npm-registry.ts).
  */
 import { expect } from 'chai';
 import { execFile, type ExecFileOptions } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
-import { PG_URL, requirePostgres } from '../support/engines';
 import { startLocalRegistry, type LocalRegistry } from '../support/npm-registry';
 
 const REPO = path.resolve(__dirname, '../..');
@@ -24,7 +25,7 @@ interface Run {
 
 function sh(file: string, args: string[], options: ExecFileOptions & { timeoutMs?: number } = {}): Promise<Run> {
   return new Promise((resolve) => {
-    execFile(file, args, { maxBuffer: 64 * 1024 * 1024, timeout: options.timeoutMs ?? 600_000, ...options }, (err, stdout, stderr) => {
+    execFile(file, args, { maxBuffer: 64 * 1024 * 1024, timeout: options.timeoutMs ?? 1_200_000, ...options }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? ((err as { code: number }).code as number) : 1) : 0;
       resolve({ code, out: `${String(stdout)}${String(stderr)}` });
     });
@@ -32,7 +33,9 @@ function sh(file: string, args: string[], options: ExecFileOptions & { timeoutMs
 }
 
 describe('distribution: installing rsrun outside the repository', function () {
-  this.timeout(900_000);
+  // Bounds, not measures: the git URL install (npm installs and builds the whole dev tree) took
+  // 84 s at load ~4 and 510 s at load 4-25 on the 2-core machine, near the former 600 s limit.
+  this.timeout(1_500_000);
   const root = mkdtempSync(path.join(tmpdir(), 'rsrun-dist-'));
   const tarball = path.join(root, `rsrun-${VERSION}.tgz`);
   let registry: LocalRegistry;
@@ -66,62 +69,6 @@ describe('distribution: installing rsrun outside the repository', function () {
   after(async () => {
     await registry?.close();
     rmSync(root, { recursive: true, force: true });
-  });
-
-  describe('the npm pack tarball, as a dev dependency', () => {
-    const project = path.join(root, 'my-warehouse');
-    const database = `rsrun_dist_${process.pid}`;
-    let admin: pg.Client | undefined;
-    after(async () => {
-      await admin?.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);
-      await admin?.end();
-    });
-
-    it('installs with a working bin and no dev dependencies', async () => {
-      mkdirSync(project);
-      expect((await npm(project, 'init', '-y')).code).to.equal(0);
-      const installed = await npm(project, 'install', '--save-dev', tarball);
-      expect(installed.code, installed.out).to.equal(0);
-      expect(readdirSync(path.join(project, 'node_modules')))
-        .to.include('rsrun')
-        .and.not.to.include.members(['typescript', 'mocha', 'tsx']);
-      const version = await rsrun(project, ['--version']);
-      expect(version.out.trim()).to.equal(VERSION);
-    });
-
-    it('rsrun init, then deploy: exit 0 and a report', async () => {
-      expect((await rsrun(project, ['init'])).code).to.equal(0);
-      const deploy = await rsrun(project, ['deploy']);
-      expect(deploy.code, deploy.out).to.equal(0);
-      const report = /report: (\S+report\.html)/.exec(deploy.out)?.[1];
-      expect(report && existsSync(path.join(project, report)), deploy.out).to.equal(true);
-    });
-
-    it('a failing test: exit 1', async () => {
-      const failing = path.join(project, 'tests', 'failing.sql');
-      writeFileSync(failing, "-- rsrun:test no event is a login\nSELECT event_id FROM app.events WHERE event_type = 'login';\n");
-      const deploy = await rsrun(project, ['deploy']);
-      expect(deploy.code, deploy.out).to.equal(1);
-      expect(deploy.out).to.match(/tests: 2 passed, 1 failed/);
-      unlinkSync(failing);
-    });
-
-    it('a postgres environment on the test PostgreSQL: exit 0 with no extra setting', async function () {
-      await requirePostgres(this);
-      admin = new pg.Client({ connectionString: PG_URL });
-      await admin.connect();
-      await admin.query(`CREATE DATABASE ${database}`);
-      const url = new URL(PG_URL);
-      appendFileSync(
-        path.join(project, 'rsrun.ini'),
-        `\n[env.ci]\nengine = postgres\nhost = ${url.hostname}\nport = ${url.port || 5432}\nuser = ${decodeURIComponent(url.username)}\npassword = \${RSRUN_CI_PASSWORD}\ndatabase = ${database}\n`,
-      );
-      const deploy = await rsrun(project, ['deploy', '--env', 'ci'], { RSRUN_CI_PASSWORD: decodeURIComponent(url.password) });
-      expect(deploy.code, deploy.out).to.equal(0);
-      expect(deploy.out)
-        .to.match(/PASSED on ci/)
-        .and.to.match(/migrations: 1 applied/);
-    });
   });
 
   it('the tarball installed globally (npm i -g): rsrun on the PATH', async () => {

@@ -9,7 +9,7 @@
  */
 import { expect } from 'chai';
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
@@ -128,7 +128,24 @@ describe('README commands', function () {
         .to.match(/run \S+: PASSED on local/)
         .and.to.match(/run \S+: PASSED on ci/);
       expect(r.out).to.contain('"pending": []');
-      expect(existsSync(path.join(sandbox, 'my-warehouse', 'migrations', 'V1__example.sql'))).to.equal(true);
+      const project = path.join(sandbox, 'my-warehouse');
+      expect(existsSync(path.join(project, 'migrations', 'V1__example.sql'))).to.equal(true);
+      // What test/adoption/distribution.test.ts checked of the same `npm pack` + `npm install
+      // --save-dev` path before this test was its only run: the installed package brings no dev
+      // dependency, a deploy points at a report that exists, and a failing SQL test exits 1.
+      expect(readdirSync(path.join(project, 'node_modules')))
+        .to.include('rsrun')
+        .and.not.to.include.members(['typescript', 'mocha', 'tsx']);
+      const report = /report: (\S+report\.html)/.exec(r.out)?.[1];
+      expect(report && existsSync(path.join(project, report)), r.out.slice(-4000)).to.equal(true);
+      expect(r.out).to.match(/migrations: 1 applied/);
+      writeFileSync(
+        path.join(project, 'tests', 'failing.sql'),
+        "-- rsrun:test no event is a login\nSELECT event_id FROM app.events WHERE event_type = 'login';\n",
+      );
+      const failing = await sh('npx rsrun deploy', project, using, 300_000);
+      expect(failing.code, failing.out.slice(-4000)).to.equal(1);
+      expect(failing.out).to.match(/tests: 2 passed, 1 failed/);
     } finally {
       await registry.close();
       await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`);

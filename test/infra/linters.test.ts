@@ -23,9 +23,14 @@ after(async () => {
 });
 
 describe('infra lint: Jenkinsfiles (npm-groovy-lint)', function () {
+  // A bound, not a measure: a JVM starting CodeNarc took 50 s at load ~5 and passed mocha's
+  // default 120 s at load 18-23 on the 2-core machine (fresh-clone .ci/run of 2026-12-02).
+  this.timeout(600_000);
   const groovyLint = (files: string[]) =>
     // --noserver: no CodeNarc daemon left running after the test.
-    runTool(npmBin('npm-groovy-lint'), ['--noserver', '--config', 'jenkins/.groovylintrc.json', '--failon', 'warning', ...files]);
+    runTool(npmBin('npm-groovy-lint'), ['--noserver', '--config', 'jenkins/.groovylintrc.json', '--failon', 'warning', ...files], {
+      timeoutMs: 540_000,
+    });
 
   before(async function () {
     await requireService(

@@ -19,6 +19,7 @@ import { redshiftRulesSql } from './redshift-rules-sql';
 import { SEMANTICS_SQL } from './compat-semantics';
 import { SUPER_FUNCTIONS, SUPER_SQL } from './compat-super';
 import { DYNAMIC_SQL_SQL } from './dynamic-sql';
+import { VALUE_FUNCTIONS, VALUES_SQL } from './compat-values';
 import { INFORMATIONAL_CONSTRAINTS_SQL } from './informational-constraints';
 
 import { COMPAT_SCHEMA } from './compat-schema-name';
@@ -54,6 +55,7 @@ export const COMPAT_FUNCTIONS = new Set([
   'to_hex',
   'crc32',
   ...SUPER_FUNCTIONS,
+  ...VALUE_FUNCTIONS,
 ]);
 
 const S = COMPAT_SCHEMA;
@@ -149,11 +151,12 @@ CREATE OR REPLACE FUNCTION ${S}.dateadd(p text, n bigint, t text) RETURNS timest
 $f$ SELECT ${S}.dateadd(p, n, t::timestamp) $f$;
 CREATE OR REPLACE FUNCTION ${S}.dateadd(p text, n bigint, ts timestamptz) RETURNS timestamptz LANGUAGE sql STABLE AS
 $f$ SELECT ${S}.dateadd(p, n, ts::timestamp)::timestamptz $f$;
--- TIME and TIMETZ wrap around midnight: dateadd(hour, 12, time '13:24:55') = 01:24:55 (r_DATEADD_function).
+-- TIME and TIMETZ wrap around midnight: dateadd(hour, 12, time '13:24:55') = 01:24:55; a TIMETZ
+-- result is in UTC: dateadd(hour, 2, timetz '13:24:55 PST') = 23:24:55+00 (r_DATEADD_function).
 CREATE OR REPLACE FUNCTION ${S}.dateadd(p text, n bigint, t time) RETURNS time LANGUAGE sql IMMUTABLE AS
 $f$ SELECT t + (${S}.dateadd(p, n, timestamp '2000-01-01 00:00:00') - timestamp '2000-01-01 00:00:00') $f$;
 CREATE OR REPLACE FUNCTION ${S}.dateadd(p text, n bigint, t timetz) RETURNS timetz LANGUAGE sql IMMUTABLE AS
-$f$ SELECT t + (${S}.dateadd(p, n, timestamp '2000-01-01 00:00:00') - timestamp '2000-01-01 00:00:00') $f$;
+$f$ SELECT (t AT TIME ZONE 'UTC') + (${S}.dateadd(p, n, timestamp '2000-01-01 00:00:00') - timestamp '2000-01-01 00:00:00') $f$;
 
 -- DATEDIFF(datepart, start, end): the number of datepart boundaries crossed (r_DATEDIFF_function).
 CREATE OR REPLACE FUNCTION ${S}.datediff(p text, a timestamp, b timestamp) RETURNS bigint LANGUAGE plpgsql IMMUTABLE AS $f$
@@ -202,9 +205,12 @@ $f$ SELECT pg_catalog.date_trunc(${S}.datepart_checked(p), i) $f$;
 
 -- DATE_PART(datepart, {date|timestamp}) → double precision (r_DATE_PART_function).
 -- Milliseconds and microseconds are the fraction of the second only: DATE_PART(microsecond,
--- timestamp '20220502 04:05:06.789') = 789000 (r_DATE_PART_function); the other parts are PostgreSQL's.
+-- timestamp '20220502 04:05:06.789') = 789000 (r_DATE_PART_function). Decade 1 is the years 1-9, so
+-- 2000 is in decade 201 (r_Dateparts_for_datetime_functions), one more than PostgreSQL's year / 10.
+-- The other parts are PostgreSQL's.
 CREATE OR REPLACE FUNCTION ${S}.date_part(p text, ts timestamp) RETURNS double precision LANGUAGE sql IMMUTABLE AS $f$
   SELECT CASE ${S}.datepart_checked(p)
+    WHEN 'decade' THEN pg_catalog.date_part('decade', ts) + 1
     WHEN 'milliseconds' THEN pg_catalog.date_part('milliseconds', ts) - floor(pg_catalog.date_part('second', ts)) * 1000
     WHEN 'microseconds' THEN pg_catalog.date_part('microseconds', ts) - floor(pg_catalog.date_part('second', ts)) * 1000000
     ELSE pg_catalog.date_part(${S}.datepart_checked(p), ts) END
@@ -214,7 +220,7 @@ $f$ SELECT ${S}.date_part(p, d::timestamp) $f$;
 CREATE OR REPLACE FUNCTION ${S}.date_part(p text, t text) RETURNS double precision LANGUAGE sql STABLE AS
 $f$ SELECT ${S}.date_part(p, t::timestamp) $f$;
 CREATE OR REPLACE FUNCTION ${S}.date_part(p text, ts timestamptz) RETURNS double precision LANGUAGE sql STABLE AS
-$f$ SELECT CASE WHEN ${S}.datepart_checked(p) IN ('milliseconds', 'microseconds') THEN ${S}.date_part(p, ts::timestamp)
+$f$ SELECT CASE WHEN ${S}.datepart_checked(p) IN ('milliseconds', 'microseconds', 'decade') THEN ${S}.date_part(p, ts::timestamp)
   ELSE pg_catalog.date_part(${S}.datepart_checked(p), ts) END $f$;
 CREATE OR REPLACE FUNCTION ${S}.date_part(p text, i interval) RETURNS double precision LANGUAGE sql IMMUTABLE AS
 $f$ SELECT pg_catalog.date_part(${S}.datepart_checked(p), i) $f$;
@@ -408,6 +414,7 @@ $f$;
 ${SEMANTICS_SQL}
 ${SUPER_SQL}
 ${DYNAMIC_SQL_SQL}
+${VALUES_SQL}
 ${INFORMATIONAL_CONSTRAINTS_SQL}
 ${redshiftRulesSql(S)}`;
 

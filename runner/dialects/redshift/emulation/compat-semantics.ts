@@ -70,7 +70,7 @@ CREATE OR REPLACE FUNCTION ${S}.extract_part(p text, ts timestamp) RETURNS bigin
     ELSE trunc(${S}.date_part(p, ts)) END::bigint
 $f$;
 CREATE OR REPLACE FUNCTION ${S}.extract_part(p text, ts timestamptz) RETURNS bigint LANGUAGE sql STABLE AS $f$
-  SELECT CASE WHEN ${S}.datepart_checked(p) IN ('second', 'milliseconds', 'microseconds') THEN ${S}.extract_part(p, ts::timestamp)
+  SELECT CASE WHEN ${S}.datepart_checked(p) IN ('second', 'milliseconds', 'microseconds', 'decade') THEN ${S}.extract_part(p, ts::timestamp)
     ELSE trunc(date_part(${S}.datepart_checked(p), ts))::bigint END
 $f$;
 CREATE OR REPLACE FUNCTION ${S}.extract_part(p text, d date) RETURNS bigint LANGUAGE sql IMMUTABLE AS
@@ -125,6 +125,10 @@ export const TEXT_FIRST_FUNCTIONS: Record<string, string[][]> = {
   right: [['integer']],
   lpad: [['integer'], ['integer', 'text']],
   rpad: [['integer'], ['integer', 'text']],
+  // LTRIM(listtime, '2008-') on a TIMESTAMP column (r_LTRIM).
+  ltrim: [[], ['text']],
+  rtrim: [[], ['text']],
+  btrim: [[], ['text']],
 };
 
 const TEXT_FIRST = Object.entries(TEXT_FIRST_FUNCTIONS)

@@ -15,6 +15,7 @@ import { TEXT_FIRST_FUNCTIONS } from './compat-semantics';
 import { rewriteType } from './data-types';
 import { RewriteContext } from './rewrite-context';
 import { concatenationChain } from './string-concatenation';
+import { windowedPercentile } from './window-percentile';
 import { codeTokens, tokenizeSql, type SqlToken } from '../../sql-tokens';
 
 /** Functions whose Redshift form takes a bare date part as first argument (r_Dateparts_for_datetime_functions). */
@@ -43,11 +44,6 @@ const NULLS_TREATMENT = new Set(['FIRST_VALUE', 'LAST_VALUE', 'NTH_VALUE', 'LAG'
 const NOT_EMULATED: Record<string, string> = {
   // r_CHECKSUM does not document its algorithm, so no local value could match the cluster's.
   CHECKSUM: 'compare with MD5() or SHA2() in local runs; CHECKSUM values exist only on a cluster',
-  // r_FNV_HASH: FNV-1a over each type's internal bytes, which the page does not specify.
-  FNV_HASH: 'hash with MD5() or SHA2() in local runs; FNV_HASH values exist only on a cluster',
-  // r_SHA1: PostgreSQL has no SHA-1 without the pgcrypto extension, which neither local engine loads.
-  SHA1: 'use SHA2(x, 256) or MD5(x), which the local warehouse computes as Redshift does',
-  FUNC_SHA1: 'use SHA2(x, 256) or MD5(x), which the local warehouse computes as Redshift does',
   // r_is_float: SUPER is jsonb locally, which keeps every number as numeric (compat-super.ts).
   IS_FLOAT: 'the local SUPER (jsonb) stores every number as a decimal; test with IS_DECIMAL, which is true for both locally',
 };
@@ -135,13 +131,20 @@ export function rewriteExpressions(ctx: RewriteContext, from = 0, to = ctx.token
       ctx.isWord(ctx.close(i + 1) + 1, 'IGNORE', 'RESPECT') &&
       ctx.isWord(ctx.close(i + 1) + 2, 'NULLS')
     ) {
-      i = nullsTreatment(ctx, i);
+      i = nullsTreatment(ctx, i, false);
+    } else if (
+      // FIRST_VALUE and LAST_VALUE take it inside the parentheses too: `first_value(venuename ignore nulls)` (r_WF_first_value).
+      (w === 'FIRST_VALUE' || w === 'LAST_VALUE') &&
+      ctx.isWord(ctx.close(i + 1) - 2, 'IGNORE', 'RESPECT') &&
+      ctx.isWord(ctx.close(i + 1) - 1, 'NULLS')
+    ) {
+      i = nullsTreatment(ctx, i, true);
     } else if (w === 'CONVERT' && ctx.args(i + 1).length === 2) {
       i = convert(ctx, i);
     } else if (w === 'RATIO_TO_REPORT') {
       i = ratioToReport(ctx, i);
     } else if ((w === 'PERCENTILE_CONT' || w === 'PERCENTILE_DISC') && isWindowed(ctx, ctx.close(i + 1))) {
-      throw ctx.unsupported(i, `${w} ... OVER (...)`, 'compute the percentile per partition with GROUP BY in a subquery and join it');
+      i = windowedPercentile(ctx, i, (from, to) => rewrittenText(ctx, from, to));
     } else if (w === 'HLL' || w.startsWith('HLL_') || w.startsWith('ST_')) {
       throw ctx.unsupported(i, `${w}()`, notEmulatedFamily(w));
     } else if (NOT_EMULATED[w] !== undefined) {
@@ -336,20 +339,24 @@ function ratioToReport(ctx: RewriteContext, i: number): number {
  * FIRST_VALUE/LAST_VALUE/NTH_VALUE keep their frame; LAG and LEAD, which take none, look at the rows
  * before or after the current one. `RESPECT NULLS` is the default and is dropped.
  */
-function nullsTreatment(ctx: RewriteContext, i: number): number {
+function nullsTreatment(ctx: RewriteContext, i: number, inside: boolean): number {
   const open = i + 1;
   const close = ctx.close(open);
-  if (ctx.isWord(close + 1, 'RESPECT')) {
-    ctx.replace(close + 1, close + 2, '');
+  // `treatment` is the IGNORE/RESPECT token, `last` the token before OVER.
+  const treatment = inside ? close - 2 : close + 1;
+  const last = inside ? close : close + 2;
+  if (ctx.isWord(treatment, 'RESPECT')) {
+    if (inside) ctx.remove(treatment, treatment + 1);
+    else ctx.replace(treatment, treatment + 1, '');
     return i;
   }
   const w = ctx.tok(i)?.upper ?? '';
-  const { end, over } = windowClause(ctx, close + 2);
-  if (!over || !ctx.isSymbol(close + 4, '('))
+  const { end, over } = windowClause(ctx, last);
+  if (!over || !ctx.isSymbol(last + 2, '('))
     throw ctx.invalid(i, `${w} ... IGNORE NULLS needs an OVER (...) clause`, 'see r_WF_first_value');
-  const [x, n] = ctx.args(open).map(([a, b]) => rewrittenText(ctx, a, b));
+  const [x, n] = ctx.args(open).map(([a, b]) => rewrittenText(ctx, a, inside && b === close - 1 ? b - 2 : b));
   const offset = n ?? '1';
-  const spec = rewrittenText(ctx, close + 5, end - 1);
+  const spec = rewrittenText(ctx, last + 3, end - 1);
   const values = `array_agg(${x ?? 'NULL'})`;
   const call: Record<string, string> = {
     FIRST_VALUE: `${COMPAT_SCHEMA}.nth_non_null(${values}${over}, 1)`,

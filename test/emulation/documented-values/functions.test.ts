@@ -5,20 +5,10 @@
  * tables are the pages' own sample tables (WINSALES from c_Window_functions, ADDRESS from
  * r_Examples_with_character_types), created and filled as the pages show.
  */
-import { expect } from 'chai';
-import { createRedshiftEmulation, LocalDirectoryStore } from '../../runner/dialects/redshift/emulation';
-import type { Session } from '../../runner/warehouse/warehouse';
-import { describeEachEngine } from '../support/engines';
-
-type Case = [page: string, sql: string, expected: string | null | Array<string | null>];
+import { describeDocumentedValues, WINSALES, type Case } from './documented-cases';
 
 const SETUP = `
-CREATE TABLE winsales(salesid int, dateid date, sellerid int, buyerid char(10), qty int, qty_shipped int);
-INSERT INTO winsales VALUES
-  (30001, '8/2/2003', 3, 'b', 10, 10), (10001, '12/24/2003', 1, 'c', 10, 10), (10005, '12/24/2003', 1, 'a', 30, null),
-  (40001, '1/9/2004', 4, 'a', 40, null), (10006, '1/18/2004', 1, 'c', 10, null), (20001, '2/12/2004', 2, 'b', 20, 20),
-  (40005, '2/12/2004', 4, 'a', 10, 10), (20002, '2/16/2004', 2, 'c', 20, 20), (30003, '4/18/2004', 3, 'b', 15, null),
-  (30004, '4/18/2004', 3, 'b', 20, null), (30007, '9/7/2004', 3, 'c', 30, null);
+${WINSALES};
 create table address(address_id integer, address1 varchar(100), address2 varchar(50), district varchar(20),
   city_name char(20), state char(2), postal_code char(5));
 insert into address(address1) values('9516 Magnolia Boulevard');
@@ -220,37 +210,4 @@ const CASES: Case[] = [
   ],
 ];
 
-describeEachEngine('documented Redshift values through the emulation', (db) =>
-  // Nested, so this block's session is released before the engine block closes its pools.
-  describe("on the pages' sample tables", () => {
-    const rewriter = createRedshiftEmulation({ s3Store: new LocalDirectoryStore('/nonexistent') });
-    let session: Session;
-
-    const run = async (sql: string) => {
-      let rows: Array<Record<string, unknown>> = [];
-      for (const step of rewriter.rewrite(sql, { file: 'documented.sql', line: 1 })) {
-        if (step.kind !== 'sql') throw new Error(`expected SQL for ${sql}`);
-        rows = (await session.query<Record<string, unknown>>(step.sql)).rows;
-      }
-      return rows;
-    };
-
-    before(async () => {
-      session = await db.warehouse({ emulateRedshift: true }).acquire();
-      await rewriter.prepare(session);
-      for (const statement of SETUP.split(';')) await run(statement);
-    });
-    after(async () => session?.release());
-
-    it('covers at least 60 documented values', () => {
-      expect(CASES.flatMap(([, , e]) => (Array.isArray(e) ? e : [e])).length).to.be.at.least(60);
-    });
-
-    for (const [page, sql, expected] of CASES) {
-      it(`${page}: ${sql}`, async () => {
-        const values = (await run(sql)).map((r) => (r.v === null || r.v === undefined ? null : String(r.v)));
-        expect(Array.isArray(expected) ? values : values[0]).to.deep.equal(expected);
-      });
-    }
-  }),
-);
+describeDocumentedValues('functions checked first', { setup: SETUP, cases: CASES, atLeast: 60 });
