@@ -26,7 +26,6 @@ const DIR = path.join(__dirname, '..', 'fixtures', 'real-world', 'sqlfluff-redsh
 const NOT_REDSHIFT: Record<string, string> = {
   'select.sql:1': 'SUM(*) is not an aggregate call (r_SUM)',
   'select_exclude.sql:31': 'a trailing comma before FROM (r_SELECT_list)',
-  'select_first_value.sql:1': 'IGNORE NULLS goes after the parentheses: FIRST_VALUE(expr) IGNORE NULLS OVER (...) (r_WF_first_value)',
   'select_from_with_parenthesis.sql:3': 'a parenthesized table name is not a FROM item (r_FROM_clause30)',
   'select_lateral_column_alias.sql:1': '(1 as one) is not an expression (r_SELECT_list)',
 };

@@ -9,8 +9,8 @@
  * So a constant in a SUPER column's place of `INSERT ... VALUES` or `UPDATE ... SET col = ` is
  * written `to_jsonb(CAST('...' AS text))` (a string scalar) or `to_jsonb(n)`. Which columns are
  * SUPER is in the catalog: the statement becomes an action that reads them first, but only for
- * tables that may have one (named in the catalog when the session was prepared, or created or
- * altered with SUPER since), so plain INSERTs stay plain statements.
+ * tables that may have one (in the catalog when the session was prepared, or created or altered
+ * with SUPER since), so plain INSERTs stay plain statements.
  */
 import type { Session } from '../../../warehouse/warehouse';
 import type { RewrittenStatement, StatementLocation } from '../../rewriter';
@@ -21,7 +21,7 @@ import { RewriteContext } from './rewrite-context';
 const LEADING_COMMENTS = String.raw`^(?:\s+|--[^\n]*\n|/\*[\s\S]*?\*/)*`;
 const NAME = String.raw`(?:"(?:[^"]|"")+"|[\w$]+)`;
 const TARGET = new RegExp(`${LEADING_COMMENTS}(?:insert\\s+into|update)\\s+(${NAME}(?:\\.${NAME}){0,2})`, 'i');
-/** DDL that can give a table a SUPER column: with the type named, or copied by LIKE / AS. */
+/** DDL that can give a table a SUPER column. */
 const TABLE_DDL = new RegExp(
   `${LEADING_COMMENTS}(?:create\\s+(?:(?:local\\s+)?(?:temp|temporary)\\s+)?table|alter\\s+table)\\s+(?:if\\s+not\\s+exists\\s+)?(${NAME}(?:\\.${NAME}){0,2})`,
   'i',
@@ -52,10 +52,13 @@ export class SuperColumns {
     for (const r of rows) this.tables.add(r.relname.toLowerCase());
   }
 
-  /** Notes a CREATE/ALTER TABLE that may give the table a SUPER column. */
+  /**
+   * Notes a CREATE/ALTER TABLE that names the SUPER type. A table given SUPER columns by CTAS or
+   * LIKE is found in the catalog by the next session's `load`.
+   */
   noteDdl(statement: string): void {
     const m = TABLE_DDL.exec(statement);
-    if (m && /\b(?:super|like|as)\b/i.test(statement)) this.tables.add(bareName(m[1] as string));
+    if (m && /\bsuper\b/i.test(statement)) this.tables.add(bareName(m[1] as string));
   }
 
   /** The statement's steps, or one action writing its SUPER constants as scalars. */
