@@ -47,21 +47,30 @@ function random(seed: number): () => number {
   };
 }
 
-function writeProject(p: TempProject, env: string): void {
+/**
+ * Advisory locks the PostgreSQL targets' migrations take and release at once unless a test holds
+ * them: an interruption test holds one, waits until the deploy is blocked on it (a condition, not a
+ * duration), then interrupts, so the interruption lands inside the round trip or migration named.
+ */
+const GATE_IN_BATCH = 5;
+const GATE_NON_TRANSACTIONAL = 10;
+
+function writeProject(p: TempProject, env: string, gated = false): void {
   // pg_sleep paces the runs so kills land inside them; Redshift has no sleep function, so the lint
   // (RS019) and emulation refuse it: both are off for this PostgreSQL-only helper.
   p.write('rsrun.ini', `[project]\nname = crash\nlock_ttl = 2s\n\n[lint]\ndisable = RS019\n\n${env}\n`);
   p.migration('V1__schema.sql', 'create schema crash;\ncreate table crash.events (id int, note varchar(40));');
+  const gate = (key: number) => (gated ? `\nselect pg_advisory_xact_lock(${key});` : '');
   for (let i = 2; i <= 9; i++) {
     p.migration(
       `V${i}__step.sql`,
-      `insert into crash.events values (${i}, 'step ${i}');\ncreate table crash.t${i} (a int);\nselect pg_sleep(0.05);`,
+      `insert into crash.events values (${i}, 'step ${i}');\ncreate table crash.t${i} (a int);\nselect pg_sleep(0.05);${i === GATE_IN_BATCH ? gate(i) : ''}`,
     );
   }
   // Outside a transaction: progress recorded group by group, resumed after a crash.
   p.migration(
     'V10__maintenance.sql',
-    `-- rsrun:no-transaction\ninsert into crash.events values (10, 'before vacuum');\nselect pg_sleep(0.05);\nvacuum crash.events;\ninsert into crash.events values (11, 'after vacuum');`,
+    `-- rsrun:no-transaction\ninsert into crash.events values (10, 'before vacuum');\nselect pg_sleep(0.05);${gate(GATE_NON_TRANSACTIONAL)}\nvacuum crash.events;\ninsert into crash.events values (11, 'after vacuum');`,
   );
   for (let i = 12; i <= 14; i++) p.migration(`V${i}__late.sql`, `insert into crash.events values (${i}, 'late');\nselect pg_sleep(0.05);`);
   p.migration('R__view.sql', 'create or replace view crash.event_count as select count(*) as n from crash.events;');
@@ -77,6 +86,8 @@ const STACK_FRAME = /^\s+at .+:\d+:\d+\)?$/m;
 interface Target {
   args: string[];
   database: string;
+  /** How to reach the target's server (PostgreSQL targets, whose migrations have gates). */
+  server?: pg.ClientConfig;
   /** Stops what the target started and removes its files. */
   dispose(): Promise<void>;
   /** Schema, data and history as the deploy left them. */
@@ -165,11 +176,12 @@ describe('fault campaign: crash convergence', function () {
   const pgTarget = async (): Promise<Target> => {
     const database = await dbs.create('rsrun_fk');
     const project = new TempProject('fk-pg-');
-    writeProject(project, pgEnv(database));
+    writeProject(project, pgEnv(database), true);
     const dispose = async () => project.remove();
     return {
       args: ['--env', 'pg', 'deploy', '--no-tests'],
       database,
+      server: PG,
       project,
       dispose,
       state: () => deployedState(database, ['crash.events']),
@@ -195,11 +207,12 @@ describe('fault campaign: crash convergence', function () {
     const database = `rsrun_fk_${randomBytes(4).toString('hex')}`;
     await s.createDatabase(database);
     const project = new TempProject('fk-priv-');
-    writeProject(project, pgEnv(database, s.port, s.user));
+    writeProject(project, pgEnv(database, s.port, s.user), true);
     const where = { port: s.port, user: s.user, password: undefined };
     return {
       args: ['--env', 'pg', 'deploy', '--no-tests'],
       database,
+      server: { host: '127.0.0.1', ...where },
       project,
       dispose: async () => project.remove(),
       state: () => deployedState(database, ['crash.events'], where),
@@ -217,14 +230,15 @@ describe('fault campaign: crash convergence', function () {
     return `${kills} kills`;
   };
 
-  /** One interruption at `marker`, then a re-run compared with a clean deploy. */
-  const interrupted = (fresh: () => Promise<Target>, marker: string, interrupt: (t: Target) => Promise<unknown>) => async () => {
+  /** One interruption at `where` (a gate's key, or a log line), then a re-run compared with a clean deploy. */
+  const interrupted = (fresh: () => Promise<Target>, where: number | string, interrupt: (t: Target) => Promise<unknown>) => async () => {
     const clean = await fresh();
     await converge(clean);
     const reference = await clean.state();
     await clean.dispose();
     const t = await fresh();
-    expectConnectionLost(await interruptAt(t, marker, () => interrupt(t)));
+    const run = typeof where === 'number' ? interruptAtGate(t, where, () => interrupt(t)) : interruptAt(t, where, () => interrupt(t));
+    expectConnectionLost(await run);
     await converge(t);
     expectSameState(await t.state(), reference, 'after the interruption');
     await t.dispose();
@@ -239,9 +253,9 @@ describe('fault campaign: crash convergence', function () {
     const groups: [string, () => Promise<string | void>][] = [
       ['sigkill-postgres', sigkills(pgTarget, SEED)],
       ['sigkill-embedded', sigkills(embeddedTarget, SEED + 1)],
-      ['terminate-in-batch', interrupted(pgTarget, 'applying V2__step.sql', (t) => terminateBackends(t.database))],
-      ['terminate-non-transactional', interrupted(pgTarget, 'applying V10__maintenance.sql', (t) => terminateBackends(t.database))],
-      ['restart', interrupted(privateTarget, 'applying V5__step.sql', () => (server as PrivatePostgres).ctl('restart'))],
+      ['terminate-in-batch', interrupted(pgTarget, GATE_IN_BATCH, (t) => terminateBackends(t.database))],
+      ['terminate-non-transactional', interrupted(pgTarget, GATE_NON_TRANSACTIONAL, (t) => terminateBackends(t.database))],
+      ['restart', interrupted(privateTarget, GATE_IN_BATCH, () => (server as PrivatePostgres).ctl('restart'))],
       [
         'kill-embedded-host',
         interrupted(embeddedTarget, 'applying V5__step.sql', async (t) => {
@@ -304,6 +318,42 @@ async function interruptAt(t: Target, marker: string, interrupt: () => Promise<u
   await fired;
   expect(fired, `the run never logged "${marker}":\n${r.stderr}`).not.to.equal(undefined);
   return r;
+}
+
+/**
+ * Runs the deploy while holding gate `key`, interrupts once the deploy waits on it, then lets go.
+ * (Interrupting when a log line appeared raced the deploy: under load it could finish its 0.4 s
+ * round trip before the interruption's own connection was made, and exit 0.)
+ */
+async function interruptAtGate(t: Target, key: number, interrupt: () => Promise<unknown>): Promise<CliResult> {
+  const holder = new pg.Client({ ...t.server, database: t.database });
+  // The interruption ends this session too (every session of the database, or the whole server).
+  holder.on('error', () => undefined);
+  await holder.connect();
+  await holder.query('SELECT pg_advisory_lock($1)', [key]);
+  const { done } = startCli(t.args, { cwd: t.project.dir, env: CLI_ENV, timeoutMs: 120_000 });
+  let exited: CliResult | undefined;
+  void done.then((r) => (exited = r));
+  try {
+    await until(
+      `the deploy waits at gate ${key}`,
+      async () =>
+        exited !== undefined ||
+        (
+          await holder.query<{ waiting: boolean }>(
+            `SELECT EXISTS (SELECT 1 FROM pg_locks l JOIN pg_database d ON d.oid = l.database
+               WHERE l.locktype = 'advisory' AND l.objid = $1 AND NOT l.granted AND d.datname = current_database()) AS waiting`,
+            [key],
+          )
+        ).rows[0]?.waiting === true,
+      90_000,
+    );
+    expect(exited, `the deploy ended before it reached gate ${key}:\n${exited?.stderr ?? ''}`).to.equal(undefined);
+    await interrupt();
+  } finally {
+    await holder.end().catch(() => undefined);
+  }
+  return done;
 }
 
 /** Deep equality, naming the first part (columns, a table, the history) that differs and printing both sides. */
